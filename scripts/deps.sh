@@ -1,0 +1,36 @@
+#!/bin/sh
+# Installs, with apt-get, whichever of the Debian 12 packages minwon needs
+# are missing. Usage: scripts/deps.sh run|test|bench
+# Nothing is installed when everything is present, so repeated runs are fast
+# and work offline.
+set -eu
+
+RUN_PKGS="build-essential cmake pkg-config libsqlite3-dev libmicrohttpd-dev
+libjansson-dev libsodium-dev libutf8proc-dev libmagic-dev libmagic-mgc
+libexif-dev libheif-dev libjpeg-dev sqlite3 ca-certificates"
+TEST_PKGS="libcmocka-dev python3 curl"
+BENCH_PKGS="wrk nginx-light libh2o-evloop-dev valgrind"
+
+want="$RUN_PKGS"
+case "${1:-run}" in
+run) ;;
+test) want="$want $TEST_PKGS" ;;
+bench) want="$want $TEST_PKGS $BENCH_PKGS" ;;
+*) echo "usage: $0 run|test|bench" >&2; exit 2 ;;
+esac
+
+missing=""
+for p in $want; do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+		missing="$missing $p"
+	fi
+done
+[ -z "$missing" ] && exit 0
+
+echo "minwon: installing missing packages:$missing"
+SUDO=""
+[ "$(id -u)" -ne 0 ] && SUDO="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+# shellcheck disable=SC2086
+$SUDO apt-get install -y -qq --no-install-recommends $missing

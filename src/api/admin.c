@@ -1,0 +1,243 @@
+/*
+ * admin.c - administration endpoints: staff users and roles,
+ * departments, the category -> department map with processing periods,
+ * and holidays. Changes to reference data reload it at once.
+ */
+#include "api.h"
+#include "../base/mw.h"
+#include "../store/sync.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "../base/banned.h"
+
+#define PASSWORD_MIN 10
+
+static bool valid_code(const char *s)
+{
+	size_t n = 0;
+
+	for (; s[n]; n++)
+		if (!((s[n] >= 'a' && s[n] <= 'z') || (s[n] >= '0' && s[n] <= '9') || s[n] == '_' ||
+		      s[n] == '-' || s[n] == '.'))
+			return false;
+	return n >= 2 && n <= 64;
+}
+
+static void answer_saved(mw_req *r, int rc, bool reload)
+{
+	if (rc) {
+		mw_resp_err(r, rc, "could not save");
+		return;
+	}
+	if (reload)
+		mw_app_reload(r->app);
+	mw_resp_text(r, 200, "application/json; charset=utf-8", "{\"saved\":true}");
+}
+
+int api_admin_users(mw_req *r)
+{
+	mw_user *u;
+	size_t n;
+	mw_buf b = MW_BUF_INIT;
+	mw_time now = mw_now();
+	int rc = mw_store_users(r->app->store, &r->arena, &u, &n);
+
+	if (rc) {
+		mw_resp_err(r, rc, "cannot list users");
+		return MW_OK;
+	}
+	mw_buf_puts(&b, "{\"items\":[");
+	for (size_t i = 0; i < n; i++) {
+		mw_buf_printf(&b, "%s{\"login\":", i ? "," : "");
+		mw_buf_json_str(&b, u[i].login);
+		mw_buf_puts(&b, ",\"name\":");
+		mw_buf_json_str(&b, u[i].name);
+		mw_buf_puts(&b, ",\"role\":");
+		mw_buf_json_str(&b, u[i].role);
+		mw_buf_puts(&b, ",\"department\":");
+		mw_buf_json_str(&b, u[i].department);
+		mw_buf_printf(&b, ",\"disabled\":%s,\"locked\":%s}", u[i].disabled ? "true" : "false",
+			      u[i].locked_until > now ? "true" : "false");
+	}
+	mw_buf_puts(&b, "]}");
+	mw_resp_json(r, 200, &b);
+	return MW_OK;
+}
+
+int api_admin_user_put(mw_req *r)
+{
+	json_t *body = mw_api_json_body(r);
+	mw_user u = { 0 };
+	const char *password;
+	mw_role role;
+	mw_refdata *ref;
+
+	if (!body)
+		return MW_OK;
+	if (mw_api_opt_string(r, body, "login", &u.login) ||
+	    mw_api_opt_string(r, body, "role", &u.role) ||
+	    mw_api_opt_string(r, body, "department", &u.department) ||
+	    mw_api_text_field(r, body, "name", 100, false, false, &u.name) ||
+	    mw_api_opt_string(r, body, "password", &password) ||
+	    mw_api_opt_bool(r, body, "disabled", &u.disabled, NULL))
+		goto out;
+	if (!u.login || !valid_code(u.login)) {
+		mw_resp_error(r, 400, "invalid", "login must be 2-64 characters of a-z, 0-9, _ - .");
+		goto out;
+	}
+	if (!u.role || mw_role_parse(u.role, &role)) {
+		mw_resp_error(r, 400, "invalid",
+			      "role must be admin, manager, officer, desk, field or auditor");
+		goto out;
+	}
+	if (password && strlen(password) < PASSWORD_MIN) {
+		mw_resp_error(r, 400, "weak_password", "password must be at least %d characters",
+			      PASSWORD_MIN);
+		goto out;
+	}
+	ref = mw_app_ref_get(r->app);
+	if ((role == MW_ROLE_MANAGER || role == MW_ROLE_OFFICER) &&
+	    (!u.department || !mw_ref_department(ref, u.department))) {
+		mw_app_ref_put(r->app, ref);
+		mw_resp_error(r, 400, "invalid", "managers and officers need an existing department");
+		goto out;
+	}
+	mw_app_ref_put(r->app, ref);
+	{
+		int rc = mw_store_put_user(r->app->store, &u, password);
+
+		if (rc == MW_ERR_INVALID)
+			mw_resp_error(r, 400, "missing_field", "a new user needs a password");
+		else
+			answer_saved(r, rc, false);
+	}
+out:
+	json_decref(body);
+	return MW_OK;
+}
+
+int api_admin_departments(mw_req *r)
+{
+	mw_refdata *ref = mw_app_ref_get(r->app);
+	mw_buf b = MW_BUF_INIT;
+
+	mw_buf_puts(&b, "{\"items\":[");
+	for (size_t i = 0; i < ref->ndepartments; i++) {
+		mw_buf_printf(&b, "%s{\"code\":", i ? "," : "");
+		mw_buf_json_str(&b, ref->departments[i].code);
+		mw_buf_puts(&b, ",\"name_ko\":");
+		mw_buf_json_str(&b, ref->departments[i].name_ko);
+		mw_buf_puts(&b, ",\"name_en\":");
+		mw_buf_json_str(&b, ref->departments[i].name_en);
+		mw_buf_putc(&b, '}');
+	}
+	mw_buf_puts(&b, "]}");
+	mw_app_ref_put(r->app, ref);
+	mw_resp_json(r, 200, &b);
+	return MW_OK;
+}
+
+int api_admin_department_put(mw_req *r)
+{
+	json_t *body = mw_api_json_body(r);
+	mw_department d = { 0 };
+
+	if (!body)
+		return MW_OK;
+	if (mw_api_opt_string(r, body, "code", &d.code) ||
+	    mw_api_text_field(r, body, "name_ko", 100, true, false, &d.name_ko) ||
+	    mw_api_text_field(r, body, "name_en", 100, false, false, &d.name_en))
+		goto out;
+	if (!d.code || !valid_code(d.code)) {
+		mw_resp_error(r, 400, "invalid", "code must be 2-64 characters of a-z, 0-9, _ - .");
+		goto out;
+	}
+	answer_saved(r, mw_store_put_department(r->app->store, &d), true);
+out:
+	json_decref(body);
+	return MW_OK;
+}
+
+int api_admin_category_put(mw_req *r)
+{
+	json_t *body = mw_api_json_body(r);
+	mw_category c = { 0 };
+	const char *period;
+	mw_refdata *ref;
+	bool dept_ok;
+
+	if (!body)
+		return MW_OK;
+	if (mw_api_opt_string(r, body, "code", &c.code) ||
+	    mw_api_text_field(r, body, "name_ko", 100, true, false, &c.name_ko) ||
+	    mw_api_opt_string(r, body, "department", &c.department) ||
+	    mw_api_opt_string(r, body, "period", &period))
+		goto out;
+	if (!c.code || !valid_code(c.code)) {
+		mw_resp_error(r, 400, "invalid", "code must be 2-64 characters of a-z, 0-9, _ - .");
+		goto out;
+	}
+	if (!period || mw_period_parse(period, &c.period)) {
+		mw_resp_error(r, 400, "invalid", "period must look like \"7d\" or \"16h\"");
+		goto out;
+	}
+	ref = mw_app_ref_get(r->app);
+	dept_ok = c.department && mw_ref_department(ref, c.department);
+	mw_app_ref_put(r->app, ref);
+	if (!dept_ok) {
+		mw_resp_error(r, 400, "invalid", "department must be an existing department code");
+		goto out;
+	}
+	answer_saved(r, mw_store_put_category(r->app->store, &c), true);
+out:
+	json_decref(body);
+	return MW_OK;
+}
+
+int api_admin_holidays(mw_req *r)
+{
+	mw_holiday *h;
+	size_t n;
+	mw_buf b = MW_BUF_INIT;
+	int rc = mw_store_holidays(r->app->store, &r->arena, &h, &n);
+
+	if (rc) {
+		mw_resp_err(r, rc, "cannot list holidays");
+		return MW_OK;
+	}
+	mw_buf_puts(&b, "{\"items\":[");
+	for (size_t i = 0; i < n; i++) {
+		mw_buf_printf(&b, "%s{\"date\":\"%04d-%02d-%02d\",\"name\":", i ? "," : "", h[i].y,
+			      h[i].m, h[i].d);
+		mw_buf_json_str(&b, h[i].name);
+		mw_buf_putc(&b, '}');
+	}
+	mw_buf_puts(&b, "]}");
+	mw_resp_json(r, 200, &b);
+	return MW_OK;
+}
+
+int api_admin_holiday_put(mw_req *r)
+{
+	json_t *body = mw_api_json_body(r);
+	mw_holiday h = { 0 };
+	const char *date, *source;
+
+	if (!body)
+		return MW_OK;
+	if (mw_api_opt_string(r, body, "date", &date) ||
+	    mw_api_text_field(r, body, "name", 100, true, false, &h.name) ||
+	    mw_api_text_field(r, body, "source", 200, false, false, &source))
+		goto out;
+	if (!date || mw_date_parse(date, &h.y, &h.m, &h.d)) {
+		mw_resp_error(r, 400, "invalid", "date must be YYYY-MM-DD");
+		goto out;
+	}
+	answer_saved(r, mw_store_put_holiday(r->app->store, &h, source ? source : r->auth->login),
+		     true);
+out:
+	json_decref(body);
+	return MW_OK;
+}

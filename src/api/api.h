@@ -1,0 +1,68 @@
+/*
+ * api.h - the entry points the HTTP server calls, and helpers shared by
+ * the handlers of src/api/ (JSON bodies, errors, citizen token checks).
+ */
+#ifndef MW_API_H
+#define MW_API_H
+
+#include <jansson.h>
+
+#include "../http/http.h"
+#include "app.h"
+
+/* Called on the first sight of a request: picks the route (filling
+ * r->route, r->route_index). Returns the body limit in bytes, or -1 when
+ * the request was answered already (404/405). */
+long mw_api_begin(mw_req *r);
+/* Called once the body is complete: authenticates, authorises and runs
+ * the handler. */
+void mw_api_handle(mw_req *r);
+
+/* Called when the response has gone out (or the connection ended):
+ * records metrics and logs failures. */
+void mw_api_complete(mw_req *r, int64_t us, bool completed);
+
+/* Status slot of an HTTP status for the metrics table. */
+int mw_api_status_slot(int status);
+int mw_api_slot_status(int slot);
+/* Latency bucket upper bounds in microseconds (last is +Inf). */
+extern const int64_t mw_api_latency_bounds[MW_LAT_BUCKETS];
+
+/* ---- helpers for handlers ---- */
+
+/* Parses the body as a JSON object. On failure answers 400/415 and
+ * returns NULL. The result is owned by the caller (json_decref). */
+json_t *mw_api_json_body(mw_req *r);
+
+/* Reads an optional string field; answers 400 and returns MW_ERR_INVALID
+ * when present with another type. *out NULL when absent or null. */
+int mw_api_opt_string(mw_req *r, json_t *obj, const char *key, const char **out);
+int mw_api_opt_bool(mw_req *r, json_t *obj, const char *key, bool *out, bool *present);
+int mw_api_opt_number(mw_req *r, json_t *obj, const char *key, double *out, bool *present);
+int mw_api_opt_int(mw_req *r, json_t *obj, const char *key, int64_t *out, bool *present);
+
+/* Normalises a citizen/staff string field (NFC, control characters,
+ * length limit) into the arena; answers 400/413 naming the field on
+ * error. Empty strings become NULL when allow_empty is false... unless
+ * required, in which case an empty value is an error. */
+int mw_api_text_field(mw_req *r, json_t *obj, const char *key, size_t max, bool required,
+		      bool multiline, const char **out);
+
+/* The citizen's token: ?token=, X-Complaint-Token, or body "token". */
+const char *mw_api_citizen_token(mw_req *r, json_t *body);
+
+/* Loads the complaint a citizen request refers to: receipt number from
+ * the path plus the token. Answers 404 (identically for a wrong token and
+ * an unknown receipt) and returns MW_ERR_NOTFOUND on failure. */
+int mw_api_citizen_complaint(mw_req *r, const char *token, mw_complaint *c,
+			     mw_complaint_secret *sec);
+
+/* Serialises a time as ISO 8601 KST, or null for 0. */
+int mw_api_json_time(mw_buf *b, const char *key, mw_time t, bool comma);
+
+/* The complaint's fields (no contact data) as JSON members, without the
+ * surrounding braces; and its timeline as ,"timeline":[...]. */
+void mw_api_complaint_json(mw_req *r, mw_buf *b, const mw_complaint *c, const mw_refdata *ref);
+void mw_api_events_json(mw_buf *b, const mw_event_row *ev, size_t n, bool staff);
+
+#endif

@@ -1,0 +1,133 @@
+#include "app.h"
+#include "routes.h"
+#include "../base/log.h"
+#include "../base/mw.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../base/banned.h"
+
+static void ref_free(mw_refdata *ref)
+{
+	if (!ref)
+		return;
+	mw_calendar_free(ref->cal);
+	mw_arena_release(&ref->arena);
+	free(ref);
+}
+
+static int ref_load(mw_store *store, mw_refdata **out)
+{
+	mw_refdata *ref = calloc(1, sizeof(*ref));
+	mw_holiday *hol;
+	size_t nhol;
+	int rc;
+
+	if (!ref)
+		return MW_ERR_NOMEM;
+	ref->refs = 1;
+	ref->cal = mw_calendar_new();
+	if (!ref->cal) {
+		rc = MW_ERR_NOMEM;
+		goto out;
+	}
+	if ((rc = mw_store_holidays(store, &ref->arena, &hol, &nhol)))
+		goto out;
+	for (size_t i = 0; i < nhol; i++)
+		mw_calendar_add_holiday(ref->cal, hol[i].y, hol[i].m, hol[i].d);
+	if ((rc = mw_store_categories(store, &ref->arena, &ref->categories, &ref->ncategories)))
+		goto out;
+	rc = mw_store_departments(store, &ref->arena, &ref->departments, &ref->ndepartments);
+out:
+	if (rc) {
+		ref_free(ref);
+		return rc;
+	}
+	*out = ref;
+	return MW_OK;
+}
+
+int mw_app_init(mw_app *app, mw_store *store, const mw_keys *keys, const char *data_dir,
+		char *errbuf, size_t errsz)
+{
+	int rc;
+
+	memset(app, 0, sizeof(*app));
+	app->store = store;
+	app->keys = *keys;
+	mw_strlcpy(app->data_dir, data_dir, sizeof(app->data_dir));
+	app->session_idle_seconds = 30 * 60;
+	app->login_max_failures = 5;
+	app->login_lock_seconds = 15 * 60;
+	pthread_rwlock_init(&app->ref_lock, NULL);
+	app->route_stats = calloc(mw_routes_count() + 1, sizeof(*app->route_stats));
+	if (!app->route_stats)
+		return MW_ERR_NOMEM;
+	rc = ref_load(store, &app->ref);
+	if (rc)
+		snprintf(errbuf, errsz, "cannot load reference data: %s", mw_err_str(rc));
+	return rc;
+}
+
+void mw_app_release(mw_app *app)
+{
+	ref_free(app->ref);
+	app->ref = NULL;
+	free(app->route_stats);
+	pthread_rwlock_destroy(&app->ref_lock);
+}
+
+mw_refdata *mw_app_ref_get(mw_app *app)
+{
+	mw_refdata *ref;
+
+	pthread_rwlock_rdlock(&app->ref_lock);
+	ref = app->ref;
+	atomic_fetch_add(&ref->refs, 1);
+	pthread_rwlock_unlock(&app->ref_lock);
+	return ref;
+}
+
+void mw_app_ref_put(mw_app *app, mw_refdata *ref)
+{
+	MW_UNUSED(app);
+	if (atomic_fetch_sub(&ref->refs, 1) == 1)
+		ref_free(ref);
+}
+
+int mw_app_reload(mw_app *app)
+{
+	mw_refdata *ref, *old;
+	int rc = ref_load(app->store, &ref);
+
+	if (rc) {
+		mw_log_error("app", "event=reload_failed err=%s", mw_err_code(rc));
+		return rc;
+	}
+	pthread_rwlock_wrlock(&app->ref_lock);
+	old = app->ref;
+	app->ref = ref;
+	pthread_rwlock_unlock(&app->ref_lock);
+	mw_app_ref_put(app, old);
+	mw_log_info("app", "event=reloaded categories=%zu departments=%zu", ref->ncategories,
+		    ref->ndepartments);
+	return MW_OK;
+}
+
+const mw_category *mw_ref_category(const mw_refdata *ref, const char *code)
+{
+	for (size_t i = 0; i < ref->ncategories; i++)
+		if (!strcmp(ref->categories[i].code, code))
+			return &ref->categories[i];
+	return NULL;
+}
+
+const mw_department *mw_ref_department(const mw_refdata *ref, const char *code)
+{
+	for (size_t i = 0; i < ref->ndepartments; i++)
+		if (!strcmp(ref->departments[i].code, code))
+			return &ref->departments[i];
+	return NULL;
+}

@@ -1,0 +1,74 @@
+/*
+ * app.h - the running application: the store, the keys, the reference
+ * data every request needs (holiday calendar, categories, departments)
+ * and the counters behind /metrics. One mw_app per process; handlers get
+ * it through r->app.
+ *
+ * Reference data is read-mostly: it is loaded at start, reloaded on
+ * SIGHUP (mw_app_reload) and after an admin changes it, and swapped under
+ * a read-write lock so a reload never blocks a request for long.
+ */
+#ifndef MW_APP_H
+#define MW_APP_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+
+#include "../base/crypto.h"
+#include "../core/deadline.h"
+#include "../store/store.h"
+#include "authz.h"
+
+#define MW_TRIAGE_CATEGORY "triage"
+
+typedef struct mw_refdata {
+	mw_arena arena;
+	mw_calendar *cal;
+	mw_category *categories;
+	size_t ncategories;
+	mw_department *departments;
+	size_t ndepartments;
+	_Atomic int refs;
+} mw_refdata;
+
+/* Latency histogram bounds in microseconds (the last bucket is +Inf). */
+#define MW_LAT_BUCKETS 12
+#define MW_STATUS_SLOTS 18
+
+typedef struct mw_route_stats {
+	_Atomic uint64_t by_status[MW_STATUS_SLOTS];
+	_Atomic uint64_t latency[MW_LAT_BUCKETS];
+	_Atomic uint64_t latency_sum_us;
+} mw_route_stats;
+
+typedef struct mw_app {
+	mw_store *store;
+	mw_keys keys;
+	char data_dir[512];         /* attachments live under data_dir/blobs */
+	char public_url[320];       /* e.g. http://127.0.0.1:8080 */
+	int session_idle_seconds;   /* 30 minutes */
+	int login_max_failures;     /* 5 */
+	int login_lock_seconds;     /* 15 minutes */
+
+	pthread_rwlock_t ref_lock;
+	mw_refdata *ref;
+
+	mw_route_stats *route_stats; /* one per route, plus one for "unmatched" */
+	_Atomic uint64_t in_flight;
+} mw_app;
+
+int mw_app_init(mw_app *app, mw_store *store, const mw_keys *keys, const char *data_dir,
+		char *errbuf, size_t errsz);
+void mw_app_release(mw_app *app);
+/* Reloads holidays, categories and departments from the store. */
+int mw_app_reload(mw_app *app);
+
+/* Pins the current reference data; release with mw_app_ref_put(). */
+mw_refdata *mw_app_ref_get(mw_app *app);
+void mw_app_ref_put(mw_app *app, mw_refdata *ref);
+
+/* Looks up a category in ref; NULL when unknown. */
+const mw_category *mw_ref_category(const mw_refdata *ref, const char *code);
+const mw_department *mw_ref_department(const mw_refdata *ref, const char *code);
+
+#endif

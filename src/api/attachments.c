@@ -1,0 +1,229 @@
+/*
+ * attachments.c - photo uploads and downloads.
+ *
+ * An upload is checked from its bytes (media.h), its EXIF position may
+ * fill a missing complaint location, and two blobs are stored: the
+ * original, which only staff ever get, and a public copy with every bit
+ * of metadata stripped, which is what the citizen's tracking page and
+ * anyone else are served.
+ */
+#include "api.h"
+#include "../base/log.h"
+#include "../base/mw.h"
+#include "../media/media.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../base/banned.h"
+
+#define MAX_ATTACHMENTS 10
+
+struct attach_work {
+	mw_work w;
+	mw_attachment_row row;
+	const mw_complaint *c;
+	bool set_location;
+	const char *actor;
+};
+
+static int attach_run(mw_tx *tx, mw_work *w)
+{
+	struct attach_work *aw = (struct attach_work *)w;
+	mw_event ev = {
+		.kind = "attachment",
+		.is_public = true,
+		.from = aw->c->status,
+		.to = aw->c->status,
+		.at = aw->row.at,
+		.due_at = aw->c->due_at,
+	};
+	int rc;
+
+	if ((rc = mw_tx_attachment_insert(tx, &aw->row, &aw->row.id)))
+		return rc;
+	if (aw->set_location &&
+	    (rc = mw_tx_complaint_set_location(tx, aw->c->id, aw->row.lat, aw->row.lon)))
+		return rc;
+	snprintf(ev.buf, sizeof(ev.buf), "%s", aw->row.public_mime);
+	return mw_tx_event_insert(tx, aw->c->id, &ev, aw->actor, NULL);
+}
+
+static int blob_dir(mw_app *app, char *out, size_t outsz)
+{
+	int n = snprintf(out, outsz, "%s/blobs", app->data_dir);
+
+	if (n < 0 || (size_t)n >= outsz)
+		return MW_ERR_TOO_LARGE;
+	if (mkdir(out, 0750) && errno != EEXIST)
+		return MW_ERR_IO;
+	return MW_OK;
+}
+
+int api_attachment_upload(mw_req *r)
+{
+	const char *ct = mw_req_header(r, "Content-Type");
+	mw_complaint c;
+	mw_attachment_row *existing;
+	size_t nexisting, publen = 0;
+	mw_media_type type, pubtype;
+	unsigned char *pub = NULL;
+	double lat, lon;
+	char dir[600];
+	struct attach_work aw = { .w = { .run = attach_run } };
+	mw_buf b = MW_BUF_INIT;
+	int rc;
+
+	if (ct && strncmp(ct, "image/", 6) && strncmp(ct, "application/octet-stream", 24)) {
+		mw_resp_error(r, 415, "unsupported_media_type",
+			      "send the photo itself as the body (image/jpeg, image/png, image/webp, image/heic)");
+		return MW_OK;
+	}
+	if (mw_api_citizen_complaint(r, mw_api_citizen_token(r, NULL), &c, NULL))
+		return MW_OK;
+	if (mw_status_is_final(c.status)) {
+		mw_resp_error(r, 409, "conflict", "photos cannot be added to a %s complaint",
+			      mw_status_name(c.status));
+		return MW_OK;
+	}
+	if (!r->body.len) {
+		mw_resp_error(r, 400, "invalid", "the body is empty; send the photo");
+		return MW_OK;
+	}
+	rc = mw_store_attachments(r->app->store, c.id, &r->arena, &existing, &nexisting);
+	if (rc) {
+		mw_resp_err(r, rc, "cannot read the complaint");
+		return MW_OK;
+	}
+	if (nexisting >= MAX_ATTACHMENTS) {
+		mw_resp_error(r, 409, "too_many_attachments", "a complaint holds at most %d photos",
+			      MAX_ATTACHMENTS);
+		return MW_OK;
+	}
+	rc = mw_media_detect(r->body.ptr, r->body.len, &type);
+	if (rc == MW_ERR_TOO_LARGE) {
+		mw_resp_error(r, 413, "too_large", "a photo may be at most 10 MB");
+		return MW_OK;
+	}
+	if (rc) {
+		mw_resp_error(r, 415, "unsupported_media_type",
+			      "the file is not a JPEG, PNG, WebP or HEIC photo");
+		return MW_OK;
+	}
+	rc = mw_media_strip(r->body.ptr, r->body.len, type, &pub, &publen, &pubtype);
+	if (rc) {
+		mw_resp_error(r, rc == MW_ERR_NOMEM ? 503 : 415, "unsupported_media_type",
+			      "the photo is damaged or cannot be read");
+		return MW_OK;
+	}
+	aw.row.has_gps = mw_media_exif_gps(r->body.ptr, r->body.len, type, &lat, &lon) == MW_OK;
+	if (aw.row.has_gps) {
+		aw.row.lat = lat;
+		aw.row.lon = lon;
+	}
+	if ((rc = blob_dir(r->app, dir, sizeof(dir))) ||
+	    (rc = mw_media_store(dir, r->body.ptr, r->body.len, aw.row.sha256)) ||
+	    (rc = mw_media_store(dir, pub, publen, aw.row.public_sha256))) {
+		free(pub);
+		mw_log_error("attach", "event=store_failed err=%s", mw_err_code(rc));
+		mw_resp_err(r, MW_ERR_IO, "the photo could not be stored");
+		return MW_OK;
+	}
+	free(pub);
+	aw.row.complaint_id = c.id;
+	aw.row.mime = mw_media_mime(type);
+	aw.row.public_mime = mw_media_mime(pubtype);
+	aw.row.size = (int64_t)r->body.len;
+	aw.row.at = mw_now();
+	aw.c = &c;
+	aw.set_location = aw.row.has_gps && !c.has_location;
+	aw.actor = r->auth ? r->auth->login : "citizen";
+	rc = mw_store_exec(r->app->store, &aw.w);
+	if (rc) {
+		mw_resp_err(r, rc, "the photo could not be saved");
+		return MW_OK;
+	}
+	mw_buf_printf(&b, "{\"id\":%lld,\"mime\":\"%s\",\"size\":%lld,\"location_from_photo\":%s,"
+			  "\"url\":\"/api/v1/complaints/%s/attachments/%lld\"}",
+		      (long long)aw.row.id, aw.row.public_mime, (long long)aw.row.size,
+		      aw.set_location ? "true" : "false", c.receipt_no, (long long)aw.row.id);
+	mw_resp_json(r, 201, &b);
+	return MW_OK;
+}
+
+static void send_blob(mw_req *r, const char *sha, const char *mime)
+{
+	char dir[600], path[800];
+	struct stat st;
+	int fd;
+
+	if (blob_dir(r->app, dir, sizeof(dir)) || mw_media_path(dir, sha, path, sizeof(path))) {
+		mw_resp_error(r, 404, "not_found", "no such attachment");
+		return;
+	}
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st)) {
+		if (fd >= 0)
+			close(fd);
+		mw_resp_error(r, 404, "not_found", "the attachment's file is missing");
+		return;
+	}
+	mw_resp_header(r, "Content-Disposition", "inline");
+	mw_resp_file(r, 200, mime, fd, (uint64_t)st.st_size);
+}
+
+static int attachment_id(mw_req *r, int param, int64_t *id)
+{
+	const char *s = mw_req_param(r, param);
+
+	if (!s || mw_parse_i64(s, 1, INT64_MAX, id)) {
+		mw_resp_error(r, 404, "not_found", "no such attachment");
+		return MW_ERR_NOTFOUND;
+	}
+	return MW_OK;
+}
+
+int api_attachment_public(mw_req *r)
+{
+	mw_complaint c;
+	mw_attachment_row a;
+	int64_t id;
+
+	if (mw_api_citizen_complaint(r, mw_api_citizen_token(r, NULL), &c, NULL) ||
+	    attachment_id(r, 1, &id))
+		return MW_OK;
+	if (mw_store_attachment_get(r->app->store, id, &r->arena, &a) || a.complaint_id != c.id) {
+		mw_resp_error(r, 404, "not_found", "no such attachment");
+		return MW_OK;
+	}
+	send_blob(r, a.public_sha256, a.public_mime);
+	return MW_OK;
+}
+
+int api_attachment_staff(mw_req *r)
+{
+	mw_complaint c;
+	mw_attachment_row a;
+	int64_t cid, id;
+	int rc;
+
+	if (attachment_id(r, 0, &cid) || attachment_id(r, 1, &id))
+		return MW_OK;
+	if (mw_store_complaint_get(r->app->store, cid, &r->arena, &c, NULL) ||
+	    mw_store_attachment_get(r->app->store, id, &r->arena, &a) || a.complaint_id != c.id) {
+		mw_resp_error(r, 404, "not_found", "no such attachment");
+		return MW_OK;
+	}
+	rc = mw_authz_complaint(r->auth, PERM_READ, &c, false, mw_now());
+	if (rc) {
+		mw_resp_err(r, rc, "this complaint belongs to another department");
+		return MW_OK;
+	}
+	send_blob(r, a.sha256, a.mime);
+	return MW_OK;
+}

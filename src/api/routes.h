@@ -1,0 +1,38 @@
+/*
+ * routes.h - the route table (routes.def) and the matcher.
+ */
+#ifndef MW_ROUTES_H
+#define MW_ROUTES_H
+
+#include <stddef.h>
+
+#include "../http/http.h"
+#include "authz.h"
+
+typedef int (*mw_handler)(mw_req *r);
+
+typedef struct mw_route {
+	const char *method;
+	const char *pattern;
+	mw_handler handler;
+	mw_perm perm;
+	size_t max_body;
+	const char *name;
+} mw_route;
+
+size_t mw_routes_count(void);
+const mw_route *mw_route_at(size_t i);
+
+/*
+ * Finds the route for method + path, filling r->params (pointers into the
+ * arena). Returns the route index, or -1 with *method_mismatch set when
+ * the path exists under another method (405), or -1 for no such path.
+ */
+int mw_route_match(mw_req *r, const char *method, const char *path, bool *method_mismatch);
+
+/* Handlers, one per route row. */
+#define MW_ROUTE(method, pattern, handler, perm, max_body, name) int handler(mw_req *r);
+#include "routes.def"
+#undef MW_ROUTE
+
+#endif

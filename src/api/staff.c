@@ -1,0 +1,627 @@
+/*
+ * staff.c - the staff side: the queue, the full complaint view with
+ * masked contact data (and logged unmasking), lifecycle actions, lookup
+ * by phone for the desk, department statistics and the access log.
+ */
+#include "actions.h"
+#include "api.h"
+#include "../base/log.h"
+#include "../base/mw.h"
+#include "../core/mask.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../base/banned.h"
+
+#define QUEUE_MAX_LIMIT 100
+
+static void json_kv(mw_buf *b, const char *key, const char *v)
+{
+	mw_buf_putc(b, ',');
+	mw_buf_json_str(b, key);
+	mw_buf_putc(b, ':');
+	mw_buf_json_str(b, v);
+}
+
+static bool parse_bool(const char *s, bool *out)
+{
+	if (!strcmp(s, "true") || !strcmp(s, "1")) {
+		*out = true;
+		return true;
+	}
+	if (!strcmp(s, "false") || !strcmp(s, "0")) {
+		*out = false;
+		return true;
+	}
+	return false;
+}
+
+/* Staff in a department see that department only; asking for another is
+ * refused rather than silently narrowed, so a wrong link is noticed. */
+static int scope_department(mw_req *r, const char *asked, const char **dept)
+{
+	const mw_auth *a = r->auth;
+
+	*dept = asked && *asked ? asked : NULL;
+	if (a->role != MW_ROLE_MANAGER && a->role != MW_ROLE_OFFICER)
+		return MW_OK;
+	if (*dept && (!a->department || strcmp(*dept, a->department))) {
+		mw_resp_error(r, 403, "forbidden", "you may only see your own department's queue");
+		return MW_ERR_FORBIDDEN;
+	}
+	*dept = a->department;
+	return MW_OK;
+}
+
+static void queue_rows_json(mw_buf *b, const mw_queue_row *rows, size_t n, mw_time now)
+{
+	for (size_t i = 0; i < n; i++) {
+		const mw_queue_row *q = &rows[i];
+
+		mw_buf_printf(b, "%s{\"id\":%lld,\"receipt_no\":", i ? "," : "", (long long)q->id);
+		mw_buf_json_str(b, q->receipt_no);
+		json_kv(b, "title", q->title);
+		json_kv(b, "category", q->category);
+		json_kv(b, "department", q->department);
+		json_kv(b, "assignee", q->assignee);
+		json_kv(b, "channel", mw_channel_name(q->channel));
+		json_kv(b, "status", mw_status_name(q->status));
+		mw_buf_printf(b, ",\"urgent\":%s", q->urgent ? "true" : "false");
+		mw_api_json_time(b, "received_at", q->received_at, true);
+		mw_api_json_time(b, "due_at", q->due_at, true);
+		mw_buf_printf(b, ",\"overdue\":%s,\"version\":%lld}",
+			      mw_status_is_open(q->status) && q->due_at && q->due_at < now ? "true"
+											   : "false",
+			      (long long)q->version);
+	}
+}
+
+int api_queue(mw_req *r)
+{
+	mw_queue_filter f = { .status = -1, .urgent = -1, .limit = 25 };
+	const char *v;
+	mw_queue_row *rows;
+	size_t n;
+	mw_time now = mw_now();
+	mw_buf b = MW_BUF_INIT;
+	int rc;
+
+	if (scope_department(r, mw_req_query(r, "department"), &f.department))
+		return MW_OK;
+	if ((v = mw_req_query(r, "status")) && *v) {
+		mw_status st;
+
+		if (!strcmp(v, "open"))
+			f.status = -1;
+		else if (!strcmp(v, "any"))
+			f.status = -2;
+		else if (mw_status_parse(v, &st)) {
+			mw_resp_error(r, 400, "invalid", "unknown status %.40s", v);
+			return MW_OK;
+		} else {
+			f.status = st;
+		}
+	}
+	if ((v = mw_req_query(r, "urgent")) && *v) {
+		bool u;
+
+		if (!parse_bool(v, &u)) {
+			mw_resp_error(r, 400, "invalid", "urgent must be true or false");
+			return MW_OK;
+		}
+		f.urgent = u;
+	}
+	if ((v = mw_req_query(r, "overdue")) && *v) {
+		bool o;
+
+		if (!parse_bool(v, &o)) {
+			mw_resp_error(r, 400, "invalid", "overdue must be true or false");
+			return MW_OK;
+		}
+		if (o)
+			f.due_before = now;
+	}
+	if ((v = mw_req_query(r, "due_before")) && *v && mw_time_parse_iso8601(v, &f.due_before)) {
+		mw_resp_error(r, 400, "invalid", "due_before must be an ISO 8601 time");
+		return MW_OK;
+	}
+	if ((v = mw_req_query(r, "category")) && *v)
+		f.category = v;
+	if ((v = mw_req_query(r, "sort")) && *v && strcmp(v, "due")) {
+		mw_resp_error(r, 400, "invalid", "sort must be due");
+		return MW_OK;
+	}
+	if ((v = mw_req_query(r, "limit")) && *v) {
+		int64_t lim;
+
+		if (mw_parse_i64(v, 1, QUEUE_MAX_LIMIT, &lim)) {
+			mw_resp_error(r, 400, "invalid", "limit must be 1 to %d", QUEUE_MAX_LIMIT);
+			return MW_OK;
+		}
+		f.limit = (int)lim;
+	}
+	if ((v = mw_req_query(r, "cursor")) && *v) {
+		long long due, id;
+		int used = 0;
+
+		if (sscanf(v, "%lld.%lld%n", &due, &id, &used) != 2 || v[used] || due < 0 || id < 0) {
+			mw_resp_error(r, 400, "invalid", "cursor is not one this server gave out");
+			return MW_OK;
+		}
+		f.has_cursor = true;
+		f.cursor_due = due;
+		f.cursor_id = id;
+	}
+	/* Desk and field staff see what they filed today, in any state. */
+	if (r->auth->role == MW_ROLE_DESK || r->auth->role == MW_ROLE_FIELD) {
+		mw_civil c;
+
+		mw_time_to_kst(now, &c);
+		f.filed_by = r->auth->login;
+		f.received_after = mw_time_from_kst(c.year, c.month, c.day, 0, 0, 0);
+		f.status = f.status == -1 ? -2 : f.status;
+	}
+	rc = mw_store_queue(r->app->store, &f, &r->arena, &rows, &n);
+	if (rc) {
+		mw_resp_err(r, rc, "cannot read the queue");
+		return MW_OK;
+	}
+	mw_buf_puts(&b, "{\"items\":[");
+	queue_rows_json(&b, rows, n, now);
+	mw_buf_puts(&b, "],\"next_cursor\":");
+	if (n == (size_t)f.limit)
+		mw_buf_printf(&b, "\"%lld.%lld\"", (long long)rows[n - 1].due_at,
+			      (long long)rows[n - 1].id);
+	else
+		mw_buf_puts(&b, "null");
+	mw_buf_putc(&b, '}');
+	mw_resp_json(r, 200, &b);
+	return MW_OK;
+}
+
+/* Finds a complaint by numeric id or receipt number (path parameter). */
+static int load_complaint(mw_req *r, const char *key, mw_complaint *c, mw_complaint_secret *sec)
+{
+	int64_t id;
+	int rc;
+
+	if (strchr(key, '-'))
+		rc = mw_store_complaint_by_receipt(r->app->store, key, &r->arena, c, sec);
+	else if (mw_parse_i64(key, 1, INT64_MAX, &id))
+		rc = MW_ERR_NOTFOUND;
+	else
+		rc = mw_store_complaint_get(r->app->store, id, &r->arena, c, sec);
+	if (rc == MW_ERR_NOTFOUND)
+		mw_resp_error(r, 404, "not_found", "no such complaint");
+	else if (rc)
+		mw_resp_err(r, rc, "cannot read the complaint");
+	return rc;
+}
+
+/* Is the caller's department asked to cooperate (open request)? */
+static bool cooperating(const mw_auth *a, const mw_coop_row *co, size_t n)
+{
+	if (!a->department)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!co[i].replied_at && !strcmp(co[i].department, a->department))
+			return true;
+	return false;
+}
+
+static bool own_department(const mw_auth *a, const mw_complaint *c)
+{
+	return a->role == MW_ROLE_ADMIN ||
+	       (a->department && c->department && !strcmp(a->department, c->department));
+}
+
+struct access_work {
+	mw_work w;
+	mw_access_entry e;
+};
+
+static int access_run(mw_tx *tx, mw_work *w)
+{
+	return mw_tx_access_log(tx, &((struct access_work *)w)->e);
+}
+
+/* Writes the access-log entry and waits for it: data is shown only once
+ * its disclosure is on record. */
+static int log_access(mw_req *r, const mw_complaint *c, const char *what, const char *reason)
+{
+	struct access_work aw = {
+		.w = { .run = access_run },
+		.e = { .at = mw_now(), .login = r->auth->login, .complaint_id = c->id,
+		       .receipt_no = c->receipt_no, .what = what, .reason = reason },
+	};
+
+	return mw_store_exec(r->app->store, &aw.w);
+}
+
+static int contact_json(mw_req *r, mw_buf *b, const mw_complaint *c,
+			const mw_complaint_secret *sec, bool reveal)
+{
+	char *plain = NULL;
+	json_t *j = NULL;
+	const char *name = NULL, *phone = NULL, *email = NULL;
+	char mn[128], mp[40], me[300];
+	int rc;
+
+	mw_buf_puts(b, ",\"contact\":");
+	if (!sec->contact_sealed) {
+		mw_buf_puts(b, "null");
+		return MW_OK;
+	}
+	rc = mw_unseal(&r->app->keys, c->receipt_no, sec->contact_sealed, &plain, NULL);
+	if (rc) {
+		mw_log_error("staff", "event=unseal_failed complaint=%lld", (long long)c->id);
+		mw_buf_puts(b, "null");
+		return MW_OK;
+	}
+	j = json_loads(plain, 0, NULL);
+	if (j) {
+		name = json_string_value(json_object_get(j, "name"));
+		phone = json_string_value(json_object_get(j, "phone"));
+		email = json_string_value(json_object_get(j, "email"));
+	}
+	if (!reveal) {
+		mw_mask_name(name, mn, sizeof(mn));
+		mw_mask_phone(phone, mp, sizeof(mp));
+		mw_mask_email(email, me, sizeof(me));
+		name = name ? mn : NULL;
+		phone = phone ? mp : NULL;
+		email = email ? me : NULL;
+	}
+	mw_buf_puts(b, "{\"name\":");
+	mw_buf_json_str(b, name);
+	json_kv(b, "phone", phone);
+	json_kv(b, "email", email);
+	mw_buf_printf(b, ",\"masked\":%s}", reveal ? "false" : "true");
+	json_decref(j);
+	explicit_bzero(plain, strlen(plain));
+	free(plain);
+	return MW_OK;
+}
+
+int api_staff_complaint(mw_req *r)
+{
+	mw_complaint c;
+	mw_complaint_secret sec;
+	mw_event_row *ev;
+	mw_attachment_row *att;
+	mw_coop_row *co;
+	size_t nev, natt, nco;
+	const char *reveal = mw_req_query(r, "reveal"), *reason = mw_req_query(r, "reason");
+	bool want_reveal = reveal && (!strcmp(reveal, "1") || !strcmp(reveal, "true") ||
+				      !strcmp(reveal, "contact"));
+	bool coop;
+	mw_refdata *ref;
+	mw_buf b = MW_BUF_INIT;
+	char etag[32];
+	int rc;
+
+	if (load_complaint(r, mw_req_param(r, 0), &c, &sec))
+		return MW_OK;
+	if ((rc = mw_store_coops(r->app->store, c.id, &r->arena, &co, &nco))) {
+		mw_resp_err(r, rc, "cannot read the complaint");
+		return MW_OK;
+	}
+	coop = cooperating(r->auth, co, nco);
+	rc = mw_authz_complaint(r->auth, PERM_READ, &c, coop, mw_now());
+	if (rc) {
+		mw_resp_err(r, rc, "this complaint belongs to another department");
+		return MW_OK;
+	}
+	if (want_reveal) {
+		if (!mw_authz_role_has(r->auth->role, PERM_REVEAL) || !own_department(r->auth, &c)) {
+			mw_resp_error(r, 403, "forbidden", "your role may not see contact data of this complaint");
+			return MW_OK;
+		}
+		if (!reason || strlen(reason) < 2 || strlen(reason) > 500) {
+			mw_resp_error(r, 400, "reason_required",
+				      "say why you need the contact data (reason=...); it is logged");
+			return MW_OK;
+		}
+		if ((rc = log_access(r, &c, "contact", reason))) {
+			mw_resp_err(r, rc, "cannot write the access log; contact data not shown");
+			return MW_OK;
+		}
+	}
+	if ((rc = mw_store_events(r->app->store, c.id, false, &r->arena, &ev, &nev)) ||
+	    (rc = mw_store_attachments(r->app->store, c.id, &r->arena, &att, &natt))) {
+		mw_resp_err(r, rc, "cannot read the complaint");
+		return MW_OK;
+	}
+	ref = mw_app_ref_get(r->app);
+	mw_buf_printf(&b, "{\"id\":%lld,\"version\":%lld,", (long long)c.id, (long long)c.version);
+	mw_api_complaint_json(r, &b, &c, ref);
+	mw_app_ref_put(r->app, ref);
+	json_kv(&b, "assignee", c.assignee);
+	json_kv(&b, "filed_by", c.filed_by);
+	mw_buf_printf(&b, ",\"merged_into\":%lld", (long long)c.merged_into);
+	contact_json(r, &b, &c, &sec, want_reveal);
+	mw_api_events_json(&b, ev, nev, true);
+	mw_buf_puts(&b, ",\"attachments\":[");
+	for (size_t i = 0; i < natt; i++) {
+		mw_buf_printf(&b, "%s{\"id\":%lld,\"mime\":\"%s\",\"size\":%lld,\"url\":\"/api/v1/staff/complaints/%lld/attachments/%lld\"",
+			      i ? "," : "", (long long)att[i].id, att[i].mime, (long long)att[i].size,
+			      (long long)c.id, (long long)att[i].id);
+		if (att[i].has_gps)
+			mw_buf_printf(&b, ",\"gps\":{\"lat\":%.6f,\"lon\":%.6f}", att[i].lat, att[i].lon);
+		mw_buf_putc(&b, '}');
+	}
+	mw_buf_puts(&b, "],\"cooperations\":[");
+	for (size_t i = 0; i < nco; i++) {
+		mw_buf_printf(&b, "%s{\"id\":%lld,\"department\":", i ? "," : "", (long long)co[i].id);
+		mw_buf_json_str(&b, co[i].department);
+		json_kv(&b, "request", co[i].request);
+		mw_api_json_time(&b, "requested_at", co[i].requested_at, true);
+		mw_api_json_time(&b, "due_at", co[i].due_at, true);
+		mw_api_json_time(&b, "replied_at", co[i].replied_at, true);
+		json_kv(&b, "reply", co[i].reply);
+		mw_buf_putc(&b, '}');
+	}
+	mw_buf_puts(&b, "],\"allowed_actions\":");
+	mw_action_names_json(&b, mw_lifecycle_allowed(c.status));
+	mw_buf_putc(&b, '}');
+	snprintf(etag, sizeof(etag), "\"%lld\"", (long long)c.version);
+	mw_resp_header(r, "ETag", etag);
+	mw_resp_json(r, 200, &b);
+	return MW_OK;
+}
+
+static int parse_if_match(mw_req *r, int64_t *out)
+{
+	const char *v = mw_req_header(r, "If-Match");
+	char digits[24];
+	size_t n = 0;
+
+	*out = 0;
+	if (!v || !strcmp(v, "*"))
+		return MW_OK;
+	if (!strncmp(v, "W/", 2))
+		v += 2;
+	for (; *v && n < sizeof(digits) - 1; v++)
+		if (*v != '"')
+			digits[n++] = *v;
+	digits[n] = '\0';
+	if (mw_parse_i64(digits, 1, INT64_MAX, out)) {
+		mw_resp_error(r, 400, "invalid", "If-Match must be the complaint's version, e.g. \"3\"");
+		return MW_ERR_INVALID;
+	}
+	return MW_OK;
+}
+
+/* Reads the action's fields from the body into aw->act, checking the
+ * reference data they name (department, category) exists. */
+static int read_action(mw_req *r, json_t *body, mw_action_work *aw, mw_refdata *ref)
+{
+	mw_action_req *act = &aw->act;
+	const char *type, *period, *into;
+	int64_t into_id = 0;
+	bool present;
+
+	if (mw_api_opt_string(r, body, "type", &type))
+		return MW_ERR_INVALID;
+	if (!type || mw_action_parse(type, &act->type)) {
+		mw_resp_error(r, 400, "invalid", "type must be one of the lifecycle actions (assign, "
+			      "start, request_info, transfer, cooperate, cooperation_reply, extend, "
+			      "interim_notice, answer, close, merge, reopen, note, recategorize)");
+		return MW_ERR_INVALID;
+	}
+	if (mw_api_text_field(r, body, "text", MW_ANSWER_MAX, false, true, &act->text) ||
+	    mw_api_text_field(r, body, "department", 64, false, false, &act->department) ||
+	    mw_api_text_field(r, body, "agency", 200, false, false, &act->agency) ||
+	    mw_api_text_field(r, body, "category", 64, false, false, &act->category) ||
+	    mw_api_text_field(r, body, "assignee", 64, false, false, &act->assignee) ||
+	    mw_api_opt_string(r, body, "period", &period) ||
+	    mw_api_opt_bool(r, body, "citizen_consent", &act->citizen_consent, NULL) ||
+	    mw_api_opt_string(r, body, "into", &into))
+		return MW_ERR_INVALID;
+	if (!into && mw_api_opt_int(r, body, "into", &into_id, &present))
+		return MW_ERR_INVALID;
+	if (period && mw_period_parse(period, &act->period)) {
+		mw_resp_error(r, 400, "invalid", "period must look like \"7d\" or \"16h\"");
+		return MW_ERR_INVALID;
+	}
+	if (act->department && !mw_ref_department(ref, act->department)) {
+		mw_resp_error(r, 400, "invalid", "unknown department %.64s", act->department);
+		return MW_ERR_INVALID;
+	}
+	if (act->category) {
+		const mw_category *cat = mw_ref_category(ref, act->category);
+
+		if (!cat) {
+			mw_resp_error(r, 400, "invalid", "unknown category %.64s", act->category);
+			return MW_ERR_INVALID;
+		}
+		if (act->type == MW_ACT_RECATEGORIZE && !act->department)
+			act->department = cat->department;
+	}
+	if (act->type == MW_ACT_MERGE) {
+		if (into) {
+			mw_complaint t;
+
+			if (mw_store_complaint_by_receipt(r->app->store, into, &r->arena, &t, NULL)) {
+				mw_resp_error(r, 400, "invalid", "no complaint %.20s to merge into", into);
+				return MW_ERR_INVALID;
+			}
+			into_id = t.id;
+		}
+		act->merge_into = into_id;
+	}
+	act->actor_kind = MW_ACTOR_STAFF;
+	act->actor = r->auth->login;
+	return MW_OK;
+}
+
+int api_staff_action(mw_req *r)
+{
+	json_t *body = mw_api_json_body(r);
+	mw_action_work *aw;
+	mw_complaint c;
+	mw_coop_row *co;
+	size_t nco;
+	mw_refdata *ref = NULL;
+	bool coop, own;
+	int rc;
+
+	if (!body)
+		return MW_OK;
+	aw = mw_arena_alloc(&r->arena, sizeof(*aw));
+	if (!aw) {
+		mw_resp_err(r, MW_ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	if (parse_if_match(r, &aw->if_match) || load_complaint(r, mw_req_param(r, 0), &c, NULL))
+		goto out;
+	if ((rc = mw_store_coops(r->app->store, c.id, &r->arena, &co, &nco))) {
+		mw_resp_err(r, rc, "cannot read the complaint");
+		goto out;
+	}
+	coop = cooperating(r->auth, co, nco);
+	own = own_department(r->auth, &c);
+	if ((rc = mw_authz_complaint(r->auth, PERM_ACT, &c, coop, mw_now()))) {
+		mw_resp_err(r, rc, "this complaint belongs to another department");
+		goto out;
+	}
+	ref = mw_app_ref_get(r->app);
+	rc = read_action(r, body, aw, ref);
+	mw_app_ref_put(r->app, ref);
+	if (rc)
+		goto out;
+	if (!own && aw->act.type != MW_ACT_COOP_REPLY && aw->act.type != MW_ACT_NOTE) {
+		mw_resp_error(r, 403, "forbidden",
+			      "a cooperating department may only reply (cooperation_reply) or add notes");
+		goto out;
+	}
+	if (aw->act.type == MW_ACT_ASSIGN && !mw_authz_role_has(r->auth->role, PERM_ASSIGN)) {
+		mw_resp_error(r, 403, "forbidden", "only a manager assigns complaints");
+		goto out;
+	}
+	if (aw->act.type == MW_ACT_COOP_REPLY && !r->auth->department) {
+		mw_resp_error(r, 400, "invalid", "cooperation replies come from a department");
+		goto out;
+	}
+	aw->id = c.id;
+	aw->actor = r->auth->login;
+	aw->coop_department = r->auth->department;
+	aw->expect_department = c.department;
+	mw_action_submit(r, aw);
+out:
+	json_decref(body);
+	return MW_OK;
+}
+
+int api_staff_lookup(mw_req *r)
+{
+	const char *phone = mw_req_query(r, "phone"), *reason = mw_req_query(r, "reason");
+	char digits[24], hash[MW_DIGEST_HEX];
+	size_t n = 0;
+	mw_queue_row *rows;
+	size_t nrows;
+	mw_buf b = MW_BUF_INIT;
+	struct access_work aw = { .w = { .run = access_run } };
+	int rc;
+
+	if (!phone) {
+		mw_resp_error(r, 400, "missing_field", "phone is required");
+		return MW_OK;
+	}
+	for (const char *p = phone; *p && n < sizeof(digits) - 1; p++)
+		if (*p >= '0' && *p <= '9')
+			digits[n++] = *p;
+	digits[n] = '\0';
+	if (n < 8 || n > 15) {
+		mw_resp_error(r, 400, "invalid", "phone is not a phone number");
+		return MW_OK;
+	}
+	mw_keyed_digest(&r->app->keys, digits, n, hash);
+	rc = mw_store_by_phone(r->app->store, hash, 50, &r->arena, &rows, &nrows);
+	if (rc) {
+		mw_resp_err(r, rc, "cannot search");
+		return MW_OK;
+	}
+	/* A search by phone number touches personal data: it is logged. */
+	aw.e = (mw_access_entry){ .at = mw_now(), .login = r->auth->login, .receipt_no = "-",
+				  .what = "lookup_by_phone",
+				  .reason = reason && *reason ? reason : "민원 접수 창구 조회" };
+	if ((rc = mw_store_exec(r->app->store, &aw.w))) {
+		mw_resp_err(r, rc, "cannot write the access log");
+		return MW_OK;
+	}
+	mw_buf_puts(&b, "{\"items\":[");
+	queue_rows_json(&b, rows, nrows, mw_now());
+	mw_buf_puts(&b, "]}");
+	mw_resp_json(r, 200, &b);
+	return MW_OK;
+}
+
+int api_staff_stats(mw_req *r)
+{
+	const char *dept;
+	int64_t counts[MW_STATUS__COUNT], overdue, open = 0;
+	mw_buf b = MW_BUF_INIT;
+	int rc;
+
+	if (scope_department(r, mw_req_query(r, "department"), &dept))
+		return MW_OK;
+	rc = mw_store_counts(r->app->store, dept, mw_now(), counts, &overdue);
+	if (rc) {
+		mw_resp_err(r, rc, "cannot count");
+		return MW_OK;
+	}
+	mw_buf_puts(&b, "{\"department\":");
+	mw_buf_json_str(&b, dept);
+	mw_buf_puts(&b, ",\"by_status\":{");
+	for (int s = 0; s < MW_STATUS__COUNT; s++) {
+		mw_buf_printf(&b, "%s\"%s\":%lld", s ? "," : "", mw_status_name((mw_status)s),
+			      (long long)counts[s]);
+		if (mw_status_is_open((mw_status)s))
+			open += counts[s];
+	}
+	mw_buf_printf(&b, "},\"open\":%lld,\"overdue\":%lld}", (long long)open, (long long)overdue);
+	mw_resp_json(r, 200, &b);
+	return MW_OK;
+}
+
+int api_access_log(mw_req *r)
+{
+	const char *v;
+	int64_t before = 0, limit = 50;
+	mw_access_entry *e;
+	size_t n;
+	mw_buf b = MW_BUF_INIT;
+	int rc;
+
+	if ((v = mw_req_query(r, "before")) && mw_parse_i64(v, 1, INT64_MAX, &before)) {
+		mw_resp_error(r, 400, "invalid", "before must be an entry id");
+		return MW_OK;
+	}
+	if ((v = mw_req_query(r, "limit")) && mw_parse_i64(v, 1, 500, &limit)) {
+		mw_resp_error(r, 400, "invalid", "limit must be 1 to 500");
+		return MW_OK;
+	}
+	rc = mw_store_access_log(r->app->store, before, (int)limit, &r->arena, &e, &n);
+	if (rc) {
+		mw_resp_err(r, rc, "cannot read the access log");
+		return MW_OK;
+	}
+	mw_buf_puts(&b, "{\"items\":[");
+	for (size_t i = 0; i < n; i++) {
+		mw_buf_printf(&b, "%s{\"id\":%lld", i ? "," : "", (long long)e[i].id);
+		mw_api_json_time(&b, "at", e[i].at, true);
+		json_kv(&b, "login", e[i].login);
+		mw_buf_printf(&b, ",\"complaint_id\":%lld", (long long)e[i].complaint_id);
+		json_kv(&b, "receipt_no", e[i].receipt_no);
+		json_kv(&b, "what", e[i].what);
+		json_kv(&b, "reason", e[i].reason);
+		mw_buf_putc(&b, '}');
+	}
+	mw_buf_puts(&b, "]}");
+	mw_resp_json(r, 200, &b);
+	return MW_OK;
+}

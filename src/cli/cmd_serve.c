@@ -1,0 +1,143 @@
+#include "cli.h"
+#include "../api/app.h"
+#include "../base/log.h"
+#include "../base/mw.h"
+#include "../base/version.h"
+#include "../http/server.h"
+
+#include <getopt.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../base/banned.h"
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: minwon serve --db PATH [--listen HOST:PORT] [--threads N]\n"
+		   "                    [--public-url URL]\n\n"
+		   "Serves the HTTP API until SIGINT or SIGTERM. SIGHUP reloads holidays,\n"
+		   "categories and departments from the database.\n\n"
+		   "  --db PATH           the database (or MINWON_DB); created if missing\n"
+		   "  --listen HOST:PORT  where to listen (or MINWON_LISTEN; default 127.0.0.1:8080;\n"
+		   "                      port 0 picks a free port and prints it)\n"
+		   "  --threads N         HTTP I/O threads (default: number of cores)\n"
+		   "  --public-url URL    base of the tracking links in receipts\n"
+		   "                      (default http://HOST:PORT)\n");
+}
+
+static int parse_listen(const char *s, char *host, size_t hostsz, uint16_t *port)
+{
+	const char *colon = strrchr(s, ':');
+	int64_t p;
+
+	if (!colon || colon == s || (size_t)(colon - s) >= hostsz ||
+	    mw_parse_i64(colon + 1, 0, 65535, &p))
+		return MW_ERR_INVALID;
+	memcpy(host, s, (size_t)(colon - s));
+	host[colon - s] = '\0';
+	*port = (uint16_t)p;
+	return MW_OK;
+}
+
+int mw_cmd_serve(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ "listen", required_argument, NULL, 'l' },
+		{ "threads", required_argument, NULL, 't' },
+		{ "public-url", required_argument, NULL, 'u' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *db = NULL, *listen = NULL, *public_url = NULL;
+	mw_server_config cfg = { 0 };
+	char host[256], dir[1024], err[512];
+	mw_store *store = NULL;
+	mw_server *srv = NULL;
+	mw_keys keys;
+	mw_app app;
+	sigset_t set;
+	int64_t threads = 0;
+	int c, sig, rc = MW_EXIT_FAIL;
+
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "d:l:t:u:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': db = optarg; break;
+		case 'l': listen = optarg; break;
+		case 'u': public_url = optarg; break;
+		case 't':
+			if (mw_parse_i64(optarg, 1, 256, &threads)) {
+				mw_cli_err("--threads must be 1 to 256");
+				return MW_EXIT_USAGE;
+			}
+			break;
+		case 'h': usage(stdout); return MW_EXIT_OK;
+		default: usage(stderr); return MW_EXIT_USAGE;
+		}
+	}
+	db = mw_cli_db(db);
+	if (!listen)
+		listen = getenv("MINWON_LISTEN");
+	if (!listen || !*listen)
+		listen = "127.0.0.1:8080";
+	if (!db || optind != argc) {
+		usage(stderr);
+		return MW_EXIT_USAGE;
+	}
+	if (parse_listen(listen, host, sizeof(host), &cfg.port)) {
+		mw_cli_err("--listen must be HOST:PORT, e.g. 127.0.0.1:8080");
+		return MW_EXIT_USAGE;
+	}
+	cfg.host = host;
+	cfg.threads = (int)threads;
+	if (mw_cli_init_db(db, true))
+		return MW_EXIT_FAIL;
+	if (mw_cli_keys(db, &keys) || mw_cli_open(db, &store))
+		return MW_EXIT_FAIL;
+	mw_cli_data_dir(db, dir, sizeof(dir));
+	if (mw_app_init(&app, store, &keys, dir, err, sizeof(err))) {
+		mw_cli_err("%s", err);
+		goto out;
+	}
+	/* Signals are taken synchronously by this thread only; every other
+	 * thread inherits the blocked mask. */
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	if (mw_server_start(&app, &cfg, &srv, err, sizeof(err))) {
+		mw_cli_err("%s", err);
+		goto out_app;
+	}
+	if (public_url)
+		mw_strlcpy(app.public_url, public_url, sizeof(app.public_url));
+	else
+		snprintf(app.public_url, sizeof(app.public_url), "http://%s:%u", host,
+			 mw_server_port(srv));
+	printf("minwon: serving %s on http://%s:%u (database %s)\n", MW_VERSION_STRING, host,
+	       mw_server_port(srv), db);
+	fflush(stdout);
+	mw_log_info("serve", "event=started port=%u", mw_server_port(srv));
+	for (;;) {
+		if (sigwait(&set, &sig))
+			continue;
+		if (sig == SIGHUP) {
+			mw_app_reload(&app);
+			continue;
+		}
+		break;
+	}
+	mw_log_info("serve", "event=stopping signal=%d", sig);
+	mw_server_stop(srv);
+	rc = MW_EXIT_OK;
+out_app:
+	mw_app_release(&app);
+out:
+	mw_store_close(store);
+	return rc;
+}

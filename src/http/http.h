@@ -1,0 +1,93 @@
+/*
+ * http.h - the request and response that API handlers see, independent of
+ * the HTTP library underneath (libmicrohttpd, see server.c).
+ *
+ * A handler runs on an I/O thread and either answers at once
+ * (mw_resp_json() and friends) or suspends the request (mw_req_suspend()),
+ * hands work to another thread, and answers later from there followed by
+ * mw_req_resume(). Everything a handler allocates for the request comes
+ * from r->arena, freed after the response has gone out.
+ */
+#ifndef MW_HTTP_H
+#define MW_HTTP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../base/arena.h"
+#include "../base/buf.h"
+
+struct mw_app;
+struct mw_route;
+struct mw_auth;
+
+#define MW_MAX_PATH_PARAMS 4
+#define MW_MAX_RESP_HEADERS 8
+
+typedef enum { MW_REQ_NEW, MW_REQ_BODY, MW_REQ_SUSPENDED, MW_REQ_READY, MW_REQ_SENT } mw_req_state;
+
+typedef struct mw_req {
+	void *conn;                     /* struct MHD_Connection * */
+	struct mw_app *app;
+	const struct mw_route *route;
+	const char *method;
+	const char *path;
+	mw_arena arena;
+	mw_req_state state;
+	bool suspended;                 /* set by the I/O thread only */
+	/* Runs on the I/O thread after a resume, before the response is
+	 * sent: builds the answer from what the other thread left. */
+	void (*on_resume)(struct mw_req *r);
+	void *work;                     /* the suspended request's work */
+
+	/* body, read up to route->max_body bytes */
+	mw_buf body;
+	bool body_too_large;
+
+	const char *params[MW_MAX_PATH_PARAMS];
+	int nparams;
+
+	struct mw_auth *auth;           /* NULL for anonymous requests */
+
+	/* response */
+	int status;
+	char *resp_body;                /* heap, handed to the library */
+	size_t resp_len;
+	const char *content_type;
+	const char *hdr_name[MW_MAX_RESP_HEADERS];
+	const char *hdr_value[MW_MAX_RESP_HEADERS];
+	int nhdr;
+	int file_fd;                    /* >= 0: respond with this file */
+	uint64_t file_size;
+
+	int64_t start_us;
+	int route_index;
+} mw_req;
+
+/* Request accessors. Header and query lookups return NULL when absent. */
+const char *mw_req_header(mw_req *r, const char *name);
+const char *mw_req_query(mw_req *r, const char *name);
+const char *mw_req_cookie(mw_req *r, const char *name);
+const char *mw_req_param(mw_req *r, int i);
+/* The client's address for logs and rate limits ("127.0.0.1"). */
+const char *mw_req_peer(mw_req *r);
+
+/* Responses. Each takes over the body buffer (detached). */
+void mw_resp_json(mw_req *r, int status, mw_buf *body);
+void mw_resp_text(mw_req *r, int status, const char *content_type, const char *text);
+void mw_resp_bytes(mw_req *r, int status, const char *content_type, char *heap, size_t len);
+void mw_resp_file(mw_req *r, int status, const char *content_type, int fd, uint64_t size);
+/* {"error":{"code":..., "message":...}} with the status of err (mw.h)
+ * unless status is non-zero. */
+void mw_resp_error(mw_req *r, int status, const char *code, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+void mw_resp_err(mw_req *r, int err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Adds a header to the response (value copied into the arena). */
+void mw_resp_header(mw_req *r, const char *name, const char *value);
+
+/* Suspend / resume around asynchronous work (group commit). */
+void mw_req_suspend(mw_req *r);
+void mw_req_resume(mw_req *r);
+
+#endif

@@ -1,0 +1,306 @@
+/*
+ * store.h - the one storage interface of minwon.
+ *
+ * Callers see an opaque mw_store and the functions below; a backend is a
+ * constant table of function pointers (struct mw_store_ops, see
+ * store_int.h) chosen by the URI given to mw_store_open(): a file path or
+ * "sqlite:PATH" for the embedded SQLite backend. A PostgreSQL backend
+ * ("postgres://...") fits the same table without touching any caller.
+ *
+ * Writes and durability. Every write runs as a unit of work (mw_work) on
+ * the store's single writer thread. The writer takes all the work that is
+ * waiting, runs each unit inside its own savepoint of one transaction,
+ * commits once (synchronous=FULL: the commit is on disk when it returns)
+ * and only then calls each unit's done() callback. So an HTTP handler that
+ * answers from done() never acknowledges anything that is not durable, and
+ * concurrent requests share one fsync (group commit). A unit that fails
+ * rolls back its own savepoint and no one else's.
+ *
+ * Reads run on the calling thread, on a read-only connection of its own,
+ * and see every commit acknowledged before they started.
+ *
+ * Strings returned by reads live in the mw_arena the caller passes.
+ * Errors: MW_OK, MW_ERR_NOTFOUND, MW_ERR_STALE (version check), MW_ERR_DB
+ * (logged by the backend, never with personal data), MW_ERR_NOMEM.
+ */
+#ifndef MW_STORE_H
+#define MW_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../base/arena.h"
+#include "../core/complaint.h"
+
+typedef struct mw_store mw_store;
+typedef struct mw_tx mw_tx;     /* the writer's open transaction */
+
+typedef struct mw_store_config {
+	int read_cache_kib;      /* page cache per reader (default 4096) */
+	int write_cache_kib;     /* page cache of the writer (default 16384) */
+	int max_batch;           /* most units per commit (default 512) */
+} mw_store_config;
+
+/* Opens (creating if needed) and migrates the database at uri. errbuf
+ * receives a message on failure. */
+int mw_store_open(const char *uri, const mw_store_config *cfg, mw_store **out,
+		  char *errbuf, size_t errsz);
+/* Drains the writer (pending work still runs) and closes. */
+void mw_store_close(mw_store *s);
+const char *mw_store_backend(const mw_store *s);
+int mw_store_schema_version(mw_store *s);
+
+/* ---- units of work --------------------------------------------------- */
+
+typedef struct mw_work mw_work;
+struct mw_work {
+	/* Runs on the writer thread inside a savepoint. Return MW_OK to keep
+	 * its changes, an error to roll them back (rc then holds it). */
+	int (*run)(mw_tx *tx, mw_work *w);
+	/* Called on the writer thread after the commit is durable (rc ==
+	 * MW_OK) or failed. Must not block; typically wakes a waiter. */
+	void (*done)(mw_work *w);
+	int rc;
+	mw_work *next;           /* owned by the queue */
+};
+
+/* Queues w; done() is called later from the writer thread. */
+int mw_store_submit(mw_store *s, mw_work *w);
+/* Queues w and waits for it; returns w->rc. For the CLI and for writes
+ * that need no group commit (sessions, access log). */
+int mw_store_exec(mw_store *s, mw_work *w);
+
+/* Statistics for /metrics: commits and a histogram of batch sizes with
+ * buckets 1, 2, 4, ..., 512, +Inf (11 buckets). */
+typedef struct mw_store_stats {
+	uint64_t commits;
+	uint64_t units;
+	uint64_t batch_hist[11];
+	uint64_t queue_depth;
+} mw_store_stats;
+void mw_store_stats_get(mw_store *s, mw_store_stats *out);
+
+/* ---- complaint rows -------------------------------------------------- */
+
+/* What the store keeps next to the domain complaint: secrets and
+ * personal data in sealed form. */
+typedef struct mw_complaint_secret {
+	char token_hash[65];
+	const char *contact_sealed;  /* mw_seal() of {"name","phone","email"} JSON */
+	char phone_hash[65];         /* keyed digest of the digits, "" if none */
+} mw_complaint_secret;
+
+/* A timeline entry as stored. */
+typedef struct mw_event_row {
+	int64_t id;
+	mw_time at;
+	const char *kind;
+	const char *actor;           /* staff login, "citizen" or "system" */
+	bool is_public;
+	const char *text;
+	const char *detail;          /* department, category, rating, ... */
+	int from_status, to_status;
+	mw_time due_at;
+} mw_event_row;
+
+typedef struct mw_attachment_row {
+	int64_t id;
+	int64_t complaint_id;
+	char sha256[65];             /* original */
+	char public_sha256[65];      /* metadata stripped */
+	const char *mime;
+	const char *public_mime;
+	int64_t size;
+	mw_time at;
+	bool has_gps;
+	double lat, lon;
+} mw_attachment_row;
+
+typedef struct mw_coop_row {
+	int64_t id;
+	const char *department;
+	const char *request;
+	mw_time requested_at;
+	mw_time due_at;
+	mw_time replied_at;
+	const char *reply;
+} mw_coop_row;
+
+typedef struct mw_queue_filter {
+	const char *department;      /* NULL = all */
+	int status;                  /* -1 = all open (not answered/final) ; else mw_status */
+	int urgent;                  /* -1 any, 0, 1 */
+	mw_time due_before;          /* 0 = none */
+	const char *category;        /* NULL = all */
+	const char *filed_by;        /* desk: only what this login filed */
+	mw_time received_after;      /* desk: today */
+	/* keyset cursor: rows after (due_at, id) */
+	bool has_cursor;
+	mw_time cursor_due;
+	int64_t cursor_id;
+	int limit;                   /* 1..100 */
+} mw_queue_filter;
+
+typedef struct mw_queue_row {
+	int64_t id;
+	char receipt_no[MW_RECEIPT_MAX];
+	const char *title;
+	const char *category;
+	const char *department;
+	const char *assignee;
+	mw_channel channel;
+	mw_status status;
+	bool urgent;
+	mw_time received_at;
+	mw_time due_at;
+	int64_t version;
+} mw_queue_row;
+
+/* ---- writes (inside a unit of work) ---------------------------------- */
+
+/* Next receipt sequence number for period YYMM (never reused). */
+int mw_tx_receipt_next(mw_tx *tx, int period, int64_t *seq);
+/* Inserts c (id and receipt_no filled by the caller's receipt_next; id
+ * is returned). */
+int mw_tx_complaint_insert(mw_tx *tx, const mw_complaint *c, const mw_complaint_secret *sec,
+			   int64_t *id);
+/* Writes the changed complaint when the stored version still equals
+ * expected_version; MW_ERR_STALE otherwise. */
+int mw_tx_complaint_update(mw_tx *tx, const mw_complaint *next, int64_t expected_version);
+/* Re-seals contact data (after the id is known, the id is the AD). */
+int mw_tx_complaint_set_contact(mw_tx *tx, int64_t id, const char *contact_sealed);
+int mw_tx_event_insert(mw_tx *tx, int64_t complaint_id, const mw_event *ev, const char *actor,
+		       const char *detail);
+
+typedef struct mw_idem_row {
+	int64_t complaint_id;
+	char request_hash[65];
+	const char *token_sealed;
+} mw_idem_row;
+/* Looks up an idempotency key (keyed digest); MW_ERR_NOTFOUND if new. */
+int mw_tx_idem_get(mw_tx *tx, const char *key_hash, mw_arena *a, mw_idem_row *out);
+int mw_tx_idem_put(mw_tx *tx, const char *key_hash, const mw_idem_row *row);
+
+int mw_tx_attachment_insert(mw_tx *tx, const mw_attachment_row *row, int64_t *id);
+/* Fills a missing location from a photo's GPS. */
+int mw_tx_complaint_set_location(mw_tx *tx, int64_t id, double lat, double lon);
+int mw_tx_coop_insert(mw_tx *tx, int64_t complaint_id, const mw_coop_row *row);
+/* Records a reply to the open cooperation request of department;
+ * MW_ERR_NOTFOUND when that department has none open. */
+int mw_tx_coop_reply(mw_tx *tx, int64_t complaint_id, const char *department,
+		     const char *reply, mw_time at);
+
+/* ---- reads ----------------------------------------------------------- */
+
+int mw_store_complaint_get(mw_store *s, int64_t id, mw_arena *a, mw_complaint *c,
+			   mw_complaint_secret *sec);
+int mw_store_complaint_by_receipt(mw_store *s, const char *receipt, mw_arena *a,
+				  mw_complaint *c, mw_complaint_secret *sec);
+/* Finds by token digest; the caller compares the receipt in constant time. */
+int mw_store_complaint_by_token(mw_store *s, const char *token_hash, mw_arena *a,
+				mw_complaint *c, mw_complaint_secret *sec);
+/* Same reads inside the writer's transaction. */
+int mw_tx_complaint_get(mw_tx *tx, int64_t id, mw_arena *a, mw_complaint *c,
+			mw_complaint_secret *sec);
+
+int mw_store_events(mw_store *s, int64_t complaint_id, bool public_only, mw_arena *a,
+		    mw_event_row **out, size_t *n);
+int mw_store_attachments(mw_store *s, int64_t complaint_id, mw_arena *a,
+			 mw_attachment_row **out, size_t *n);
+int mw_store_attachment_get(mw_store *s, int64_t id, mw_arena *a, mw_attachment_row *out);
+int mw_store_coops(mw_store *s, int64_t complaint_id, mw_arena *a, mw_coop_row **out,
+		   size_t *n);
+int mw_store_queue(mw_store *s, const mw_queue_filter *f, mw_arena *a, mw_queue_row **out,
+		   size_t *n);
+/* Complaints whose phone digest matches, newest first (desk lookup). */
+int mw_store_by_phone(mw_store *s, const char *phone_hash, int limit, mw_arena *a,
+		      mw_queue_row **out, size_t *n);
+
+/* Counts for /metrics and the manager view. counts[] is indexed by
+ * mw_status; overdue = open complaints past due at now. */
+int mw_store_counts(mw_store *s, const char *department, mw_time now,
+		    int64_t counts[MW_STATUS__COUNT], int64_t *overdue);
+
+/* ---- reference data -------------------------------------------------- */
+
+typedef struct mw_department {
+	const char *code;
+	const char *name_ko;
+	const char *name_en;
+} mw_department;
+
+typedef struct mw_category {
+	const char *code;
+	const char *name_ko;
+	const char *department;  /* department code */
+	mw_period period;
+} mw_category;
+
+typedef struct mw_holiday {
+	int y, m, d;
+	const char *name;
+} mw_holiday;
+
+int mw_store_departments(mw_store *s, mw_arena *a, mw_department **out, size_t *n);
+int mw_store_categories(mw_store *s, mw_arena *a, mw_category **out, size_t *n);
+int mw_store_holidays(mw_store *s, mw_arena *a, mw_holiday **out, size_t *n);
+int mw_tx_department_put(mw_tx *tx, const mw_department *d);
+int mw_tx_category_put(mw_tx *tx, const mw_category *c);
+int mw_tx_holiday_put(mw_tx *tx, const mw_holiday *h, const char *source);
+
+/* ---- staff users, sessions, access log -------------------------------- */
+
+typedef struct mw_user {
+	int64_t id;
+	const char *login;
+	const char *name;
+	const char *role;         /* admin, manager, officer, desk, field, auditor */
+	const char *department;   /* NULL for admin/auditor */
+	const char *pwhash;
+	int failed;               /* consecutive failed logins */
+	mw_time locked_until;
+	bool disabled;
+} mw_user;
+
+int mw_store_user_get(mw_store *s, const char *login, mw_arena *a, mw_user *out);
+int mw_store_users(mw_store *s, mw_arena *a, mw_user **out, size_t *n);
+int mw_tx_user_put(mw_tx *tx, const mw_user *u);
+/* Records a login attempt: success resets the counter, failure counts up
+ * and sets locked_until when the limit is reached. */
+int mw_tx_user_login_result(mw_tx *tx, const char *login, bool ok, int max_failures,
+			    mw_time lock_until);
+
+typedef struct mw_session {
+	char id_hash[65];
+	const char *login;
+	char csrf[32];
+	mw_time created_at;
+	mw_time last_seen;
+} mw_session;
+
+int mw_store_session_get(mw_store *s, const char *id_hash, mw_arena *a, mw_session *out);
+int mw_tx_session_put(mw_tx *tx, const mw_session *sess);
+int mw_tx_session_touch(mw_tx *tx, const char *id_hash, mw_time at);
+int mw_tx_session_delete(mw_tx *tx, const char *id_hash);
+
+typedef struct mw_access_entry {
+	int64_t id;
+	mw_time at;
+	const char *login;
+	int64_t complaint_id;
+	const char *receipt_no;
+	const char *what;          /* "contact", "attachment_original", ... */
+	const char *reason;
+} mw_access_entry;
+
+int mw_tx_access_log(mw_tx *tx, const mw_access_entry *e);
+int mw_store_access_log(mw_store *s, int64_t before_id, int limit, mw_arena *a,
+			mw_access_entry **out, size_t *n);
+
+/* ---- operations ------------------------------------------------------ */
+
+/* Online backup to path while serving (SQLite backup API). */
+int mw_store_backup(mw_store *s, const char *path, char *errbuf, size_t errsz);
+
+#endif
