@@ -7,19 +7,21 @@
 # Builds mhd_status.c and h2o_status.c with gcc -O2 into a temp dir, starts
 # each server in turn on a free loopback port (1 and 2 threads), checks its
 # answers, warms it up, then measures with wrk: -t2 -c32 (throughput, p50/p99)
-# and -t1 -c1 (unloaded latency). In each round nginx runs first and last; the
+# and -t1 -c1 (unloaded latency; with PIN=1, the default where taskset exists,
+# the server is pinned to CPU 0 and wrk to CPU 1 for that run only, so that
+# the scheduler's placement does not decide the number). In each round nginx runs first and last; the
 # ratio column is against the mean of the nginx runs (the pair also shows
 # drift). With ROUNDS=N the servers are measured in N interleaved rounds and a
 # table of per-server medians follows the per-round tables.
 # Prints markdown tables on stdout; progress goes to stderr.
 #
-# Knobs (environment): ROUNDS (1), DURATION (10s), CONNS (32), WRK_THREADS (2),
+# Knobs (environment): ROUNDS (3), DURATION (10s), CONNS (32), WRK_THREADS (2),
 #   WARMUP (3s), LAT_DURATION (5s), THREADS_LIST ("1 2"), CC (gcc),
-#   MHD_TURBO=1 adds rows for libmicrohttpd with MHD_USE_TURBO.
+#   MHD_TURBO=1 adds rows for libmicrohttpd with MHD_USE_TURBO, PIN (0 or 1).
 # Everything listens on 127.0.0.1 only.
 set -eu
 
-ROUNDS=${ROUNDS:-1}
+ROUNDS=${ROUNDS:-3}
 DURATION=${DURATION:-10s}
 CONNS=${CONNS:-32}
 WRK_THREADS=${WRK_THREADS:-2}
@@ -28,6 +30,7 @@ LAT_DURATION=${LAT_DURATION:-5s}
 THREADS_LIST=${THREADS_LIST:-"1 2"}
 CC=${CC:-gcc}
 MHD_TURBO=${MHD_TURBO:-0}
+PIN=${PIN:-auto}
 
 TOKEN=AbCdEfGhIjKlMnOpQrStUvWxYz012345
 STATUS_PATH="/api/v1/complaints/2611-000123?token=$TOKEN"
@@ -45,6 +48,18 @@ done
 NGINX=$(command -v nginx 2>/dev/null || true)
 [ -n "$NGINX" ] || { [ -x /usr/sbin/nginx ] && NGINX=/usr/sbin/nginx; } ||
     die "missing tool: nginx (Debian: apt-get install nginx-light)"
+if [ "$PIN" = auto ]; then
+    if command -v taskset >/dev/null 2>&1 && command -v ps >/dev/null 2>&1 && [ "$(nproc)" -ge 2 ]; then
+        PIN=1
+    else
+        PIN=0
+    fi
+fi
+if [ "$PIN" = 1 ]; then
+    for tool in taskset ps; do
+        command -v "$tool" >/dev/null 2>&1 || die "missing tool: $tool (needed for PIN=1; or run with PIN=0)"
+    done
+fi
 pkg-config --exists libmicrohttpd || die "missing library: libmicrohttpd (apt-get install libmicrohttpd-dev)"
 pkg-config --exists libh2o-evloop || die "missing library: libh2o-evloop (apt-get install libh2o-evloop-dev)"
 
@@ -157,7 +172,7 @@ verify() { # verify KIND
         return
     fi
     check "$base$STATUS_PATH" 200 "application/json; charset=utf-8" '"id":"2611-000123"'
-    [ "$size" -ge 550 ] && [ "$size" -le 700 ] || die "$1: status body is $size bytes, expected ~600"
+    if [ "$size" -lt 550 ] || [ "$size" -gt 700 ]; then die "$1: status body is $size bytes, expected ~600"; fi
     body_size=$size
     # the reply depends on the URL and the token, it is not a constant
     check "$base/api/v1/complaints/2611-000124?token=PoIuYtReWqLkJhGfDsAmNbVcXz246801" 200 \
@@ -165,6 +180,13 @@ verify() { # verify KIND
     check "$base/api/v1/complaints/2611-000123?token=AbCdEf" 403
     check "$base/api/v1/complaints/2611-000123" 403
     check "$base/api/v1/complaints/2611-999999?token=$TOKEN" 404
+}
+
+# all threads of the server and of its child processes (nginx's worker) on CPU 0
+pin_server() {
+    for p in $server_pid $(ps -o pid= --ppid "$server_pid"); do
+        taskset -a -p -c 0 "$p" >/dev/null || die "taskset -p $p failed"
+    done
 }
 
 # ---- wrk output parsing --------------------------------------------------------
@@ -204,10 +226,17 @@ bench() { # bench KIND LABEL THREADS
     wrk -t"$WRK_THREADS" -c"$CONNS" -d"$WARMUP" "$url" >/dev/null
     wrk -t"$WRK_THREADS" -c"$CONNS" -d"$DURATION" --latency "$url" >"$tmp/wrk-load.txt"
     sleep 1
-    wrk -t1 -c1 -d"$LAT_DURATION" --latency "$url" >"$tmp/wrk-c1.txt"
+    if [ "$PIN" = 1 ]; then
+        pin_server
+        taskset -c 1 wrk -t1 -c1 -d"$LAT_DURATION" --latency "$url" >"$tmp/wrk-c1.txt"
+    else
+        wrk -t1 -c1 -d"$LAT_DURATION" --latency "$url" >"$tmp/wrk-c1.txt"
+    fi
     stop_server
+    # shellcheck disable=SC2046 # five numbers, split on purpose
     set -- $(parse_wrk "$tmp/wrk-load.txt")
     rps=$1 p50=$2 p99=$3 err=$4
+    # shellcheck disable=SC2046
     set -- $(parse_wrk "$tmp/wrk-c1.txt")
     rps1=$1 p50_1=$2 p99_1=$3 err=$((err + $4))
     [ "$rps" != 0 ] || die "$label: wrk reported no requests/s (see $tmp/wrk-load.txt)"
@@ -239,8 +268,13 @@ table() {
     echo
     echo "$2"
     echo
-    echo "| server | threads | req/s (c$CONNS) | p50 µs | p99 µs | vs nginx | req/s (c1) | p50 µs (c1) | p99 µs (c1) | errors |"
-    echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+    if [ "$1" = median ]; then
+        echo "| server | threads | req/s (c$CONNS) | (min–max) | p50 µs | p99 µs | vs nginx | req/s (c1) | p50 µs (c1) | p99 µs (c1) | errors |"
+        echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+    else
+        echo "| server | threads | req/s (c$CONNS) | p50 µs | p99 µs | vs nginx | req/s (c1) | p50 µs (c1) | p99 µs (c1) | errors |"
+        echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+    fi
     awk -F'|' -v want="$1" '
     function median(key, col,   n, i, j, t, a) {
         n = cnt[key]
@@ -248,35 +282,40 @@ table() {
         for (i = 2; i <= n; i++) { t = a[i]; for (j = i - 1; j >= 1 && a[j] > t; j--) a[j + 1] = a[j]; a[j + 1] = t }
         return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
     }
+    NR == FNR { if ($11 == "nginx") { rsum[$1] += $4; rn[$1]++ } next }
     want == "median" || $1 == want {
         key = $2 "|" $3
         if (!(key in cnt)) { order[++nkeys] = key; kind[key] = $11 }
         n = ++cnt[key]
         for (c = 4; c <= 10; c++) v[key, c, n] = $c
-        if ($11 == "nginx") { nsum += $4; nn++; nv[nn] = $4 }
+        # column 12: req/s relative to the mean of the nginx runs of the same round
+        v[key, 12, n] = $4 / (rsum[$1] / rn[$1])
     }
     END {
-        # reference: mean of the nginx runs of that round; for medians, the median of all nginx runs
-        if (want == "median") {
-            for (i = 2; i <= nn; i++) { t = nv[i]; for (j = i - 1; j >= 1 && nv[j] > t; j--) nv[j + 1] = nv[j]; nv[j + 1] = t }
-            ref = nn % 2 ? nv[(nn + 1) / 2] : (nv[nn / 2] + nv[nn / 2 + 1]) / 2
-        } else ref = nsum / nn
         for (k = 1; k <= nkeys; k++) {
             key = order[k]; split(key, lt, "|")
-            errs = 0; for (i = 1; i <= cnt[key]; i++) errs += v[key, 10, i]
-            printf "| %s | %s | %.0f | %.0f | %.0f | %.2f | %.0f | %.0f | %.0f | %d |\n", lt[1], lt[2],
-                median(key, 4), median(key, 5), median(key, 6), median(key, 4) / ref,
+            errs = 0; lo = hi = v[key, 4, 1]
+            for (i = 1; i <= cnt[key]; i++) {
+                errs += v[key, 10, i]
+                if (v[key, 4, i] + 0 < lo + 0) lo = v[key, 4, i]
+                if (v[key, 4, i] + 0 > hi + 0) hi = v[key, 4, i]
+            }
+            range = want == "median" ? sprintf(" %.0f–%.0f |", lo, hi) : ""
+            printf "| %s | %s | %.0f |%s %.0f | %.0f | %.2f | %.0f | %.0f | %.0f | %d |\n", lt[1], lt[2],
+                median(key, 4), range, median(key, 5), median(key, 6), median(key, 12),
                 median(key, 7), median(key, 8), median(key, 9), errs
         }
-    }' "$rows"
+    }' "$rows" "$rows"
 }
 
 echo
 echo "Machine: $(nproc) cores, ${cpu:-unknown CPU}, Linux $(uname -r); $(date -u '+%Y-%m-%d %H:%M UTC')"
 echo "Versions: libmicrohttpd $mhd_ver, libh2o-evloop ${h2o_ver:-?}, nginx $nginx_ver, wrk $wrk_ver; gcc -O2"
-echo "Load: wrk -t$WRK_THREADS -c$CONNS -d$DURATION (after ${WARMUP} warm-up); latency: wrk -t1 -c1 -d$LAT_DURATION."
+if [ "$PIN" = 1 ]; then pinned="server pinned to CPU 0, wrk to CPU 1"; else pinned="unpinned"; fi
+echo "Load: wrk -t$WRK_THREADS -c$CONNS -d$DURATION (after ${WARMUP} warm-up), unpinned; latency: wrk -t1 -c1 -d$LAT_DURATION, $pinned."
 echo "Bodies: status JSON ${body_size:-?} bytes built per request; nginx static file 200 bytes."
-echo "Ratio: req/s at c$CONNS divided by the mean req/s of the round's nginx runs (median table: by the median of all nginx runs)."
+echo "Ratio: req/s at c$CONNS divided by the mean req/s of the same round's two nginx runs (median table: median of those ratios)."
+echo "Median table: each column is the median over rounds on its own (of an even count: mean of the middle two)."
 r=1
 while [ "$r" -le "$ROUNDS" ]; do
     table "$r" "Round $r of $ROUNDS:"

@@ -116,8 +116,13 @@ int api_attachment_upload(mw_req *r)
 		return MW_OK;
 	}
 	rc = mw_media_strip(r->body.ptr, r->body.len, type, &pub, &publen, &pubtype);
+	if (rc == MW_ERR_TOO_LARGE) {
+		mw_resp_error(r, 413, "too_large", "the photo has too many pixels (at most 64 megapixels)");
+		return MW_OK;
+	}
 	if (rc) {
-		mw_resp_error(r, rc == MW_ERR_NOMEM ? 503 : 415, "unsupported_media_type",
+		mw_resp_error(r, rc == MW_ERR_NOMEM ? 503 : 415,
+			      rc == MW_ERR_NOMEM ? "busy" : "unsupported_media_type",
 			      "the photo is damaged or cannot be read");
 		return MW_OK;
 	}

@@ -498,9 +498,24 @@ int api_staff_action(mw_req *r)
 			      "a cooperating department may only reply (cooperation_reply) or add notes");
 		goto out;
 	}
-	if (aw->act.type == MW_ACT_ASSIGN && !mw_authz_role_has(r->auth->role, PERM_ASSIGN)) {
-		mw_resp_error(r, 403, "forbidden", "only a manager assigns complaints");
-		goto out;
+	if (aw->act.type == MW_ACT_ASSIGN) {
+		mw_user u;
+
+		if (!mw_authz_role_has(r->auth->role, PERM_ASSIGN)) {
+			mw_resp_error(r, 403, "forbidden", "only a manager assigns complaints");
+			goto out;
+		}
+		if (!aw->act.assignee) {
+			mw_resp_error(r, 400, "missing_field", "assign needs an assignee (a staff login)");
+			goto out;
+		}
+		if (mw_store_user_get(r->app->store, aw->act.assignee, &r->arena, &u) || u.disabled ||
+		    !u.department || strcmp(u.department, c.department)) {
+			mw_resp_error(r, 400, "invalid",
+				      "assignee must be an active staff member of department %s",
+				      c.department);
+			goto out;
+		}
 	}
 	if (aw->act.type == MW_ACT_COOP_REPLY && !r->auth->department) {
 		mw_resp_error(r, 400, "invalid", "cooperation replies come from a department");

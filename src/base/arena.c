@@ -1,6 +1,7 @@
 #include "arena.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,9 @@ void *mw_arena_alloc(mw_arena *a, size_t n)
 	mw_arena_chunk *c;
 	void *p;
 
+	/* Refuse sizes whose rounding or chunk header would wrap around. */
+	if (n > SIZE_MAX / 2)
+		return NULL;
 	n = (n + ALIGN - 1) & ~(size_t)(ALIGN - 1);
 	if (!n)
 		n = ALIGN;

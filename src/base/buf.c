@@ -89,6 +89,7 @@ int mw_buf_json_str(mw_buf *b, const char *s)
 {
 	static const char hex[] = "0123456789abcdef";
 	const unsigned char *p = (const unsigned char *)s;
+	size_t start = b->len;
 	int rc;
 
 	if (!s)
@@ -112,9 +113,16 @@ int mw_buf_json_str(mw_buf *b, const char *s)
 			}
 		}
 		if (rc)
-			return rc;
+			goto fail;
 	}
-	return mw_buf_putc(b, '"');
+	if (!(rc = mw_buf_putc(b, '"')))
+		return MW_OK;
+fail:
+	/* All or nothing: never leave half a string literal behind. */
+	b->len = start;
+	if (b->ptr)
+		b->ptr[start] = '\0';
+	return rc;
 }
 
 void mw_buf_reset(mw_buf *b)

@@ -299,6 +299,8 @@ int mw_lifecycle_apply(const mw_calendar *cal, mw_time now, const mw_complaint *
 
 	switch (req->type) {
 	case MW_ACT_ASSIGN:
+		if (blank(req->assignee))
+			return refuse(why, MW_ERR_INVALID, "assign needs an assignee (a staff login)");
 		next->assignee = req->assignee;
 		break;
 	case MW_ACT_START:
@@ -411,15 +413,16 @@ int mw_lifecycle_apply(const mw_calendar *cal, mw_time now, const mw_complaint *
 			return refuse(why, MW_ERR_CONFLICT, "this answer was already rated");
 		if (req->rating <= 2) {
 			/* An unsatisfied rating brings a second look (재검토)
-			 * with a fresh clock. */
+			 * with a fresh clock; the rating stays in the timeline
+			 * and the next answer can be rated anew. */
 			restart_clock(cal, next, now, req->reopen_period);
 			to = MW_STATUS_REOPENED;
 		} else {
 			to = MW_STATUS_CLOSED;
 			if (!next->closed_at)
 				next->closed_at = now;
+			next->rating = req->rating;
 		}
-		next->rating = req->rating;
 		snprintf(ev->buf, sizeof(ev->buf), "%d", req->rating);
 		break;
 	case MW_ACT_RECATEGORIZE:

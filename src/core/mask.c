@@ -34,18 +34,22 @@ void mw_mask_name(const char *name, char *out, size_t outsz)
 		snprintf(out, outsz, "***");
 		return;
 	}
-	/* First character kept; for three or more, the last one too. */
+	/* First character kept (unless it is the only one); for three or
+	 * more, the last one too. A character that does not fit whole is
+	 * left out, so the result always ends on a character boundary. */
 	for (size_t k = 0; k < n; k++) {
 		size_t end = k + 1 < n ? starts[k + 1] : len;
 		int w;
 
-		if (k == 0 || (n >= 3 && k == n - 1))
+		if ((k == 0 && n > 1) || (n >= 3 && k == n - 1))
 			w = snprintf(out + pos, outsz - pos, "%.*s", (int)(end - starts[k]),
 				     name + starts[k]);
 		else
 			w = snprintf(out + pos, outsz - pos, "*");
-		if (w < 0 || (size_t)w >= outsz - pos)
+		if (w < 0 || (size_t)w >= outsz - pos) {
+			out[pos] = '\0';
 			return;
+		}
 		pos += (size_t)w;
 	}
 }
@@ -94,7 +98,7 @@ void mw_mask_email(const char *email, char *out, size_t outsz)
 		return;
 	}
 	local = (size_t)(at - email);
-	keep = local > 2 ? 2 : 1;
+	keep = local > 2 ? 2 : local - 1;
 	snprintf(out, outsz, "%.*s%.*s%s", (int)keep, email, (int)(local - keep),
 		 "****************************************************************", at);
 }

@@ -18,7 +18,8 @@ int mw_receipt_format(int period, int64_t seq, char *out, size_t outsz)
 {
 	int n;
 
-	if (period < 101 || period > 9912 || seq < 1 || seq > 99999999)
+	if (period < 1 || period > 9912 || period % 100 < 1 || period % 100 > 12 || seq < 1 ||
+	    seq > 99999999)
 		return MW_ERR_INVALID;
 	n = snprintf(out, outsz, "%04d-%06lld", period, (long long)seq);
 	return n > 0 && (size_t)n < outsz ? MW_OK : MW_ERR_TOO_LARGE;

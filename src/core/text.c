@@ -57,12 +57,19 @@ int mw_text_normalize(const char *in, size_t len, size_t max, int multiline, cha
 	for (utf8proc_ssize_t i = 0; i < n; i++) {
 		unsigned char c = nfc[i];
 
-		if (c == '\r')
+		/* \r\n and a lone \r are line breaks like \n. */
+		if (c == '\r' && i + 1 < n && nfc[i + 1] == '\n')
 			continue;
-		if (c == '\n' || c == '\t')
-			c = multiline && c == '\n' ? '\n' : ' ';
+		if (c == '\r' || c == '\n' || c == '\t')
+			c = multiline && c != '\t' ? '\n' : ' ';
 		else if (c < 0x20 || c == 0x7f)
 			continue;
+		/* C1 controls (U+0080..U+009F, UTF-8 C2 80..C2 9F) include
+		 * terminal escapes; drop them like the C0 ones. */
+		else if (c == 0xc2 && i + 1 < n && nfc[i + 1] >= 0x80 && nfc[i + 1] <= 0x9f) {
+			i++;
+			continue;
+		}
 		res[w++] = (char)c;
 	}
 	free(nfc);

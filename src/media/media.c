@@ -81,6 +81,8 @@ static void magic_key_create(void)
 #define MAGIC_FLAGS (MAGIC_MIME_TYPE | MAGIC_NO_CHECK_COMPRESS | \
 		     MAGIC_NO_CHECK_ELF | MAGIC_NO_CHECK_TAR | MAGIC_NO_CHECK_CDF)
 
+static const size_t magic_bytes_max = 64 * 1024;
+
 static int magic_handle(magic_t *out)
 {
 	magic_t m;
@@ -96,7 +98,10 @@ static int magic_handle(magic_t *out)
 	m = magic_open(MAGIC_FLAGS);
 	if (!m)
 		return MW_ERR_NOMEM;
-	if (magic_load(m, NULL) != 0) {
+	/* Image signatures sit in the first bytes; only text heuristics
+	 * would read a 10 MB upload through to its end. */
+	if (magic_setparam(m, MAGIC_PARAM_BYTES_MAX, &magic_bytes_max) != 0 ||
+	    magic_load(m, NULL) != 0) {
 		magic_close(m);
 		return MW_ERR_IO;
 	}

@@ -28,6 +28,10 @@
  *     mw_media_strip and is there only because the picture needs it.
  *   - Only people who are staff may ever be given an original.
  *   - Every function is safe to call from several threads at once.
+ *   - The first HEIC that mw_media_strip decodes turns on glibc's
+ *     M_PERTURB for the whole process (see media_heic.c): libheif and
+ *     libde265 can return pixels that were never written, and those must
+ *     not carry old heap contents into a public copy.
  *
  * Errors are the MW_ERR_* values of base/mw.h; each function lists the
  * ones it gives. Passing NULL where a pointer is required is a programming
@@ -83,8 +87,11 @@ int mw_media_detect(const void *data, size_t len, mw_media_type *out);
  * they have a fix); MW_ERR_INVALID when the file or the GPS tags are
  * malformed (wrong formats, zero denominators, missing N/S/E/W reference,
  * minutes or seconds of 60 and more, latitude beyond 90 or longitude
- * beyond 180 degrees); MW_ERR_UNSUPPORTED for MW_MEDIA_UNKNOWN;
- * MW_ERR_TOO_LARGE; MW_ERR_NOMEM. *lat and *lon are written only on MW_OK.
+ * beyond 180 degrees); MW_ERR_UNSUPPORTED for MW_MEDIA_UNKNOWN, or a HEIC
+ * libheif cannot read; MW_ERR_TOO_LARGE above MW_MEDIA_MAX_BYTES or past
+ * libheif's limits; MW_ERR_NOMEM. *lat and *lon are written only on MW_OK.
+ * Only the first 64 KiB of an EXIF block are read (libexif's limit, and
+ * the most a JPEG APP1 can hold).
  */
 int mw_media_exif_gps(const void *data, size_t len, mw_media_type t,
 		      double *lat, double *lon);
@@ -107,7 +114,8 @@ int mw_media_exif_gps(const void *data, size_t len, mw_media_type t,
  *         EXIF and XMP flags of VP8X and writes the new RIFF size.
  *   HEIC: decodes the primary image with libheif (rotation and mirroring
  *         applied) and encodes it as a JPEG of quality 85 that carries
- *         only the ICC profile, so the public copy is a JPEG.
+ *         only the ICC profile, so the public copy is a JPEG. Pictures
+ *         under 64 pixels on a side are refused.
  *
  * On MW_OK *out is a malloc'ed block of *outlen bytes that the caller
  * frees with free(), and *outtype the type of the copy (MW_MEDIA_JPEG for
@@ -115,9 +123,10 @@ int mw_media_exif_gps(const void *data, size_t len, mw_media_type t,
  * On error *out is NULL and *outlen 0.
  *
  * Errors: MW_ERR_INVALID for a malformed or truncated file;
- * MW_ERR_UNSUPPORTED for MW_MEDIA_UNKNOWN or a HEIC that libheif cannot
- * decode; MW_ERR_TOO_LARGE above MW_MEDIA_MAX_BYTES or, for HEIC, above
- * MW_MEDIA_MAX_PIXELS; MW_ERR_NOMEM.
+ * MW_ERR_UNSUPPORTED for MW_MEDIA_UNKNOWN, or a HEIC that libheif cannot
+ * decode or that is under 64 pixels on a side; MW_ERR_TOO_LARGE above
+ * MW_MEDIA_MAX_BYTES or, for HEIC, above MW_MEDIA_MAX_PIXELS or libheif's
+ * own limits; MW_ERR_NOMEM.
  */
 int mw_media_strip(const void *data, size_t len, mw_media_type t,
 		   unsigned char **out, size_t *outlen,

@@ -13,6 +13,7 @@
 #include "../base/buf.h"
 #include "../base/mw.h"
 
+#include <malloc.h>
 #include <pthread.h>
 #include <setjmp.h>
 #include <stdint.h>
@@ -31,12 +32,35 @@
 /* An ICC profile bigger than this is not a colour profile worth keeping. */
 #define MAX_ICC_BYTES ((size_t)1 << 20)
 
+/*
+ * Smaller pictures are refused. No photo of a pothole is this small, and
+ * every plane of a picture this size is too big for glibc's per-thread
+ * cache of small blocks (tcache, up to 1032 bytes), which M_PERTURB below
+ * does not scrub.
+ */
+#define MIN_SIDE 64
+
+/*
+ * libheif 1.15 with libde265 can hand back pixels that nobody wrote: a
+ * damaged HEVC stream leaves parts of libde265's frame uninitialised, and
+ * a grid whose declared size is larger than its tiles leaves the rest of
+ * the canvas as it came from malloc. Encoded into the public JPEG, that
+ * would publish whatever the heap held before, such as another citizen's
+ * photo. Neither library reports it, so we make the stale bytes harmless
+ * instead: M_PERTURB has glibc fill every block it hands out (and every
+ * block it takes back) with a constant. It is set once for the whole
+ * process, at the first HEIC, and costs a memset per allocation outside
+ * the tcache.
+ */
+#define PERTURB_BYTE 0x80
+
 /* libheif counts heif_init() calls; we make one for the life of the
  * process so that its built-in decoders are registered exactly once. */
 static pthread_once_t heif_once = PTHREAD_ONCE_INIT;
 
 static void heif_start(void)
 {
+	mallopt(M_PERTURB, PERTURB_BYTE);
 	(void)heif_init(NULL);
 }
 
@@ -323,12 +347,17 @@ int mw_media_heic_to_jpeg(const unsigned char *d, size_t n, mw_buf *out)
 		rc = MW_ERR_TOO_LARGE;
 		goto out;
 	}
+	if (w < MIN_SIDE || ht < MIN_SIDE) {
+		rc = MW_ERR_UNSUPPORTED;
+		goto out;
+	}
 	opts = heif_decoding_options_alloc();
 	if (!opts) {
 		rc = MW_ERR_NOMEM;
 		goto out;
 	}
 	opts->convert_hdr_to_8bit = 1;
+	/* What libheif itself sees as broken is refused, not patched up. */
 	opts->strict_decoding = 1;
 	rc = heif_rc(heif_decode_image(h, &img, heif_colorspace_RGB,
 				       heif_chroma_interleaved_RGB, opts));
@@ -343,6 +372,12 @@ int mw_media_heic_to_jpeg(const unsigned char *d, size_t n, mw_buf *out)
 	    heif_image_get_bits_per_pixel_range(img,
 						heif_channel_interleaved) != 8) {
 		rc = MW_ERR_INVALID;
+		goto out;
+	}
+	/* The container's own size can disagree with what was decoded
+	 * (a grid, a crop); the rule is about what was decoded. */
+	if (w < MIN_SIDE || ht < MIN_SIDE) {
+		rc = MW_ERR_UNSUPPORTED;
 		goto out;
 	}
 	rc = read_icc(h, &icc, &icclen);

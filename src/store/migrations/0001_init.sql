@@ -69,10 +69,14 @@ CREATE TABLE complaints (
 -- The staff queue: open complaints by due time, per department and for
 -- everyone; keyset pagination walks these in (due_at, id) order. Paused
 -- complaints (due_at = 0) sort first, which is what staff want to see.
+-- Filters by state or urgency get indexes of their own in the same order,
+-- so no page of the queue ever sorts or scans.
 CREATE INDEX complaints_queue_dept ON complaints(department, due_at, id) WHERE is_open;
 CREATE INDEX complaints_queue_all ON complaints(due_at, id) WHERE is_open;
+CREATE INDEX complaints_queue_dept_status ON complaints(department, status, due_at, id);
+CREATE INDEX complaints_queue_status ON complaints(status, due_at, id);
+CREATE INDEX complaints_urgent_dept ON complaints(department, due_at, id) WHERE is_open AND urgent;
 CREATE INDEX complaints_urgent ON complaints(due_at, id) WHERE is_open AND urgent;
-CREATE INDEX complaints_status ON complaints(status);
 CREATE INDEX complaints_phone ON complaints(phone_hash) WHERE phone_hash IS NOT NULL;
 CREATE INDEX complaints_filed_by ON complaints(filed_by, received_at) WHERE filed_by IS NOT NULL;
 

@@ -1191,14 +1191,19 @@ static int rd_queue(mw_store *s, const mw_queue_filter *f, mw_arena *a, mw_queue
 		return MW_ERR_DB;
 	len = (size_t)snprintf(sql, sizeof(sql), "SELECT " QUEUE_COLS " FROM complaints WHERE ");
 #define ADD(...) len += (size_t)snprintf(sql + len, sizeof(sql) - len, __VA_ARGS__)
-	if (f->status < 0)
+	/* Literal values where a partial index depends on them: SQLite can
+	 * only use "WHERE is_open AND urgent" indexes when the query names
+	 * the same constants. */
+	if (f->status == -1)
 		ADD("is_open");
+	else if (f->status == -2)
+		ADD("1");
 	else
-		ADD("status = ?%d", i++);
+		ADD("status = %d", f->status);
 	if (f->department)
 		ADD(" AND department = ?%d", i++);
 	if (f->urgent >= 0)
-		ADD(" AND urgent = ?%d", i++);
+		ADD(" AND urgent = %d", f->urgent ? 1 : 0);
 	if (f->due_before)
 		ADD(" AND due_at > 0 AND due_at < ?%d", i++);
 	if (f->category)
@@ -1218,12 +1223,8 @@ static int rd_queue(mw_store *s, const mw_queue_filter *f, mw_arena *a, mw_queue
 	if (sqlite3_prepare_v2(c->db, sql, -1, &st, NULL) != SQLITE_OK)
 		return db_error(c->db, "queue_prepare");
 	i = 1;
-	if (f->status >= 0)
-		sqlite3_bind_int(st, i++, f->status);
 	if (f->department)
 		sqlite3_bind_text(st, i++, f->department, -1, SQLITE_STATIC);
-	if (f->urgent >= 0)
-		sqlite3_bind_int(st, i++, f->urgent);
 	if (f->due_before)
 		sqlite3_bind_int64(st, i++, f->due_before);
 	if (f->category)

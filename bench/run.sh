@@ -1,0 +1,155 @@
+#!/bin/sh
+# minwon benchmarks. Every figure is printed next to a reference measured
+# in the same run on the same machine, and as a ratio to it:
+#   intake        vs raw single-row durable SQLite commits (bench_sqlite_commit)
+#   status read   vs nginx serving a 200-byte static file with one worker
+#   queue page    at BENCH_ROWS open complaints (absolute target 20 ms)
+#   RSS           of the server after serving BENCH_ROWS complaints
+# Usage: sh bench/run.sh            (make bench runs it)
+#   BENCH_ROWS=1000000 BENCH_SECONDS=10 BUILD=build
+set -eu
+
+BUILD=${BUILD:-build}
+ROWS=${BENCH_ROWS:-1000000}
+SECS=${BENCH_SECONDS:-10}
+BIN=$BUILD/minwon
+for tool in wrk nginx h2load "$BIN" "$BUILD/bench_load" "$BUILD/bench_sqlite_commit"; do
+	command -v "$tool" >/dev/null 2>&1 || [ -x "$tool" ] || {
+		echo "bench: $tool is missing (run make bench, which installs it)" >&2
+		exit 1
+	}
+done
+
+WORK=$(mktemp -d /tmp/minwon-bench.XXXXXX)
+SERVER_PID=""
+NGINX_PID=""
+cleanup() {
+	[ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null
+	[ -n "$NGINX_PID" ] && kill "$NGINX_PID" 2>/dev/null
+	rm -rf "$WORK"
+}
+trap cleanup EXIT INT TERM
+
+free_port() {
+	/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+start_server() { # $1 = db
+	PORT=$(free_port)
+	"$BIN" serve --db "$1" --listen "127.0.0.1:$PORT" >"$WORK/serve.out" 2>"$WORK/serve.err" &
+	SERVER_PID=$!
+	for _ in $(seq 100); do
+		curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && return 0
+		sleep 0.1
+	done
+	echo "bench: server did not start" >&2
+	cat "$WORK/serve.err" >&2
+	exit 1
+}
+
+stop_server() {
+	kill "$SERVER_PID" && wait "$SERVER_PID" 2>/dev/null || true
+	SERVER_PID=""
+}
+
+wrk_rps() { # prints requests/s from wrk output on stdin
+	awk '/Requests\/sec/ {print int($2)}'
+}
+
+wrk_p99() { # latency p99 in ms from wrk --latency output
+	awk '$1 == "99%" { v=$2; if (v ~ /us$/) { sub(/us/,"",v); v=v/1000 } else if (v ~ /ms$/) { sub(/ms/,"",v) } else if (v ~ /s$/) { sub(/s/,"",v); v=v*1000 } printf "%.2f", v }'
+}
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
+
+echo "minwon benchmarks — $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
+echo
+
+# ---- intake --------------------------------------------------------
+echo "reference: raw durable SQLite commits ($SECS s)..." >&2
+RAW=$("$BUILD/bench_sqlite_commit" "$WORK" "$SECS")
+"$BIN" init --db "$WORK/intake.db" >/dev/null 2>&1
+start_server "$WORK/intake.db"
+echo "intake: wrk -t2 -c32 ($SECS s)..." >&2
+INTAKE=$(wrk -t2 -c32 -d"${SECS}s" -s bench/intake.lua "http://127.0.0.1:$PORT/" | wrk_rps)
+HALF=$((INTAKE / 2))
+# Half load at a fixed rate (open loop): 16 clients, each HALF/16 per second.
+printf '{"text":"벤치마크 민원: 가로등이 꺼져 있어 밤길이 어둡습니다. 확인 부탁드립니다.","category":"streetlight","channel":"web","contact":{"name":"김민원","phone":"010-0000-0000"},"consent":{"privacy":true}}' >"$WORK/body.json"
+echo "intake at half load ($HALF/s) with h2load..." >&2
+h2load --h1 -c16 --rps=$((HALF / 16)) -D "$SECS" -d "$WORK/body.json" \
+	-H 'content-type: application/json' --log-file="$WORK/h2load.log" \
+	"http://127.0.0.1:$PORT/api/v1/complaints" >"$WORK/h2load.out" 2>&1 || true
+HALF_P99=$(awk -F'\t' '$2 == 201 {print $3}' "$WORK/h2load.log" | sort -n |
+	awk '{v[NR]=$1} END { if (NR) printf "%.2f", v[int(NR*0.99)]/1000; else print "n/a" }')
+HALF_DONE=$(awk -F'\t' '$2 == 201' "$WORK/h2load.log" | wc -l)
+BATCH=$(curl -s "http://127.0.0.1:$PORT/metrics" |
+	awk '/^minwon_commit_batch_size_sum/ {s=$2} /^minwon_commit_batch_size_count/ {c=$2} END { if (c) printf "%.1f", s/c }')
+stop_server
+
+# ---- status read vs nginx ------------------------------------------
+mkdir -p "$WORK/nginx/www"
+head -c 200 /dev/zero | tr '\0' 'x' >"$WORK/nginx/www/status.json"
+NPORT=$(free_port)
+sed -e "s|@PORT@|$NPORT|g; s|@DIR@|$WORK/nginx|g" bench/httplib/nginx.conf.in >"$WORK/nginx/nginx.conf"
+nginx -p "$WORK/nginx/" -c nginx.conf 2>"$WORK/nginx.err" &
+NGINX_PID=$!
+sleep 0.5
+echo "reference: nginx, 1 worker, 200-byte file..." >&2
+NGINX=$(wrk -t2 -c32 -d"${SECS}s" "http://127.0.0.1:$NPORT/status.json" | wrk_rps)
+kill "$NGINX_PID"
+NGINX_PID=""
+
+# ---- queue at ROWS open complaints, status read, RSS ------------------
+echo "loading $ROWS complaints..." >&2
+"$BIN" init --db "$WORK/big.db" >/dev/null 2>&1
+"$BUILD/bench_load" --db "$WORK/big.db" --count "$ROWS" >/dev/null
+printf 'benchmark-pass-1\n' | "$BIN" user add bench --role officer --department road --password-stdin --db "$WORK/big.db" >/dev/null
+start_server "$WORK/big.db"
+RESP=$(curl -s -X POST "http://127.0.0.1:$PORT/api/v1/complaints" -H 'Content-Type: application/json' -d @"$WORK/body.json")
+RN=$(echo "$RESP" | sed 's/.*"receipt_no":"\([^"]*\)".*/\1/')
+TOKEN=$(echo "$RESP" | sed 's/.*"token":"\([^"]*\)".*/\1/')
+echo "status read: wrk -t2 -c32 ($SECS s)..." >&2
+STATUS=$(wrk -t2 -c32 -d"${SECS}s" "http://127.0.0.1:$PORT/api/v1/complaints/$RN?token=$TOKEN" | wrk_rps)
+COOKIE=$(curl -s -D - -o /dev/null -X POST "http://127.0.0.1:$PORT/api/v1/session" \
+	-H 'Content-Type: application/json' -d '{"login":"bench","password":"benchmark-pass-1"}' |
+	sed -n 's/^Set-Cookie: mw_session=\([^;]*\);.*/\1/p' | tr -d '\r')
+QUEUE_LINES=""
+for q in "/api/v1/queue?department=road&limit=25" \
+	"/api/v1/queue?department=road&status=in_progress&limit=25" \
+	"/api/v1/queue?department=road&urgent=true&limit=25" \
+	"/api/v1/queue?department=road&limit=25&cursor=$(date -d '+3 days' +%s).0"; do
+	P99=$(MW_COOKIE=$COOKIE MW_QUERY=$q wrk -t1 -c1 -d3s --latency -s bench/queue.lua "http://127.0.0.1:$PORT/" | wrk_p99)
+	QUEUE_LINES="$QUEUE_LINES| \`$(echo "$q" | sed 's|/api/v1/queue?||; s|cursor=[0-9]*\.0|cursor=(deep page)|')\` | $P99 ms |
+"
+done
+RSS=$(awk '/VmRSS/ {print int($2/1024)}' "/proc/$SERVER_PID/status")
+HWM=$(awk '/VmHWM/ {print int($2/1024)}' "/proc/$SERVER_PID/status")
+stop_server
+
+cat <<EOT
+## Intake (POST /api/v1/complaints, durable, timeline written)
+
+| measure | value | reference (same run) | ratio |
+|---|---|---|---|
+| throughput, wrk -t2 -c32 | $INTAKE complaints/s | raw durable SQLite single-row commits: $RAW/s | $(ratio "$INTAKE" "$RAW") |
+| throughput vs osTicket 1.18 | $INTAKE complaints/s | 65 tickets/s (given in the issue, not measured here) | $(ratio "$INTAKE" 65) |
+| p99 latency at half load ($HALF/s, h2load open loop, $HALF_DONE requests) | $HALF_P99 ms | target ≤ 10 ms | |
+| mean units per group commit | $BATCH | | |
+
+## Status read (GET /api/v1/complaints/{rn}?token=) at $ROWS complaints
+
+| measure | value | reference (same run) | ratio |
+|---|---|---|---|
+| wrk -t2 -c32 | $STATUS req/s | nginx, 1 worker, 200-byte static file: $NGINX req/s | $(ratio "$STATUS" "$NGINX") |
+
+## Staff queue page of 25 at $ROWS open complaints (p99, wrk -c1)
+
+| query | p99 |
+|---|---|
+$QUEUE_LINES
+## Memory
+
+| measure | value | target |
+|---|---|---|
+| server RSS after the runs above, $ROWS complaints | $RSS MB (peak $HWM MB) | ≤ 64 MB |
+EOT
