@@ -45,7 +45,7 @@ long mw_api_begin(mw_req *r)
 
 	if (idx < 0) {
 		if (wrong_method) {
-			mw_resp_header(r, "Allow", "GET, POST, DELETE");
+			mw_resp_header(r, "Allow", mw_route_methods(r, r->path));
 			mw_resp_error(r, 405, "method_not_allowed", "%s is not allowed on this path",
 				      r->method);
 		} else {

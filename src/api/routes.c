@@ -1,6 +1,7 @@
 #include "routes.h"
 #include "../base/mw.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "../base/banned.h"
@@ -63,4 +64,23 @@ int mw_route_match(mw_req *r, const char *method, const char *path, bool *method
 	}
 	r->nparams = 0;
 	return -1;
+}
+
+const char *mw_route_methods(mw_req *r, const char *path)
+{
+	char buf[64] = "";
+	size_t len = 0;
+
+	for (size_t i = 0; i < MW_ARRAY_LEN(routes); i++) {
+		int n;
+
+		if (!match(r, routes[i].pattern, path) || strstr(buf, routes[i].method))
+			continue;
+		n = snprintf(buf + len, sizeof(buf) - len, "%s%s", len ? ", " : "",
+			     routes[i].method);
+		if (n > 0 && (size_t)n < sizeof(buf) - len)
+			len += (size_t)n;
+	}
+	r->nparams = 0;
+	return mw_arena_strdup(&r->arena, buf);
 }

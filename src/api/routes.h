@@ -30,6 +30,10 @@ const mw_route *mw_route_at(size_t i);
  */
 int mw_route_match(mw_req *r, const char *method, const char *path, bool *method_mismatch);
 
+/* The methods (comma-separated) that some route accepts on path, for
+ * the Allow header of a 405. */
+const char *mw_route_methods(mw_req *r, const char *path);
+
 /* Handlers, one per route row. */
 #define MW_ROUTE(method, pattern, handler, perm, max_body, name) int handler(mw_req *r);
 #include "routes.def"

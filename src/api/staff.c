@@ -418,9 +418,11 @@ static int read_action(mw_req *r, json_t *body, mw_action_work *aw, mw_refdata *
 	    mw_api_text_field(r, body, "category", 64, false, false, &act->category) ||
 	    mw_api_text_field(r, body, "assignee", 64, false, false, &act->assignee) ||
 	    mw_api_opt_string(r, body, "period", &period) ||
-	    mw_api_opt_bool(r, body, "citizen_consent", &act->citizen_consent, NULL) ||
-	    mw_api_opt_string(r, body, "into", &into))
+	    mw_api_opt_bool(r, body, "citizen_consent", &act->citizen_consent, NULL))
 		return MW_ERR_INVALID;
+	/* "into" names the surviving complaint by receipt number or id. */
+	into = json_is_string(json_object_get(body, "into"))
+		       ? json_string_value(json_object_get(body, "into")) : NULL;
 	if (!into && mw_api_opt_int(r, body, "into", &into_id, &present))
 		return MW_ERR_INVALID;
 	if (period && mw_period_parse(period, &act->period)) {

@@ -285,6 +285,10 @@ int mw_lifecycle_apply(const mw_calendar *cal, mw_time now, const mw_complaint *
 	}
 	if (row->who == WHO_STAFF && req->actor_kind == MW_ACTOR_CITIZEN)
 		return refuse(why, MW_ERR_FORBIDDEN, "only staff may take this action");
+	/* Withdrawing, rating and adding information are the citizen's own
+	 * acts; staff record what a citizen says with notes instead. */
+	if (row->who == WHO_CITIZEN && req->actor_kind == MW_ACTOR_STAFF)
+		return refuse(why, MW_ERR_FORBIDDEN, "only the citizen may take this action");
 
 	*next = *cur;
 	next->version = cur->version + 1;

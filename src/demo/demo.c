@@ -248,6 +248,7 @@ static void wr_particle(writer *w, const char *key, size_t keylen)
 			wr_put(w, has ? p->after_c : p->after_v);
 		return;
 	}
+	MW_ASSERT(!"unknown particle in a template");
 }
 
 /* ---- one complaint's slot values --------------------------------------- */
@@ -519,8 +520,15 @@ static void build_text(ctx *c, int channel, mw_demo_complaint *out)
 		expand(c, &w, greet, 0);
 	}
 	expand(c, &w, body, 0);
-	if (citizen && !c->urgent)
-		wr_put(&w, pick(c->d, &demo_signoffs));
+	if (citizen && !c->urgent) {
+		const char *sign = pick(c->d, &demo_signoffs);
+
+		/* No "감사합니다" after "...해 주시면 감사하겠습니다", no "잘
+		 * 부탁드립니다" after "보수 부탁드립니다". */
+		if (!(strstr(sign, "감사") && strstr(out->text, "감사")) &&
+		    !(strstr(sign, "부탁") && strstr(out->text, "부탁")))
+			wr_put(&w, sign);
+	}
 	if (citizen)
 		add_slips(c->d, out->text, sizeof out->text);
 }
@@ -539,20 +547,23 @@ static void build_title(ctx *c, mw_demo_complaint *out)
 	expand(c, &w, pick(c->d, c->urgent ? &demo_titles_urgent : &demo_titles), 0);
 }
 
+/* The official letter: greeting, intro, what was done about this very
+ * scene, often a follow-up sentence, closing. */
 static void build_answer(ctx *c, mw_demo_complaint *out)
 {
-	const demo_strs *middles = &c->cat->answers;
 	writer w;
 
-	if (c->urgent)
-		middles = c->cat->urgent_answers.n ? &c->cat->urgent_answers
-						   : &demo_urgent_answers;
 	wr_init(&w, out->answer, sizeof out->answer);
 	expand(c, &w, "안녕하십니까? 한빛구 {D}입니다. ", 0);
 	expand(c, &w, pick(c->d, &demo_answer_intros), 0);
 	wr_put(&w, " ");
-	expand(c, &w, pick(c->d, middles), 0);
+	expand(c, &w, c->scene->reply, 0);
 	wr_put(&w, " ");
+	if (rng_pct(c->d, c->urgent ? 70 : 50)) {
+		expand(c, &w, pick(c->d, c->urgent ? &demo_urgent_answers
+						   : &c->cat->answers), 0);
+		wr_put(&w, " ");
+	}
 	expand(c, &w, pick(c->d, &demo_answer_closings), 0);
 }
 

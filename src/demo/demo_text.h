@@ -46,10 +46,12 @@ typedef struct demo_strs {
  * memo, the facts and the wanted action together is what keeps a
  * generated complaint coherent: the facts never contradict the title. */
 typedef struct demo_scene {
-	const char *issue;   /* noun phrase: "보도블록 파손" */
+	const char *issue;   /* noun phrase: "보도블록 파손"; never ending in
+	                      * 요청 or 문의, which templates append */
 	const char *memo;    /* plain clause for transcriptions, ends in 다 */
 	const char *fact[3]; /* citizen sentences, each complete */
 	const char *want;    /* 하다-noun of the action asked for */
+	const char *reply;   /* what the office did: the core of the answer */
 } demo_scene;
 
 /* Channel weight columns, in the order of demo_channel_names. */
@@ -69,8 +71,7 @@ typedef struct demo_category {
 	demo_strs spots;        /* where in the street it happens */
 	demo_strs bodies;       /* citizen templates */
 	demo_strs extras;       /* optional sentences for {x} */
-	demo_strs answers;      /* middles of the official answer */
-	demo_strs urgent_answers; /* empty: use demo_urgent_answers */
+	demo_strs answers;      /* follow-up sentences after the reply */
 } demo_category;
 
 /* A neighbourhood of 한빛구: its stem ("솔내" gives 솔내동 and 솔내로)
@@ -119,7 +120,7 @@ extern const demo_strs demo_titles_placeless;
 extern const demo_strs demo_titles_urgent;
 extern const demo_strs demo_answer_intros;
 extern const demo_strs demo_answer_closings;
-extern const demo_strs demo_urgent_answers;
+extern const demo_strs demo_urgent_answers;  /* urgent follow-ups */
 extern const demo_strs demo_surnames;
 extern const demo_strs demo_surnames_roman; /* parallel to demo_surnames */
 extern const demo_strs demo_given_names;

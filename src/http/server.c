@@ -16,6 +16,7 @@
 #include "../base/log.h"
 #include "../base/mw.h"
 #include "../base/timeutil.h"
+#include "../base/utf8.h"
 
 #include <microhttpd.h>
 #include <stdarg.h>
@@ -123,6 +124,8 @@ static void resp_error_v(mw_req *r, int status, const char *code, const char *fm
 	char msg[512];
 
 	vsnprintf(msg, sizeof(msg), fmt, ap);
+	/* Messages may quote client input: keep the body valid UTF-8. */
+	mw_utf8_sanitize(msg);
 	mw_buf_puts(&b, "{\"error\":{\"code\":");
 	mw_buf_json_str(&b, code);
 	mw_buf_puts(&b, ",\"message\":");
@@ -352,7 +355,7 @@ int mw_server_start(mw_app *app, const mw_server_config *cfg, mw_server **out, c
 		MHD_OPTION_THREAD_POOL_SIZE, threads,
 		MHD_OPTION_CONNECTION_LIMIT, (unsigned)(cfg->connection_limit > 0 ? cfg->connection_limit : 1024),
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)(cfg->timeout_seconds > 0 ? cfg->timeout_seconds : 30),
-		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(256 * 1024),
 		MHD_OPTION_NOTIFY_COMPLETED, completed_cb, srv,
 		MHD_OPTION_LISTENING_ADDRESS_REUSE, 1,
 		MHD_OPTION_END);

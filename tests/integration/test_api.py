@@ -414,6 +414,21 @@ class LifecycleTest(harness.ServerTestCase, unittest.TestCase):
         self.assertEqual(v["status"], "received")
         self.assertEqual(v["version"], 1)
 
+    def test_assign_checks_the_assignee(self):
+        c = self.file()
+        rn = c["receipt_no"]
+        self.assertError(self.manager.action(rn, "assign"), 400, "missing_field")
+        self.assertError(self.manager.action(rn, "assign", assignee="nobody"), 400, "invalid")
+        # officer2 is in parking, the complaint in road.
+        self.assertError(self.manager.action(rn, "assign", assignee="officer2"), 400, "invalid")
+        self.assertError(self.manager.action(rn, "assign", assignee="desk"), 400, "invalid")
+        self.assertEqual(self.officer.staff_view(rn).json()["version"], 1)
+        a = self.act(self.manager, rn, "assign", assignee="manager")
+        self.assertEqual(a["status"], "assigned")
+        # Re-assigning within the department is allowed.
+        a = self.act(self.manager, rn, "assign", assignee="officer")
+        self.assertEqual(self.officer.staff_view(rn).json()["assignee"], "officer")
+
     def test_staff_cannot_take_citizen_actions(self):
         # action.def marks withdraw, provide_info, message and rate as the
         # citizen's (who = CITIZEN); the staff action API must refuse them.

@@ -131,6 +131,14 @@ static bool has_slot_left(const char *s)
 	return strchr(s, '{') || strchr(s, '}');
 }
 
+/* Double spaces, or a space at either end, betray an empty slot. */
+static bool bad_spacing(const char *s)
+{
+	size_t n = strlen(s);
+
+	return strstr(s, "  ") != NULL || (n && (s[0] == ' ' || s[n - 1] == ' '));
+}
+
 static mw_demo_complaint *generate(uint64_t seed, int n, const int64_t *now)
 {
 	mw_demo *d = mw_demo_new(seed);
@@ -243,6 +251,18 @@ static void check_batch(uint64_t seed)
 		assert_false(has_slot_left(c->title));
 		assert_false(has_slot_left(c->text));
 		assert_false(has_slot_left(c->answer));
+		assert_false(bad_spacing(c->title));
+		assert_false(bad_spacing(c->answer));
+		assert_false(bad_spacing(c->address));
+		/* The text may lose a space (a citizen's slip) but never
+		 * gain one from an empty slot. */
+		assert_null(strstr(c->text, "  "));
+		assert_true(c->text[0] != ' ' && c->text[strlen(c->text) - 1] != ' ');
+		assert_null(strstr(c->title, "요청 요청"));
+		assert_null(strstr(c->title, "문의 문의"));
+		/* Particles follow the last syllable: 도로과로, 동물복지팀으로. */
+		assert_null(strstr(c->answer, "팀로 "));
+		assert_null(strstr(c->answer, "과으로 "));
 		assert_true(strncmp(c->address, "한빛구 ", strlen("한빛구 ")) == 0);
 		assert_true(strstr(c->answer, "안녕하십니까? 한빛구 ") == c->answer);
 		assert_true(ends_with(c->answer, "감사합니다."));

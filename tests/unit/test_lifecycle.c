@@ -217,6 +217,12 @@ static mw_action_req make_req(mw_action a)
 	r.type = a;
 	r.actor_kind = MW_ACTOR_STAFF;
 	r.actor = "lee";
+	/* The citizen's own actions are taken by the citizen. */
+	for (int i = 0; i < NACTION; i++)
+		if (table[i].act == a && !table[i].staff_only) {
+			r.actor_kind = MW_ACTOR_CITIZEN;
+			r.actor = NULL;
+		}
 	switch (a) {
 	case MW_ACT_ASSIGN:
 		r.assignee = "park";
@@ -327,6 +333,35 @@ static void test_allowed_mask_and_names(void **state)
 	/* A short buffer never overflows and stays terminated. */
 	mw_lifecycle_allowed_names(expected_mask(MW_STATUS_RECEIVED), out, 10);
 	assert_true(strlen(out) < 10);
+}
+
+/* Withdrawing, rating and adding information belong to the citizen:
+ * staff taking them is refused and the complaint is left alone. */
+static void test_staff_cannot_take_citizen_actions(void **state)
+{
+	const mw_calendar *cal = *state;
+	static const struct {
+		mw_action act;
+		mw_status from;
+	} cases[] = {
+		{ MW_ACT_WITHDRAW, MW_STATUS_IN_PROGRESS },
+		{ MW_ACT_PROVIDE_INFO, MW_STATUS_NEEDS_INFO },
+		{ MW_ACT_MESSAGE, MW_STATUS_IN_PROGRESS },
+		{ MW_ACT_RATE, MW_STATUS_ANSWERED },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		mw_complaint cur = make_complaint(cal, cases[i].from), next;
+		mw_action_req req = make_req(cases[i].act);
+		mw_event ev;
+		mw_refusal why;
+
+		req.actor_kind = MW_ACTOR_STAFF;
+		req.actor = "lee";
+		assert_int_equal(mw_lifecycle_apply(cal, NOW, &cur, &req, &next, &ev, &why),
+				 MW_ERR_FORBIDDEN);
+		assert_int_equal(why.err, MW_ERR_FORBIDDEN);
+	}
 }
 
 static void test_refusal_message(void **state)
@@ -1197,6 +1232,7 @@ int main(void)
 		cmocka_unit_test(test_every_status_action_pair),
 		cmocka_unit_test(test_allowed_mask_and_names),
 		cmocka_unit_test(test_refusal_message),
+		cmocka_unit_test(test_staff_cannot_take_citizen_actions),
 		cmocka_unit_test(test_version_bumps),
 		cmocka_unit_test(test_start_takes_actor_when_unassigned),
 		cmocka_unit_test(test_start_clock),

@@ -205,7 +205,22 @@ typedef struct sqlite_be {
 	conn *free_readers;      /* returned by threads that ended */
 	conn **all_readers;      /* every reader ever opened, for close */
 	size_t nreaders, capreaders;
+
+	/* The checkpointer: copies the WAL back into the database on its own
+	 * thread and connection, so no commit ever waits for a checkpoint. */
+	pthread_t ckpt_thread;
+	bool ckpt_running;
+	bool ckpt_stop;
+	int wal_pages;           /* pages in the WAL after the last commit */
+	pthread_cond_t ckpt_cv;
+	sqlite3 *ckpt_db;
 } sqlite_be;
+
+/* Checkpoint when the WAL holds this many pages (4 MiB at 4 KiB pages);
+ * force a truncating one when it grows past the second bound because
+ * readers kept a passive checkpoint from finishing. */
+#define CKPT_PAGES 1000
+#define CKPT_TRUNCATE_PAGES 65536
 
 static sqlite_be *BE(mw_store *s)
 {
@@ -277,7 +292,7 @@ static int conn_open(conn *c, const char *path, bool readonly, int cache_kib, ch
 	}
 	if (!readonly &&
 	    exec_sql(c->db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; "
-			    "PRAGMA wal_autocheckpoint = 4000;")) {
+			    "PRAGMA wal_autocheckpoint = 0;")) {
 		snprintf(errbuf, errsz, "cannot switch %s to WAL mode", path);
 		return MW_ERR_DB;
 	}
@@ -341,6 +356,82 @@ static void reader_release(void *p)
 	c->next_free = c->owner->free_readers;
 	c->owner->free_readers = c;
 	pthread_mutex_unlock(&c->owner->mu);
+}
+
+static int wal_hook(void *arg, sqlite3 *db, const char *name, int pages)
+{
+	sqlite_be *be = arg;
+
+	MW_UNUSED(db);
+	MW_UNUSED(name);
+	pthread_mutex_lock(&be->mu);
+	be->wal_pages = pages;
+	if (pages >= CKPT_PAGES)
+		pthread_cond_signal(&be->ckpt_cv);
+	pthread_mutex_unlock(&be->mu);
+	return SQLITE_OK;
+}
+
+static void *checkpointer_main(void *arg)
+{
+	sqlite_be *be = arg;
+
+	pthread_mutex_lock(&be->mu);
+	while (!be->ckpt_stop) {
+		int pages = be->wal_pages, mode, log = 0, done = 0;
+
+		if (pages < CKPT_PAGES) {
+			pthread_cond_wait(&be->ckpt_cv, &be->mu);
+			continue;
+		}
+		be->wal_pages = 0;
+		pthread_mutex_unlock(&be->mu);
+		/* PASSIVE never blocks the writer or readers. */
+		mode = pages >= CKPT_TRUNCATE_PAGES ? SQLITE_CHECKPOINT_TRUNCATE
+						    : SQLITE_CHECKPOINT_PASSIVE;
+		if (sqlite3_wal_checkpoint_v2(be->ckpt_db, NULL, mode, &log, &done) != SQLITE_OK &&
+		    sqlite3_errcode(be->ckpt_db) != SQLITE_BUSY)
+			db_error(be->ckpt_db, "checkpoint");
+		pthread_mutex_lock(&be->mu);
+	}
+	pthread_mutex_unlock(&be->mu);
+	return NULL;
+}
+
+static int checkpointer_start(sqlite_be *be, char *errbuf, size_t errsz)
+{
+	if (sqlite3_open_v2(be->path, &be->ckpt_db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
+			    NULL) != SQLITE_OK) {
+		snprintf(errbuf, errsz, "cannot open the checkpoint connection");
+		return MW_ERR_DB;
+	}
+	sqlite3_busy_timeout(be->ckpt_db, 100);
+	/* The checkpointer's fsync of the database file is what makes the
+	 * copied pages durable before the WAL is reused. */
+	exec_sql(be->ckpt_db, "PRAGMA synchronous = FULL");
+	pthread_cond_init(&be->ckpt_cv, NULL);
+	if (pthread_create(&be->ckpt_thread, NULL, checkpointer_main, be)) {
+		snprintf(errbuf, errsz, "cannot start the checkpoint thread");
+		return MW_ERR_NOMEM;
+	}
+	be->ckpt_running = true;
+	sqlite3_wal_hook(be->writer.db, wal_hook, be);
+	return MW_OK;
+}
+
+static void checkpointer_stop(sqlite_be *be)
+{
+	if (be->ckpt_running) {
+		pthread_mutex_lock(&be->mu);
+		be->ckpt_stop = true;
+		pthread_cond_signal(&be->ckpt_cv);
+		pthread_mutex_unlock(&be->mu);
+		pthread_join(be->ckpt_thread, NULL);
+		pthread_cond_destroy(&be->ckpt_cv);
+		be->ckpt_running = false;
+	}
+	sqlite3_close(be->ckpt_db);
+	be->ckpt_db = NULL;
 }
 
 static bool sqlite_accepts(const char *uri)
@@ -415,7 +506,10 @@ static int sqlite_open(mw_store *s, const char *uri, const mw_store_config *cfg,
 	rc = conn_open(&be->writer, path, false, cfg->write_cache_kib, errbuf, errsz);
 	if (!rc)
 		rc = migrate(be->writer.db, errbuf, errsz);
+	if (!rc)
+		rc = checkpointer_start(be, errbuf, errsz);
 	if (rc) {
+		checkpointer_stop(be);
 		conn_close(&be->writer);
 		pthread_key_delete(be->reader_key);
 		pthread_mutex_destroy(&be->mu);
@@ -437,6 +531,7 @@ static void sqlite_close(mw_store *s)
 		free(be->all_readers[i]);
 	}
 	free(be->all_readers);
+	checkpointer_stop(be);
 	/* A clean close checkpoints the WAL into the main file. */
 	conn_close(&be->writer);
 	pthread_key_delete(be->reader_key);
