@@ -88,7 +88,8 @@ static mw_time check_due(mw_time received, mw_period p, const mw_pause *pauses, 
 		FUZZ_CHECK(c.hour == 23 && c.min == 59 && c.sec == 59,
 			   "received %s, period %d%c: due %s is not the end of a day", r, p.amount,
 			   (char)p.unit, d);
-		FUZZ_CHECK(mw_calendar_is_workday(cal, c.year, c.month, c.day),
+		/* (mw_calendar_is_workday knows years up to 9999.) */
+		FUZZ_CHECK(c.year > 9999 || mw_calendar_is_workday(cal, c.year, c.month, c.day),
 			   "received %s, period %d%c: due %s is not a working day", r, p.amount,
 			   (char)p.unit, d);
 	}

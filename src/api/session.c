@@ -86,9 +86,11 @@ int mw_session_resolve(mw_req *r)
 	mw_strlcpy(auth->csrf, sess.csrf, sizeof(auth->csrf));
 	mw_strlcpy(auth->session_hash, id_hash, sizeof(auth->session_hash));
 	r->auth = auth;
-	/* Refresh last_seen at most once a minute: the idle timeout needs no
-	 * finer clock, and most requests then write nothing. */
-	if (now - sess.last_seen >= 60)
+	/* Refresh last_seen at most once a minute (or a quarter of the idle
+	 * limit when that is shorter): the timeout needs no finer clock, and
+	 * most requests then write nothing. */
+	if (now - sess.last_seen >= (r->app->session_idle_seconds < 240
+					     ? r->app->session_idle_seconds / 4 : 60))
 		session_bg(r->app, id_hash, now, false);
 	return MW_OK;
 }

@@ -24,7 +24,8 @@ static void usage(FILE *f)
 		   "                      port 0 picks a free port and prints it)\n"
 		   "  --threads N         HTTP I/O threads (default: number of cores)\n"
 		   "  --public-url URL    base of the tracking links in receipts\n"
-		   "                      (default http://HOST:PORT)\n");
+		   "                      (default http://HOST:PORT)\n"
+		   "  --session-idle SEC  sign staff out after SEC idle seconds (default 1800)\n");
 }
 
 static int parse_listen(const char *s, char *host, size_t hostsz, uint16_t *port)
@@ -48,6 +49,7 @@ int mw_cmd_serve(int argc, char **argv)
 		{ "listen", required_argument, NULL, 'l' },
 		{ "threads", required_argument, NULL, 't' },
 		{ "public-url", required_argument, NULL, 'u' },
+		{ "session-idle", required_argument, NULL, 'i' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -59,15 +61,21 @@ int mw_cmd_serve(int argc, char **argv)
 	mw_keys keys;
 	mw_app app;
 	sigset_t set;
-	int64_t threads = 0;
+	int64_t threads = 0, idle = 30 * 60;
 	int c, sig, rc = MW_EXIT_FAIL;
 
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "d:l:t:u:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "d:l:t:u:i:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd': db = optarg; break;
 		case 'l': listen = optarg; break;
 		case 'u': public_url = optarg; break;
+		case 'i':
+			if (mw_parse_i64(optarg, 1, 7 * 86400, &idle)) {
+				mw_cli_err("--session-idle must be 1 to 604800 seconds");
+				return MW_EXIT_USAGE;
+			}
+			break;
 		case 't':
 			if (mw_parse_i64(optarg, 1, 256, &threads)) {
 				mw_cli_err("--threads must be 1 to 256");
@@ -114,6 +122,7 @@ int mw_cmd_serve(int argc, char **argv)
 		mw_cli_err("%s", err);
 		goto out_app;
 	}
+	app.session_idle_seconds = (int)idle;
 	if (public_url)
 		mw_strlcpy(app.public_url, public_url, sizeof(app.public_url));
 	else

@@ -269,7 +269,8 @@ def read_http_response(sock):
 
 
 class Server:
-    def __init__(self, users=USERS, threads=None):
+    def __init__(self, users=USERS, threads=None, extra_args=()):
+        self.extra_args = list(extra_args)
         self.dir = tempfile.mkdtemp(prefix="minwon-it-")
         self.db = os.path.join(self.dir, "minwon.db")
         self.users = dict(users)
@@ -303,6 +304,7 @@ class Server:
         args = [BIN, "serve", "--db", self.db, "--listen", "127.0.0.1:0"]
         if self.threads:
             args += ["--threads", str(self.threads)]
+        args += self.extra_args
         self.proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                      stderr=self._stderr)
         deadline = time.monotonic() + timeout(20)
@@ -447,12 +449,13 @@ class ServerTestCase:
     Set `server_threads` to choose the HTTP thread count."""
 
     server_threads = None
+    server_args = ()
     srv = None
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.srv = Server(threads=cls.server_threads)
+        cls.srv = Server(threads=cls.server_threads, extra_args=cls.server_args)
         try:
             cls.srv.start()
         except Exception:

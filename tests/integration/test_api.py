@@ -8,6 +8,7 @@ keyset pagination, metrics, and sessions (lockout, logout).
 import datetime
 import json
 import os
+import sqlite3
 import sys
 import threading
 import time
@@ -1046,3 +1047,51 @@ class SessionTest(harness.ServerTestCase, unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class IdleLogoutTest(harness.ServerTestCase, unittest.TestCase):
+    """Staff are signed out after the idle limit (30 minutes by default;
+    shortened here with --session-idle)."""
+
+    server_args = ("--session-idle", "2")
+
+    def test_idle_session_expires(self):
+        c = self.srv.client("officer")
+        self.assertStatus(c.get("/api/v1/session"), 200)
+        time.sleep(3.2)
+        self.assertError(c.get("/api/v1/session"), 401, "unauthorized")
+        self.assertError(c.get("/api/v1/queue"), 401, "unauthorized")
+
+    def test_activity_keeps_the_session(self):
+        c = self.srv.client("manager")
+        for _ in range(4):
+            time.sleep(1.0)
+            self.assertStatus(c.get("/api/v1/session"), 200)
+
+
+class BackupTest(harness.ServerTestCase, unittest.TestCase):
+    """minwon backup copies the database while the server keeps serving."""
+
+    def test_backup_while_serving(self):
+        anon = self.anon()
+        receipts = []
+        for i in range(20):
+            r = anon.post("/api/v1/complaints", {
+                "text": "백업 시험 민원 %d: 공원 벤치가 부서졌습니다." % i,
+                "category": "parks_trees", "channel": "web",
+                "consent": {"privacy": True}})
+            self.assertStatus(r, 201)
+            receipts.append(r.json()["receipt_no"])
+        out = os.path.join(self.srv.dir, "backup.db")
+        self.srv._cli("backup", "--db", self.srv.db, "--out", out)
+        # The server still answers, and the copy holds every complaint.
+        self.assertStatus(anon.get("/healthz"), 200)
+        con = sqlite3.connect(out)
+        try:
+            got = {row[0] for row in con.execute("SELECT receipt_no FROM complaints")}
+        finally:
+            con.close()
+        self.assertTrue(set(receipts) <= got, set(receipts) - got)
+        # A second backup to the same file is refused, not overwritten.
+        with self.assertRaises(harness.ServerError):
+            self.srv._cli("backup", "--db", self.srv.db, "--out", out)
