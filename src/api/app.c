@@ -9,7 +9,7 @@
 
 #include "../base/banned.h"
 
-static void ref_free(mw_refdata *ref)
+void mw_refdata_free(mw_refdata *ref)
 {
 	if (!ref)
 		return;
@@ -18,7 +18,7 @@ static void ref_free(mw_refdata *ref)
 	free(ref);
 }
 
-static int ref_load(mw_store *store, mw_refdata **out)
+int mw_refdata_load(mw_store *store, mw_refdata **out)
 {
 	mw_refdata *ref = calloc(1, sizeof(*ref));
 	mw_holiday *hol;
@@ -42,7 +42,7 @@ static int ref_load(mw_store *store, mw_refdata **out)
 	rc = mw_store_departments(store, &ref->arena, &ref->departments, &ref->ndepartments);
 out:
 	if (rc) {
-		ref_free(ref);
+		mw_refdata_free(ref);
 		return rc;
 	}
 	*out = ref;
@@ -65,7 +65,7 @@ int mw_app_init(mw_app *app, mw_store *store, const mw_keys *keys, const char *d
 	app->route_stats = calloc(mw_routes_count() + 1, sizeof(*app->route_stats));
 	if (!app->route_stats)
 		return MW_ERR_NOMEM;
-	rc = ref_load(store, &app->ref);
+	rc = mw_refdata_load(store, &app->ref);
 	if (rc)
 		snprintf(errbuf, errsz, "cannot load reference data: %s", mw_err_str(rc));
 	return rc;
@@ -73,7 +73,7 @@ int mw_app_init(mw_app *app, mw_store *store, const mw_keys *keys, const char *d
 
 void mw_app_release(mw_app *app)
 {
-	ref_free(app->ref);
+	mw_refdata_free(app->ref);
 	app->ref = NULL;
 	free(app->route_stats);
 	pthread_rwlock_destroy(&app->ref_lock);
@@ -94,13 +94,13 @@ void mw_app_ref_put(mw_app *app, mw_refdata *ref)
 {
 	MW_UNUSED(app);
 	if (atomic_fetch_sub(&ref->refs, 1) == 1)
-		ref_free(ref);
+		mw_refdata_free(ref);
 }
 
 int mw_app_reload(mw_app *app)
 {
 	mw_refdata *ref, *old;
-	int rc = ref_load(app->store, &ref);
+	int rc = mw_refdata_load(app->store, &ref);
 
 	if (rc) {
 		mw_log_error("app", "event=reload_failed err=%s", mw_err_code(rc));

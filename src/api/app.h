@@ -63,6 +63,11 @@ void mw_app_release(mw_app *app);
 /* Reloads holidays, categories and departments from the store. */
 int mw_app_reload(mw_app *app);
 
+/* Loads holidays (as a calendar), categories and departments from the
+ * store into a new mw_refdata (refs = 1); free with mw_refdata_free(). */
+int mw_refdata_load(mw_store *store, mw_refdata **out);
+void mw_refdata_free(mw_refdata *ref);
+
 /* Pins the current reference data; release with mw_app_ref_put(). */
 mw_refdata *mw_app_ref_get(mw_app *app);
 void mw_app_ref_put(mw_app *app, mw_refdata *ref);

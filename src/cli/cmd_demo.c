@@ -68,7 +68,7 @@ static const char *agency_for(const char *category)
 
 struct demo_ctx {
 	mw_keys keys;
-	mw_refdata ref;           /* calendar + categories, loaded once */
+	mw_refdata *ref;          /* calendar + categories, loaded once */
 	mw_demo *gen;
 	mw_time now;
 	int64_t last_open[32];    /* per category index: a merge target */
@@ -85,8 +85,8 @@ struct demo_work {
 
 static int category_index(const struct demo_ctx *ctx, const char *code)
 {
-	for (size_t i = 0; i < ctx->ref.ncategories && i < 32; i++)
-		if (!strcmp(ctx->ref.categories[i].code, code))
+	for (size_t i = 0; i < ctx->ref->ncategories && i < 32; i++)
+		if (!strcmp(ctx->ref->categories[i].code, code))
 			return (int)i;
 	return 0;
 }
@@ -104,11 +104,11 @@ static int act(mw_tx *tx, struct demo_ctx *ctx, mw_complaint *c, mw_action type,
 	req->actor = actor;
 	req->actor_kind = strcmp(actor, "citizen") ? MW_ACTOR_STAFF : MW_ACTOR_CITIZEN;
 	if (type == MW_ACT_RATE || type == MW_ACT_REOPEN) {
-		const mw_category *cat = mw_ref_category(&ctx->ref, c->category);
+		const mw_category *cat = mw_ref_category(ctx->ref, c->category);
 
 		req->reopen_period = cat ? cat->period : c->base_period;
 	}
-	rc = mw_lifecycle_apply(ctx->ref.cal, t, c, req, &next, &ev, &why);
+	rc = mw_lifecycle_apply(ctx->ref->cal, t, c, req, &next, &ev, &why);
 	if (rc)
 		return rc;
 	if ((rc = mw_tx_complaint_update(tx, &next, c->version)) ||
@@ -221,10 +221,10 @@ static int demo_run(mw_tx *tx, mw_work *w)
 		mw_demo_next(ctx->gen, &d);
 		c.received_at = ctx->now - (mw_time)d.age_minutes * 60;
 		/* A few fresh ones wait in triage (분류대기) for a person. */
-		cat = mw_ref_category(&ctx->ref, d.stage == MW_DEMO_RECEIVED && d.age_minutes % 9 == 0
+		cat = mw_ref_category(ctx->ref, d.stage == MW_DEMO_RECEIVED && d.age_minutes % 9 == 0
 							 ? MW_TRIAGE_CATEGORY : d.category);
 		if (!cat)
-			cat = mw_ref_category(&ctx->ref, MW_TRIAGE_CATEGORY);
+			cat = mw_ref_category(ctx->ref, MW_TRIAGE_CATEGORY);
 		if (!cat) {
 			rc = MW_ERR_INVALID;
 			break;
@@ -252,7 +252,7 @@ static int demo_run(mw_tx *tx, mw_work *w)
 			c.filed_by = "desk";
 		else if (c.channel == MW_CHANNEL_FIELD)
 			c.filed_by = "field";
-		mw_lifecycle_start_clock(ctx->ref.cal, &c, c.received_at, cat->period);
+		mw_lifecycle_start_clock(ctx->ref->cal, &c, c.received_at, cat->period);
 		mw_token_new(token);
 		mw_token_digest(token, sec.token_hash);
 		for (const char *p = d.phone; *p && nd < sizeof(digits) - 1; p++)
@@ -297,25 +297,6 @@ static int demo_run(mw_tx *tx, mw_work *w)
 	}
 	mw_buf_release(&contact);
 	return rc;
-}
-
-static int load_ref(mw_store *s, mw_refdata *ref)
-{
-	mw_holiday *h;
-	size_t n;
-	int rc;
-
-	memset(ref, 0, sizeof(*ref));
-	ref->cal = mw_calendar_new();
-	if (!ref->cal)
-		return MW_ERR_NOMEM;
-	if ((rc = mw_store_holidays(s, &ref->arena, &h, &n)))
-		return rc;
-	for (size_t i = 0; i < n; i++)
-		mw_calendar_add_holiday(ref->cal, h[i].y, h[i].m, h[i].d);
-	if ((rc = mw_store_categories(s, &ref->arena, &ref->categories, &ref->ncategories)))
-		return rc;
-	return mw_store_departments(s, &ref->arena, &ref->departments, &ref->ndepartments);
 }
 
 static int create_users(mw_store *s, const char *password)
@@ -396,7 +377,7 @@ int mw_cmd_demo(int argc, char **argv)
 	ctx = calloc(1, sizeof(*ctx));
 	if (!ctx || mw_cli_keys(db, &ctx->keys) || mw_cli_open(db, &s))
 		goto out;
-	if (load_ref(s, &ctx->ref) || create_users(s, password)) {
+	if (mw_refdata_load(s, &ctx->ref) || create_users(s, password)) {
 		mw_cli_err("cannot prepare the demo data");
 		goto out;
 	}
@@ -430,8 +411,8 @@ int mw_cmd_demo(int argc, char **argv)
 out:
 	if (ctx) {
 		mw_demo_free(ctx->gen);
-		mw_calendar_free(ctx->ref.cal);
-		mw_arena_release(&ctx->ref.arena);
+		if (ctx->ref)
+			mw_refdata_free(ctx->ref);
 		free(ctx);
 	}
 	mw_store_close(s);
