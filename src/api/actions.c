@@ -23,7 +23,7 @@ static int action_run(mw_tx *tx, mw_work *w)
 	 * complaint moved since, the decision no longer holds. */
 	if (aw->expect_department && strcmp(aw->expect_department, aw->before.department))
 		return MW_ERR_STALE;
-	if (aw->act.type == MW_ACT_MERGE) {
+	if (aw->act.type == MW_ACT_MERGE && aw->act.merge_into > 0) {
 		mw_complaint target;
 
 		rc = mw_tx_complaint_get(tx, aw->act.merge_into, a, &target, NULL);

@@ -57,6 +57,10 @@ const char *mw_api_citizen_token(mw_req *r, json_t *body);
 int mw_api_citizen_complaint(mw_req *r, const char *token, mw_complaint *c,
 			     mw_complaint_secret *sec);
 
+/* Staff side: loads a complaint by numeric id or receipt number,
+ * answering 404 when there is none. */
+int mw_api_load_complaint(mw_req *r, const char *key, mw_complaint *c, mw_complaint_secret *sec);
+
 /* Serialises a time as ISO 8601 KST, or null for 0. */
 int mw_api_json_time(mw_buf *b, const char *key, mw_time t, bool comma);
 

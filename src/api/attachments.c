@@ -214,13 +214,12 @@ int api_attachment_staff(mw_req *r)
 {
 	mw_complaint c;
 	mw_attachment_row a;
-	int64_t cid, id;
+	int64_t id;
 	int rc;
 
-	if (attachment_id(r, 0, &cid) || attachment_id(r, 1, &id))
+	if (attachment_id(r, 1, &id) || mw_api_load_complaint(r, mw_req_param(r, 0), &c, NULL))
 		return MW_OK;
-	if (mw_store_complaint_get(r->app->store, cid, &r->arena, &c, NULL) ||
-	    mw_store_attachment_get(r->app->store, id, &r->arena, &a) || a.complaint_id != c.id) {
+	if (mw_store_attachment_get(r->app->store, id, &r->arena, &a) || a.complaint_id != c.id) {
 		mw_resp_error(r, 404, "not_found", "no such attachment");
 		return MW_OK;
 	}

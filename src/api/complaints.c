@@ -167,7 +167,8 @@ static void intake_answer(mw_req *r)
 	mw_api_json_time(&b, "received_at", iw->c.received_at, true);
 	mw_api_json_time(&b, "due_at", iw->c.due_at, true);
 	mw_buf_puts(&b, ",\"track_url\":\"");
-	mw_buf_printf(&b, "%s/track/%s?token=%s\"}", r->app->public_url, iw->c.receipt_no, token);
+	mw_buf_printf(&b, "%s/api/v1/complaints/%s?token=%s\"}", r->app->public_url,
+		      iw->c.receipt_no, token);
 	mw_resp_json(r, 201, &b);
 out:
 	mw_app_ref_put(r->app, iw->ref);
@@ -535,14 +536,29 @@ void mw_api_complaint_json(mw_req *r, mw_buf *b, const mw_complaint *c, const mw
 		json_kv_str(b, "transferred_to", c->agency);
 }
 
+/* Labels of the events that are not lifecycle actions. */
+static const char *event_label(const char *kind)
+{
+	static const struct { const char *kind, *ko; } labels[] = {
+		{ "received", "접수" },
+		{ "attachment", "사진 첨부" },
+		{ "alert", "긴급 알림" },
+	};
+
+	for (size_t i = 0; i < MW_ARRAY_LEN(labels); i++)
+		if (!strcmp(labels[i].kind, kind))
+			return labels[i].ko;
+	return NULL;
+}
+
 void mw_api_events_json(mw_buf *b, const mw_event_row *ev, size_t n, bool staff)
 {
 	mw_buf_puts(b, ",\"timeline\":[");
 	for (size_t i = 0; i < n; i++) {
 		mw_action act;
-		const char *label = "접수";
+		const char *label = event_label(ev[i].kind);
 
-		if (!mw_action_parse(ev[i].kind, &act))
+		if (!label && !mw_action_parse(ev[i].kind, &act))
 			label = mw_action_label_ko(act);
 		if (i)
 			mw_buf_putc(b, ',');

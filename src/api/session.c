@@ -69,7 +69,9 @@ int mw_session_resolve(mw_req *r)
 			       ? MW_OK : MW_ERR_UNAUTHORIZED;
 	if (rc)
 		return rc;
-	if (sess.last_seen + r->app->session_idle_seconds < now) {
+	/* Idle for too long, or older than a working day: sign in again. */
+	if (sess.last_seen + r->app->session_idle_seconds < now ||
+	    sess.created_at + MW_SESSION_MAX_AGE < now) {
 		session_bg(r->app, id_hash, now, true);
 		return r->route->perm == PERM_PUBLIC || r->route->perm == PERM_FILE
 			       ? MW_OK : MW_ERR_UNAUTHORIZED;
@@ -99,6 +101,7 @@ struct login_work {
 	mw_work w;
 	const char *login;
 	bool ok;
+	bool lock_expired;        /* start counting failures afresh */
 	int max_failures;
 	mw_time lock_until;
 	mw_session sess;
@@ -107,7 +110,12 @@ struct login_work {
 static int login_run(mw_tx *tx, mw_work *w)
 {
 	struct login_work *l = (struct login_work *)w;
-	int rc = mw_tx_user_login_result(tx, l->login, l->ok, l->max_failures, l->lock_until);
+	int rc = MW_OK;
+
+	if (l->lock_expired)
+		rc = mw_tx_user_login_result(tx, l->login, true, l->max_failures, 0);
+	if (!rc)
+		rc = mw_tx_user_login_result(tx, l->login, l->ok, l->max_failures, l->lock_until);
 
 	if (!rc && l->ok)
 		rc = mw_tx_session_put(tx, &l->sess);
@@ -185,6 +193,9 @@ int api_session_login(mw_req *r)
 		goto out;
 	}
 	lw.login = user.login;
+	lw.lock_expired = user.locked_until && user.locked_until <= now;
+	if (lw.lock_expired)
+		user.failed = 0;
 	lw.max_failures = r->app->login_max_failures;
 	lw.lock_until = now + r->app->login_lock_seconds;
 	lw.ok = mw_password_verify(user.pwhash, password) == MW_OK;
@@ -211,8 +222,9 @@ int api_session_login(mw_req *r)
 			mw_resp_error(r, 401, "unauthorized", "wrong login or password");
 		goto out;
 	}
-	snprintf(cookie, sizeof(cookie), "%s=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d",
-		 MW_SESSION_COOKIE, token, 12 * 3600);
+	snprintf(cookie, sizeof(cookie), "%s=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d%s",
+		 MW_SESSION_COOKIE, token, MW_SESSION_MAX_AGE,
+		 strncmp(r->app->public_url, "https:", 6) ? "" : "; Secure");
 	mw_resp_header(r, "Set-Cookie", cookie);
 	auth_json(&b, user.login, user.role, user.department, lw.sess.csrf);
 	mw_resp_json(r, 200, &b);

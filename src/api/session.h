@@ -10,6 +10,8 @@
 #include "../http/http.h"
 
 #define MW_SESSION_COOKIE "mw_session"
+/* A session ends 12 hours after sign-in however active it was. */
+#define MW_SESSION_MAX_AGE (12 * 3600)
 
 /* Sets r->auth from the session cookie, or leaves it NULL for anonymous
  * requests. MW_ERR_UNAUTHORIZED when a cookie names an expired session

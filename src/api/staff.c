@@ -183,7 +183,7 @@ int api_queue(mw_req *r)
 }
 
 /* Finds a complaint by numeric id or receipt number (path parameter). */
-static int load_complaint(mw_req *r, const char *key, mw_complaint *c, mw_complaint_secret *sec)
+int mw_api_load_complaint(mw_req *r, const char *key, mw_complaint *c, mw_complaint_secret *sec)
 {
 	int64_t id;
 	int rc;
@@ -303,7 +303,7 @@ int api_staff_complaint(mw_req *r)
 	char etag[32];
 	int rc;
 
-	if (load_complaint(r, mw_req_param(r, 0), &c, &sec))
+	if (mw_api_load_complaint(r, mw_req_param(r, 0), &c, &sec))
 		return MW_OK;
 	if ((rc = mw_store_coops(r->app->store, c.id, &r->arena, &co, &nco))) {
 		mw_resp_err(r, rc, "cannot read the complaint");
@@ -312,7 +312,9 @@ int api_staff_complaint(mw_req *r)
 	coop = cooperating(r->auth, co, nco);
 	rc = mw_authz_complaint(r->auth, PERM_READ, &c, coop, mw_now());
 	if (rc) {
-		mw_resp_err(r, rc, "this complaint belongs to another department");
+		mw_resp_err(r, rc, "%s", r->auth->role == MW_ROLE_DESK
+					  ? "the desk sees only the complaints it filed today"
+					  : "this complaint belongs to another department");
 		return MW_OK;
 	}
 	if (want_reveal) {
@@ -342,7 +344,11 @@ int api_staff_complaint(mw_req *r)
 	json_kv(&b, "assignee", c.assignee);
 	json_kv(&b, "filed_by", c.filed_by);
 	mw_buf_printf(&b, ",\"merged_into\":%lld", (long long)c.merged_into);
-	contact_json(r, &b, &c, &sec, want_reveal);
+	/* A department asked only for cooperation sees no contact data. */
+	if (own_department(r->auth, &c) || r->auth->role == MW_ROLE_DESK)
+		contact_json(r, &b, &c, &sec, want_reveal);
+	else
+		mw_buf_puts(&b, ",\"contact\":null");
 	mw_api_events_json(&b, ev, nev, true);
 	mw_buf_puts(&b, ",\"attachments\":[");
 	for (size_t i = 0; i < natt; i++) {
@@ -365,7 +371,7 @@ int api_staff_complaint(mw_req *r)
 		mw_buf_putc(&b, '}');
 	}
 	mw_buf_puts(&b, "],\"allowed_actions\":");
-	mw_action_names_json(&b, mw_lifecycle_allowed(c.status));
+	mw_action_names_json(&b, mw_lifecycle_allowed_for(c.status, MW_ACTOR_STAFF));
 	mw_buf_putc(&b, '}');
 	snprintf(etag, sizeof(etag), "\"%lld\"", (long long)c.version);
 	mw_resp_header(r, "ETag", etag);
@@ -440,8 +446,12 @@ static int read_action(mw_req *r, json_t *body, mw_action_work *aw, mw_refdata *
 			mw_resp_error(r, 400, "invalid", "unknown category %.64s", act->category);
 			return MW_ERR_INVALID;
 		}
-		if (act->type == MW_ACT_RECATEGORIZE && !act->department)
-			act->department = cat->department;
+		if (act->type == MW_ACT_RECATEGORIZE) {
+			if (!act->department)
+				act->department = cat->department;
+			if (!period)
+				act->period = cat->period;
+		}
 	}
 	if (act->type == MW_ACT_MERGE) {
 		if (into) {
@@ -478,7 +488,7 @@ int api_staff_action(mw_req *r)
 		mw_resp_err(r, MW_ERR_NOMEM, "out of memory");
 		goto out;
 	}
-	if (parse_if_match(r, &aw->if_match) || load_complaint(r, mw_req_param(r, 0), &c, NULL))
+	if (parse_if_match(r, &aw->if_match) || mw_api_load_complaint(r, mw_req_param(r, 0), &c, NULL))
 		goto out;
 	if ((rc = mw_store_coops(r->app->store, c.id, &r->arena, &co, &nco))) {
 		mw_resp_err(r, rc, "cannot read the complaint");
@@ -561,6 +571,16 @@ int api_staff_lookup(mw_req *r)
 	if (rc) {
 		mw_resp_err(r, rc, "cannot search");
 		return MW_OK;
+	}
+	/* Department staff see their own department's complaints only; the
+	 * desk sees the person's history to help them at the counter. */
+	if (r->auth->role == MW_ROLE_MANAGER || r->auth->role == MW_ROLE_OFFICER) {
+		size_t k = 0;
+
+		for (size_t i = 0; i < nrows; i++)
+			if (r->auth->department && !strcmp(rows[i].department, r->auth->department))
+				rows[k++] = rows[i];
+		nrows = k;
 	}
 	/* A search by phone number touches personal data: it is logged. */
 	aw.e = (mw_access_entry){ .at = mw_now(), .login = r->auth->login, .receipt_no = "-",

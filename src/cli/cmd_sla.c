@@ -3,6 +3,7 @@
 #include "../core/deadline.h"
 
 #include <getopt.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../base/banned.h"
@@ -22,6 +23,13 @@ static void usage(FILE *f)
 		   "  --pause FROM/TO   a 보완 pause (clock stopped), two ISO 8601 times; repeatable\n"
 		   "  --db PATH         take holidays from this database (with ones added by\n"
 		   "                    'minwon holidays add'); default: the built-in 2024-2027 table\n");
+}
+
+static int pause_cmp(const void *a, const void *b)
+{
+	const mw_pause *x = a, *y = b;
+
+	return (x->start > y->start) - (x->start < y->start);
 }
 
 int mw_cmd_sla(int argc, char **argv)
@@ -88,6 +96,12 @@ int mw_cmd_sla(int argc, char **argv)
 		mw_cli_err("--period %s must be Nd or Nh, e.g. 7d or 16h", period);
 		return MW_EXIT_USAGE;
 	}
+	qsort(pauses, npauses, sizeof(pauses[0]), pause_cmp);
+	for (size_t i = 1; i < npauses; i++)
+		if (pauses[i].start < pauses[i - 1].end) {
+			mw_cli_err("--pause intervals overlap");
+			return MW_EXIT_USAGE;
+		}
 	if (mw_cli_calendar(db, &cal)) {
 		mw_cli_err("cannot load the holiday calendar");
 		return MW_EXIT_FAIL;

@@ -62,6 +62,8 @@ const char *mw_action_label_ko(mw_action a);
 int mw_action_parse(const char *name, mw_action *out);
 /* Whether the event an action writes is shown to the citizen. */
 bool mw_action_is_public(mw_action a);
+/* Whether the action is the citizen's own (withdraw, rate, messages). */
+bool mw_action_is_citizen(mw_action a);
 
 const char *mw_channel_name(mw_channel c);
 int mw_channel_parse(const char *name, mw_channel *out);
@@ -130,9 +132,10 @@ typedef struct mw_action_req {
 	const char *text;           /* reason, answer, note, message */
 	const char *department;     /* transfer, cooperate, recategorize */
 	const char *agency;         /* transfer out of this office */
-	const char *category;       /* recategorize */
+	const char *category;       /* recategorize (period: the category's) */
 	const char *assignee;       /* assign */
-	mw_period period;           /* extend; cooperate (sub-deadline) */
+	mw_period period;           /* extend; cooperate (sub-deadline);
+				     * recategorize: the new category's period */
 	bool citizen_consent;       /* a second extension */
 	int rating;                 /* rate: 1..5 */
 	int64_t merge_into;         /* merge: target complaint id */
@@ -164,6 +167,9 @@ typedef struct mw_refusal {
 
 /* Bitmask (1u << mw_action) of the actions allowed from status s. */
 unsigned mw_lifecycle_allowed(mw_status s);
+
+/* The actions allowed from s that this kind of actor may take. */
+unsigned mw_lifecycle_allowed_for(mw_status s, mw_actor_kind who);
 
 /* Writes the names of the actions in mask, comma-separated, into out. */
 void mw_lifecycle_allowed_names(unsigned mask, char *out, size_t outsz);

@@ -113,6 +113,21 @@ const char *mw_action_label_ko(mw_action a)
 	return (unsigned)a < MW_ACT__COUNT ? actions[a].ko : "알 수 없음";
 }
 
+bool mw_action_is_citizen(mw_action a)
+{
+	return (unsigned)a < MW_ACT__COUNT && actions[a].who == WHO_CITIZEN;
+}
+
+unsigned mw_lifecycle_allowed_for(mw_status s, mw_actor_kind who)
+{
+	unsigned mask = mw_lifecycle_allowed(s);
+
+	for (int a = 0; a < MW_ACT__COUNT; a++)
+		if ((who == MW_ACTOR_CITIZEN) != (actions[a].who == WHO_CITIZEN))
+			mask &= ~(1u << a);
+	return mask;
+}
+
 bool mw_action_is_public(mw_action a)
 {
 	return (unsigned)a < MW_ACT__COUNT && actions[a].is_public;
@@ -275,7 +290,8 @@ int mw_lifecycle_apply(const mw_calendar *cal, mw_time now, const mw_complaint *
 	if ((unsigned)req->type >= MW_ACT__COUNT)
 		return refuse(why, MW_ERR_INVALID, "unknown action");
 	row = &actions[req->type];
-	why->allowed = mw_lifecycle_allowed(cur->status);
+	why->allowed = req->actor_kind == MW_ACTOR_SYSTEM ? mw_lifecycle_allowed(cur->status)
+			: mw_lifecycle_allowed_for(cur->status, req->actor_kind);
 	if (!(row->from & (1u << cur->status))) {
 		why->err = MW_ERR_CONFLICT;
 		snprintf(why->message, sizeof(why->message),
@@ -395,6 +411,14 @@ int mw_lifecycle_apply(const mw_calendar *cal, mw_time now, const mw_complaint *
 		next->answered_at = now;
 		break;
 	case MW_ACT_CLOSE:
+		/* Closing unanswered, when the citizen never supplied what 보완
+		 * asked for (시행령 §24: 반려), needs the reason on record. */
+		if (cur->status == MW_STATUS_NEEDS_INFO && blank(req->text))
+			return refuse(why, MW_ERR_INVALID,
+				      "closing during 보완 needs a reason (text), e.g. no reply in time");
+		next->closed_at = now;
+		next->paused_at = 0;
+		break;
 	case MW_ACT_WITHDRAW:
 		next->closed_at = now;
 		break;
@@ -433,6 +457,16 @@ int mw_lifecycle_apply(const mw_calendar *cal, mw_time now, const mw_complaint *
 		if (blank(req->category))
 			return refuse(why, MW_ERR_INVALID, "recategorize needs a category");
 		next->category = req->category;
+		/* The period is the new category's, still counted from receipt;
+		 * an extension already granted keeps the period it set. */
+		if (req->period.amount > 0 && cur->extensions == 0) {
+			mw_time paused = next->paused_at;
+
+			mw_lifecycle_start_clock(cal, next, cur->clock_start, req->period);
+			memcpy(next->pauses, cur->pauses, sizeof(next->pauses));
+			next->npauses = cur->npauses;
+			next->paused_at = paused;
+		}
 		if (!blank(req->department) &&
 		    (!cur->department || strcmp(cur->department, req->department))) {
 			next->department = req->department;

@@ -91,7 +91,7 @@ static const struct expect_row {
 	{ MW_ACT_ANSWER,         "answer",            true,  true,  MW_STATUS_ANSWERED,
 	  { 0, 1, 1, 0, 0, 0, 0, 0, 1, 0 } },
 	{ MW_ACT_CLOSE,          "close",             true,  true,  MW_STATUS_CLOSED,
-	  { 0, 0, 0, 0, 1, 0, 0, 0, 0, 0 } },
+	  { 0, 0, 0, 1, 1, 0, 0, 0, 0, 0 } },
 	{ MW_ACT_WITHDRAW,       "withdraw",          false, true,  MW_STATUS_WITHDRAWN,
 	  { 1, 1, 1, 1, 0, 0, 0, 0, 1, 0 } },
 	{ MW_ACT_MERGE,          "merge",             true,  true,  MW_STATUS_MERGED,
@@ -133,6 +133,19 @@ static unsigned expected_mask(mw_status s)
 
 	for (int i = 0; i < NACTION; i++)
 		if (table[i].from[c])
+			m |= 1u << table[i].act;
+	return m;
+}
+
+/* The same, for one kind of actor: staff take the staff_only actions,
+ * the citizen the others. */
+static unsigned expected_mask_for(mw_status s, bool staff)
+{
+	unsigned m = 0;
+	int c = col_of(s);
+
+	for (int i = 0; i < NACTION; i++)
+		if (table[i].from[c] && table[i].staff_only == staff)
 			m |= 1u << table[i].act;
 	return m;
 }
@@ -309,7 +322,8 @@ static void test_every_status_action_pair(void **state)
 					fail_msg("%s from %s: rc %s, want conflict", row->name,
 						 status_names[si], mw_err_code(rc));
 				assert_int_equal(why.err, MW_ERR_CONFLICT);
-				assert_int_equal(why.allowed, expected_mask(s));
+				assert_int_equal(why.allowed,
+						 expected_mask_for(s, req.actor_kind == MW_ACTOR_STAFF));
 				if (!strstr(why.message, row->name) ||
 				    !strstr(why.message, status_names[si]))
 					fail_msg("%s from %s: message \"%s\" does not name both",
@@ -328,6 +342,12 @@ static void test_allowed_mask_and_names(void **state)
 		assert_int_equal(mw_lifecycle_allowed(col_status[si]), expected_mask(col_status[si]));
 	mw_lifecycle_allowed_names(expected_mask(MW_STATUS_ANSWERED), out, sizeof(out));
 	assert_string_equal(out, "close, reopen, rate, message, note");
+	for (int si = 0; si < NSTATUS; si++) {
+		assert_int_equal(mw_lifecycle_allowed_for(col_status[si], MW_ACTOR_STAFF),
+				 expected_mask_for(col_status[si], true));
+		assert_int_equal(mw_lifecycle_allowed_for(col_status[si], MW_ACTOR_CITIZEN),
+				 expected_mask_for(col_status[si], false));
+	}
 	mw_lifecycle_allowed_names(0, out, sizeof(out));
 	assert_string_equal(out, "");
 	/* A short buffer never overflows and stays terminated. */
@@ -377,19 +397,22 @@ static void test_refusal_message(void **state)
 	assert_int_equal(why.err, MW_ERR_CONFLICT);
 	assert_non_null(strstr(why.message, "close"));
 	assert_non_null(strstr(why.message, "received"));
+	/* A staff member is offered the staff actions only. */
 	assert_int_equal(why.allowed,
 			 (1u << MW_ACT_ASSIGN) | (1u << MW_ACT_START) | (1u << MW_ACT_TRANSFER) |
 			 (1u << MW_ACT_COOPERATE) | (1u << MW_ACT_COOP_REPLY) |
 			 (1u << MW_ACT_EXTEND) | (1u << MW_ACT_INTERIM_NOTICE) |
-			 (1u << MW_ACT_WITHDRAW) | (1u << MW_ACT_MERGE) |
-			 (1u << MW_ACT_MESSAGE) | (1u << MW_ACT_NOTE) |
+			 (1u << MW_ACT_MERGE) | (1u << MW_ACT_NOTE) |
 			 (1u << MW_ACT_RECATEGORIZE));
-	/* Nothing at all but a note on a transferred complaint. */
+	/* Nothing at all for the citizen on a transferred complaint (staff
+	 * could still add a note). */
 	cur = make_complaint(cal, MW_STATUS_TRANSFERRED);
 	req = make_req(MW_ACT_MESSAGE);
 	assert_int_equal(mw_lifecycle_apply(cal, NOW, &cur, &req, &next, &ev, &why),
 			 MW_ERR_CONFLICT);
-	assert_int_equal(why.allowed, 1u << MW_ACT_NOTE);
+	assert_int_equal(why.allowed, 0);
+	assert_int_equal(mw_lifecycle_allowed_for(MW_STATUS_TRANSFERRED, MW_ACTOR_STAFF),
+			 1u << MW_ACT_NOTE);
 	assert_non_null(strstr(why.message, "message"));
 	assert_non_null(strstr(why.message, "transferred"));
 }
