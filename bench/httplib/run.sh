@@ -40,6 +40,7 @@ die() { echo "run.sh: $*" >&2; exit 1; }
 say() { echo "run.sh: $*" >&2; }
 
 here=$(cd "$(dirname "$0")" && pwd)
+case $ROUNDS in '' | *[!0-9]* | 0) die "ROUNDS must be a positive integer" ;; esac
 
 # ---- tools ---------------------------------------------------------------------
 for tool in "$CC" pkg-config wrk curl awk sed od; do
@@ -104,13 +105,17 @@ chmod 644 "$tmp/www/status.json"
 chmod 755 "$tmp/www"
 
 # ---- servers -------------------------------------------------------------------
+# a random port below the kernel's ephemeral range, where wrk's and curl's own
+# client sockets (and anyone else's) would otherwise make bind() fail now and then
+eph_low=$(awk '{ print $1 }' /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
+[ "$eph_low" -gt 12000 ] 2>/dev/null || eph_low=32768
 random_port() {
     n=$(od -An -N2 -tu2 /dev/urandom | tr -d ' ')
-    echo $((20000 + n % 40000))
+    echo $((10000 + n % (eph_low - 10000)))
 }
-port_in_use() {
+port_in_use() { # any TCP socket on that local port, in any state
     command -v ss >/dev/null 2>&1 || return 1
-    ss -Htln 2>/dev/null | awk -v p=":$1" '$4 ~ p"$" { f = 1 } END { exit !f }'
+    ss -Htan 2>/dev/null | awk -v p=":$1" '$4 ~ p"$" { f = 1 } END { exit !f }'
 }
 
 # launch KIND THREADS PORT (exec, so $! is the server's pid)
@@ -139,7 +144,10 @@ start_server() {
         while [ $i -lt 100 ]; do
             kill -0 "$server_pid" 2>/dev/null || break
             if curl -s -o /dev/null --max-time 1 "http://127.0.0.1:$port$3" 2>/dev/null; then
-                return 0
+                sleep 0.2
+                # still ours? (a server that lost the bind race exits)
+                kill -0 "$server_pid" 2>/dev/null && return 0
+                break
             fi
             sleep 0.05
             i=$((i + 1))
@@ -251,7 +259,6 @@ h2o_ver=$(awk '/define H2O_VERSION /{ gsub(/"/, "", $3); print $3 }' "$(pkg-conf
 nginx_ver=$("$NGINX" -v 2>&1 | sed 's|.*nginx/||')
 wrk_ver=$(wrk -v 2>&1 | awk 'NR == 1 { print $2 }')
 
-case $ROUNDS in '' | *[!0-9]* | 0) die "ROUNDS must be a positive integer" ;; esac
 while [ "$round" -le "$ROUNDS" ]; do
     bench nginx "nginx (static, first)" 1
     for t in $THREADS_LIST; do bench mhd libmicrohttpd "$t"; done

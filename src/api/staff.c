@@ -123,6 +123,8 @@ int api_queue(mw_req *r)
 		}
 		if (o)
 			f.due_before = now;
+		else
+			f.not_due_before = now;
 	}
 	if ((v = mw_req_query(r, "due_before")) && *v && mw_time_parse_iso8601(v, &f.due_before)) {
 		mw_resp_error(r, 400, "invalid", "due_before must be an ISO 8601 time");

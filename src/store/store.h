@@ -131,7 +131,8 @@ typedef struct mw_queue_filter {
 	const char *department;      /* NULL = all */
 	int status;                  /* -1 = all open (not answered/final) ; else mw_status */
 	int urgent;                  /* -1 any, 0, 1 */
-	mw_time due_before;          /* 0 = none */
+	mw_time due_before;          /* 0 = none; else running clocks due before it */
+	mw_time not_due_before;      /* 0 = none; else stopped clocks or due at/after it */
 	const char *category;        /* NULL = all */
 	const char *filed_by;        /* desk: only what this login filed */
 	mw_time received_after;      /* desk: today */

@@ -1301,6 +1301,8 @@ static int rd_queue(mw_store *s, const mw_queue_filter *f, mw_arena *a, mw_queue
 		ADD(" AND urgent = %d", f->urgent ? 1 : 0);
 	if (f->due_before)
 		ADD(" AND due_at > 0 AND due_at < ?%d", i++);
+	if (f->not_due_before)
+		ADD(" AND (due_at = 0 OR due_at >= ?%d)", i++);
 	if (f->category)
 		ADD(" AND category = ?%d", i++);
 	if (f->filed_by)
@@ -1322,6 +1324,8 @@ static int rd_queue(mw_store *s, const mw_queue_filter *f, mw_arena *a, mw_queue
 		sqlite3_bind_text(st, i++, f->department, -1, SQLITE_STATIC);
 	if (f->due_before)
 		sqlite3_bind_int64(st, i++, f->due_before);
+	if (f->not_due_before)
+		sqlite3_bind_int64(st, i++, f->not_due_before);
 	if (f->category)
 		sqlite3_bind_text(st, i++, f->category, -1, SQLITE_STATIC);
 	if (f->filed_by)
