@@ -3,10 +3,7 @@
  * libFuzzer calls and a check that reports a broken invariant and aborts,
  * so that libFuzzer (or fuzz/replay.c) records the input as a crash.
  *
- * Every driver checks the invariants its parsers promise. A check for a
- * bug that is known and not fixed yet can be switched off with
- * -DMW_FUZZ_TOLERATE_KNOWN_BUGS, so that a long libFuzzer run looks for
- * new ones instead of finding the same one again (see fuzz/README.md).
+ * Every driver checks the invariants its parsers promise.
  */
 #ifndef MW_FUZZ_H
 #define MW_FUZZ_H

@@ -139,6 +139,8 @@ int mw_time_parse_iso8601(const char *s, mw_time *out)
 {
 	int y, mo, d, hh = 0, mi = 0, ss = 0, oh = 9, om = 0, sign = 1;
 	const char *p;
+	mw_civil kst;
+	mw_time t;
 
 	if (parse_date_prefix(s, &y, &mo, &d))
 		return MW_ERR_INVALID;
@@ -182,7 +184,13 @@ int mw_time_parse_iso8601(const char *s, mw_time *out)
 	if (*p != '\0')
 		return MW_ERR_INVALID;
 done:
-	*out = mw_days_from_civil(y, mo, d) * 86400 + hh * 3600 + mi * 60 + ss -
-	       sign * (oh * 3600 + om * 60);
+	t = mw_days_from_civil(y, mo, d) * 86400 + hh * 3600 + mi * 60 + ss -
+	    sign * (oh * 3600 + om * 60);
+	/* The range is checked on the instant, in KST, so that whatever is
+	 * accepted can be formatted and parsed again. */
+	mw_time_to_kst(t, &kst);
+	if (t < 0 || kst.year > 9999)
+		return MW_ERR_INVALID;
+	*out = t;
 	return MW_OK;
 }

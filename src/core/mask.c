@@ -1,5 +1,6 @@
 #include "mask.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -82,10 +83,29 @@ void mw_mask_phone(const char *phone, char *out, size_t outsz)
 	}
 }
 
+/* Appends n bytes of s to out at *pos, cutting at a character boundary
+ * when out is too small; returns false once out is full. */
+static bool append_chars(char *out, size_t outsz, size_t *pos, const char *s, size_t n)
+{
+	size_t take = 0;
+
+	while (take < n) {
+		size_t step = u8len((unsigned char)s[take]);
+
+		if (take + step > n || *pos + take + step >= outsz)
+			break;
+		take += step;
+	}
+	memcpy(out + *pos, s, take);
+	*pos += take;
+	out[*pos] = '\0';
+	return take == n;
+}
+
 void mw_mask_email(const char *email, char *out, size_t outsz)
 {
 	const char *at;
-	size_t local, keep;
+	size_t nchars = 0, keep, kept_bytes = 0, pos = 0;
 
 	if (!outsz)
 		return;
@@ -97,8 +117,17 @@ void mw_mask_email(const char *email, char *out, size_t outsz)
 		snprintf(out, outsz, "***");
 		return;
 	}
-	local = (size_t)(at - email);
-	keep = local > 2 ? 2 : local - 1;
-	snprintf(out, outsz, "%.*s%.*s%s", (int)keep, email, (int)(local - keep),
-		 "****************************************************************", at);
+	/* Count characters, not bytes: a Korean local part keeps whole
+	 * syllables. */
+	for (const char *p = email; p < at; p += u8len((unsigned char)*p))
+		nchars++;
+	keep = nchars > 2 ? 2 : nchars - 1;
+	for (size_t k = 0; k < keep; k++)
+		kept_bytes += u8len((unsigned char)email[kept_bytes]);
+	if (!append_chars(out, outsz, &pos, email, kept_bytes))
+		return;
+	for (size_t k = keep; k < nchars; k++)
+		if (!append_chars(out, outsz, &pos, "*", 1))
+			return;
+	append_chars(out, outsz, &pos, at, strlen(at));
 }

@@ -27,7 +27,7 @@ int mw_text_normalize(const char *in, size_t len, size_t max, int multiline, cha
 {
 	utf8proc_uint8_t *nfc = NULL;
 	utf8proc_ssize_t n;
-	char *res;
+	char *res, *clean;
 	size_t w = 0, start, end;
 
 	*out = NULL;
@@ -42,23 +42,21 @@ int mw_text_normalize(const char *in, size_t len, size_t max, int multiline, cha
 	 * of Korean text never shrinks below a quarter of its input. */
 	if (len > max * 4 + 64)
 		return MW_ERR_TOO_LARGE;
-	n = utf8proc_map((const utf8proc_uint8_t *)in, (utf8proc_ssize_t)len, &nfc,
-			 UTF8PROC_STABLE | UTF8PROC_COMPOSE);
-	if (n < 0) {
+	if (!mw_text_valid_utf8(in, len)) {
 		if (why)
-			*why = n == UTF8PROC_ERROR_NOMEM ? "out of memory" : "text is not valid UTF-8";
-		return n == UTF8PROC_ERROR_NOMEM ? MW_ERR_NOMEM : MW_ERR_INVALID;
+			*why = "text is not valid UTF-8";
+		return MW_ERR_INVALID;
 	}
-	res = malloc((size_t)n + 1);
-	if (!res) {
-		free(nfc);
+	/* Controls go before composition, so that characters a control kept
+	 * apart still compose (e + U+0001 + U+0301 -> é): the result is NFC. */
+	clean = malloc(len + 1);
+	if (!clean)
 		return MW_ERR_NOMEM;
-	}
-	for (utf8proc_ssize_t i = 0; i < n; i++) {
-		unsigned char c = nfc[i];
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)in[i];
 
 		/* \r\n and a lone \r are line breaks like \n. */
-		if (c == '\r' && i + 1 < n && nfc[i + 1] == '\n')
+		if (c == '\r' && i + 1 < len && in[i + 1] == '\n')
 			continue;
 		if (c == '\r' || c == '\n' || c == '\t')
 			c = multiline && c != '\t' ? '\n' : ' ';
@@ -66,13 +64,23 @@ int mw_text_normalize(const char *in, size_t len, size_t max, int multiline, cha
 			continue;
 		/* C1 controls (U+0080..U+009F, UTF-8 C2 80..C2 9F) include
 		 * terminal escapes; drop them like the C0 ones. */
-		else if (c == 0xc2 && i + 1 < n && nfc[i + 1] >= 0x80 && nfc[i + 1] <= 0x9f) {
+		else if (c == 0xc2 && i + 1 < len && (unsigned char)in[i + 1] >= 0x80 &&
+			 (unsigned char)in[i + 1] <= 0x9f) {
 			i++;
 			continue;
 		}
-		res[w++] = (char)c;
+		clean[w++] = (char)c;
 	}
-	free(nfc);
+	n = utf8proc_map((const utf8proc_uint8_t *)clean, (utf8proc_ssize_t)w, &nfc,
+			 UTF8PROC_STABLE | UTF8PROC_COMPOSE);
+	free(clean);
+	if (n < 0) {
+		if (why)
+			*why = n == UTF8PROC_ERROR_NOMEM ? "out of memory" : "text is not valid UTF-8";
+		return n == UTF8PROC_ERROR_NOMEM ? MW_ERR_NOMEM : MW_ERR_INVALID;
+	}
+	res = (char *)nfc;
+	w = (size_t)n;
 	start = 0;
 	end = w;
 	while (start < end && (res[start] == ' ' || res[start] == '\n'))
