@@ -61,10 +61,6 @@ static void check_ok(const char *in, size_t len, size_t max, int multiline, cons
 			   again, multiline);
 		free(again);
 	}
-#else
-	(void)in;
-	(void)len;
-	(void)e2;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
