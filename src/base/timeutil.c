@@ -189,7 +189,7 @@ done:
 	/* The range is checked on the instant, in KST, so that whatever is
 	 * accepted can be formatted and parsed again. */
 	mw_time_to_kst(t, &kst);
-	if (t < 0 || kst.year > 9999)
+	if (kst.year < 1970 || kst.year > 9999)
 		return MW_ERR_INVALID;
 	*out = t;
 	return MW_OK;
