@@ -58,12 +58,25 @@ long mw_api_begin(mw_req *r)
 	return (long)r->route->max_body;
 }
 
+static void handle(mw_req *r);
+
 static bool state_changing(const char *method)
 {
 	return strcmp(method, "GET") && strcmp(method, "HEAD") && strcmp(method, "OPTIONS");
 }
 
 void mw_api_handle(mw_req *r)
+{
+	/* A GET reads only, synchronously: all its reads (session, user,
+	 * the resource) share one snapshot and one read transaction. */
+	bool snapshot = !strcmp(r->method, "GET") && !mw_store_read_begin(r->app->store);
+
+	handle(r);
+	if (snapshot)
+		mw_store_read_end(r->app->store);
+}
+
+static void handle(mw_req *r)
 {
 	int rc;
 

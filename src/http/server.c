@@ -30,6 +30,9 @@
 
 #include "../base/banned.h"
 
+/* A request body must arrive within this time (10 MB at ~90 KB/s). */
+#define MW_BODY_DEADLINE_US (120 * 1000000LL)
+
 struct mw_server {
 	struct MHD_Daemon *daemon;
 	mw_app *app;
@@ -257,6 +260,12 @@ static enum MHD_Result access_cb(void *cls, struct MHD_Connection *conn, const c
 			*upload_data_size = 0;
 			return MHD_YES;
 		}
+		/* MHD's timeout counts idle time only; a client that trickles
+		 * a body byte by byte is cut off after a whole-request limit. */
+		if (mw_monotonic_us() - r->start_us > MW_BODY_DEADLINE_US) {
+			mw_log_warn("http", "event=body_too_slow route=%d", r->route_index);
+			return MHD_NO;
+		}
 		if (mw_buf_append(&r->body, upload_data, *upload_data_size)) {
 			/* A chunked body that grows past the limit: MHD cannot
 			 * answer in the middle of a body, so close the
@@ -354,8 +363,12 @@ int mw_server_start(mw_app *app, const mw_server_config *cfg, mw_server **out, c
 		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
 		MHD_OPTION_THREAD_POOL_SIZE, threads,
 		MHD_OPTION_CONNECTION_LIMIT, (unsigned)(cfg->connection_limit > 0 ? cfg->connection_limit : 1024),
+		/* One address may hold a quarter of the connections, so a single
+		 * misbehaving client cannot starve everyone else. */
+		MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+		(unsigned)((cfg->connection_limit > 0 ? cfg->connection_limit : 1024) / 4),
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)(cfg->timeout_seconds > 0 ? cfg->timeout_seconds : 30),
-		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(256 * 1024),
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
 		MHD_OPTION_NOTIFY_COMPLETED, completed_cb, srv,
 		MHD_OPTION_LISTENING_ADDRESS_REUSE, 1,
 		MHD_OPTION_END);

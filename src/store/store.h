@@ -218,6 +218,12 @@ int mw_store_queue(mw_store *s, const mw_queue_filter *f, mw_arena *a, mw_queue_
 int mw_store_by_phone(mw_store *s, const char *phone_hash, int limit, mw_arena *a,
 		      mw_queue_row **out, size_t *n);
 
+/* A read snapshot: the reads of this thread between begin and end see
+ * one consistent state and share one transaction (cheaper than one per
+ * read). Never hold one across a suspend. */
+int mw_store_read_begin(mw_store *s);
+int mw_store_read_end(mw_store *s);
+
 /* Counts for /metrics and the manager view. counts[] is indexed by
  * mw_status; overdue = open complaints past due at now. */
 int mw_store_counts(mw_store *s, const char *department, mw_time now,

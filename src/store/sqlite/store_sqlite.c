@@ -76,6 +76,8 @@ enum stmt_id {
 	ST_SESSION_DELETE,
 	ST_ACCESS_INSERT,
 	ST_ACCESS_LIST,
+	ST_BEGIN,
+	ST_COMMIT,
 	ST__COUNT
 };
 
@@ -187,6 +189,8 @@ static const char *const stmt_sql[ST__COUNT] = {
 	[ST_ACCESS_LIST] =
 		"SELECT id, at, login, complaint_id, receipt_no, what, reason FROM access_log "
 		"WHERE id < ?1 ORDER BY id DESC LIMIT ?2",
+	[ST_BEGIN] = "BEGIN",
+	[ST_COMMIT] = "COMMIT",
 };
 
 typedef struct conn {
@@ -1543,6 +1547,30 @@ static int rd_access_log(mw_store *s, int64_t before_id, int limit, mw_arena *a,
 		row->reason = col_text(st, 6, a);
 	});
 	return MW_OK;
+}
+
+static int rd_read_begin(mw_store *s)
+{
+	conn *c = reader(s);
+	sqlite3_stmt *st;
+
+	if (!c || !(st = stmt(c, ST_BEGIN)))
+		return MW_ERR_DB;
+	if (!sqlite3_get_autocommit(c->db))
+		return MW_OK;
+	return step_done(c, st, "read_begin");
+}
+
+static int rd_read_end(mw_store *s)
+{
+	conn *c = reader(s);
+	sqlite3_stmt *st;
+
+	if (!c || !(st = stmt(c, ST_COMMIT)))
+		return MW_ERR_DB;
+	if (sqlite3_get_autocommit(c->db))
+		return MW_OK;
+	return step_done(c, st, "read_end");
 }
 
 static int rd_schema_version(mw_store *s)
