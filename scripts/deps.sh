@@ -7,7 +7,7 @@ set -eu
 
 RUN_PKGS="build-essential cmake pkg-config libsqlite3-dev libmicrohttpd-dev
 libjansson-dev libsodium-dev libutf8proc-dev libmagic-dev libmagic-mgc
-libexif-dev libheif-dev libjpeg-dev sqlite3 ca-certificates"
+libexif-dev libheif-dev libjpeg-dev liblinear-dev sqlite3 ca-certificates"
 TEST_PKGS="libcmocka-dev python3 curl"
 BENCH_PKGS="wrk nginx-light nghttp2-client libh2o-evloop-dev"
 
