@@ -61,6 +61,16 @@ int mw_api_citizen_complaint(mw_req *r, const char *token, mw_complaint *c,
  * answering 404 when there is none. */
 int mw_api_load_complaint(mw_req *r, const char *key, mw_complaint *c, mw_complaint_secret *sec);
 
+/* Writes a new complaint inside a unit of work: receipt number, sealed
+ * contact data, the row, its "received" event and the alert/triage/repeat
+ * events. c must be complete but for id and receipt_no, which are set. */
+int mw_intake_write(mw_tx *tx, mw_app *app, mw_arena *a, mw_complaint *c,
+		    mw_complaint_secret *sec, const char *contact_plain, size_t contact_len);
+
+/* A title for a complaint filed without one: the start of its text, cut
+ * at a character boundary (at most 60 bytes). */
+const char *mw_api_derive_title(mw_arena *a, const char *text);
+
 /* Serialises a time as ISO 8601 KST, or null for 0. */
 int mw_api_json_time(mw_buf *b, const char *key, mw_time t, bool comma);
 

@@ -59,6 +59,9 @@ int mw_app_init(mw_app *app, mw_store *store, const mw_keys *keys, const char *d
 	app->keys = *keys;
 	mw_strlcpy(app->data_dir, data_dir, sizeof(app->data_dir));
 	app->session_idle_seconds = 30 * 60;
+	app->triage_threshold = 0.6;
+	app->similar_radius_m = 100;
+	app->similar_threshold = 0.3;
 	app->login_max_failures = 5;
 	app->login_lock_seconds = 15 * 60;
 	pthread_rwlock_init(&app->ref_lock, NULL);
@@ -71,10 +74,21 @@ int mw_app_init(mw_app *app, mw_store *store, const mw_keys *keys, const char *d
 	return rc;
 }
 
+static void models_free(mw_models *m)
+{
+	if (!m)
+		return;
+	mw_classifier_free(m->cls);
+	mw_faq_free(m->faq);
+	free(m);
+}
+
 void mw_app_release(mw_app *app)
 {
 	mw_refdata_free(app->ref);
 	app->ref = NULL;
+	models_free(app->models);
+	app->models = NULL;
 	free(app->route_stats);
 	pthread_rwlock_destroy(&app->ref_lock);
 }
@@ -130,4 +144,82 @@ const mw_department *mw_ref_department(const mw_refdata *ref, const char *code)
 		if (!strcmp(ref->departments[i].code, code))
 			return &ref->departments[i];
 	return NULL;
+}
+
+static int faq_from_store(mw_store *store, mw_faq **out)
+{
+	mw_arena a = MW_ARENA_INIT;
+	mw_faq_row *rows;
+	mw_faq_entry *e = NULL;
+	size_t n;
+	int rc;
+
+	*out = NULL;
+	rc = mw_store_faqs(store, &a, &rows, &n);
+	if (!rc && n) {
+		e = calloc(n, sizeof(*e));
+		if (!e) {
+			rc = MW_ERR_NOMEM;
+		} else {
+			for (size_t i = 0; i < n; i++)
+				e[i] = (mw_faq_entry){ rows[i].id, rows[i].question, rows[i].answer,
+						       rows[i].category };
+			rc = mw_faq_build(e, n, out);
+		}
+	}
+	free(e);
+	mw_arena_release(&a);
+	return rc;
+}
+
+int mw_app_models_reload(mw_app *app, char *errbuf, size_t errsz)
+{
+	mw_models *m = calloc(1, sizeof(*m)), *old;
+	int rc = MW_OK;
+
+	if (!m)
+		return MW_ERR_NOMEM;
+	m->refs = 1;
+	if (app->model_path[0]) {
+		rc = mw_classifier_load(app->model_path, &m->cls, errbuf, errsz);
+		if (rc) {
+			models_free(m);
+			return rc;
+		}
+	}
+	rc = faq_from_store(app->store, &m->faq);
+	if (rc) {
+		snprintf(errbuf, errsz, "cannot load the FAQ: %s", mw_err_str(rc));
+		models_free(m);
+		return rc;
+	}
+	pthread_rwlock_wrlock(&app->ref_lock);
+	old = app->models;
+	app->models = m;
+	pthread_rwlock_unlock(&app->ref_lock);
+	if (old)
+		mw_app_models_put(app, old);
+	mw_log_info("app", "event=models_loaded model=%s faq_entries=%zu",
+		    m->cls ? mw_classifier_version(m->cls) : "none",
+		    m->faq ? mw_faq_count(m->faq) : (size_t)0);
+	return MW_OK;
+}
+
+mw_models *mw_app_models_get(mw_app *app)
+{
+	mw_models *m;
+
+	pthread_rwlock_rdlock(&app->ref_lock);
+	m = app->models;
+	if (m)
+		atomic_fetch_add(&m->refs, 1);
+	pthread_rwlock_unlock(&app->ref_lock);
+	return m;
+}
+
+void mw_app_models_put(mw_app *app, mw_models *m)
+{
+	MW_UNUSED(app);
+	if (m && atomic_fetch_sub(&m->refs, 1) == 1)
+		models_free(m);
 }

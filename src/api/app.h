@@ -16,6 +16,7 @@
 
 #include "../base/crypto.h"
 #include "../core/deadline.h"
+#include "../nlp/nlp.h"
 #include "../store/store.h"
 #include "authz.h"
 
@@ -30,6 +31,16 @@ typedef struct mw_refdata {
 	size_t ndepartments;
 	_Atomic int refs;
 } mw_refdata;
+
+/* The trained routing model and the chatbot's knowledge base, swapped as
+ * one on SIGHUP like the reference data. Either may be NULL: without a
+ * model complaints without a category wait in triage; without an FAQ the
+ * chatbot hands every question to a person. */
+typedef struct mw_models {
+	mw_classifier *cls;
+	mw_faq *faq;
+	_Atomic int refs;
+} mw_models;
 
 /* Latency histogram bounds in microseconds (the last bucket is +Inf). */
 #define MW_LAT_BUCKETS 12
@@ -52,6 +63,11 @@ typedef struct mw_app {
 
 	pthread_rwlock_t ref_lock;
 	mw_refdata *ref;
+	mw_models *models;
+	char model_path[512];       /* "" = no model */
+	double triage_threshold;    /* below this confidence: 분류대기 */
+	double similar_radius_m;    /* duplicates: how near (100 m) */
+	double similar_threshold;   /* duplicates: how alike (0..1) */
 
 	mw_route_stats *route_stats; /* one per route, plus one for "unmatched" */
 	_Atomic uint64_t in_flight;
@@ -71,6 +87,13 @@ void mw_refdata_free(mw_refdata *ref);
 /* Pins the current reference data; release with mw_app_ref_put(). */
 mw_refdata *mw_app_ref_get(mw_app *app);
 void mw_app_ref_put(mw_app *app, mw_refdata *ref);
+
+/* Loads the model (app->model_path) and the FAQ (from the store) and
+ * swaps them in; the old ones go when their last user is done. A model
+ * that fails to load keeps the previous one and returns the error. */
+int mw_app_models_reload(mw_app *app, char *errbuf, size_t errsz);
+mw_models *mw_app_models_get(mw_app *app);
+void mw_app_models_put(mw_app *app, mw_models *m);
 
 /* Looks up a category in ref; NULL when unknown. */
 const mw_category *mw_ref_category(const mw_refdata *ref, const char *code);

@@ -14,15 +14,15 @@ static const struct {
 } roles[MW_ROLE__COUNT] = {
 	[MW_ROLE_ADMIN] = { "admin", P(PUBLIC) | P(FILE) | P(STAFF) | P(QUEUE) | P(READ) | P(ACT) |
 					     P(LOOKUP) | P(STATS) | P(ADMIN) | P(REVEAL) |
-					     P(ASSIGN) | P(FILE_STAFF_CHANNEL) },
+					     P(ASSIGN) | P(FILE_STAFF_CHANNEL) | P(COUNSEL) },
 	[MW_ROLE_MANAGER] = { "manager", P(PUBLIC) | P(FILE) | P(STAFF) | P(QUEUE) | P(READ) |
 						 P(ACT) | P(LOOKUP) | P(STATS) | P(REVEAL) |
-						 P(ASSIGN) | P(FILE_STAFF_CHANNEL) },
+						 P(ASSIGN) | P(FILE_STAFF_CHANNEL) | P(COUNSEL) },
 	[MW_ROLE_OFFICER] = { "officer", P(PUBLIC) | P(FILE) | P(STAFF) | P(QUEUE) | P(READ) |
 						 P(ACT) | P(LOOKUP) | P(REVEAL) |
-						 P(FILE_STAFF_CHANNEL) },
+						 P(FILE_STAFF_CHANNEL) | P(COUNSEL) },
 	[MW_ROLE_DESK] = { "desk", P(PUBLIC) | P(FILE) | P(STAFF) | P(QUEUE) | P(READ) | P(LOOKUP) |
-					   P(FILE_STAFF_CHANNEL) },
+					   P(FILE_STAFF_CHANNEL) | P(COUNSEL) },
 	[MW_ROLE_FIELD] = { "field", P(PUBLIC) | P(FILE) | P(STAFF) | P(QUEUE) |
 					     P(FILE_STAFF_CHANNEL) },
 	[MW_ROLE_AUDITOR] = { "auditor", P(PUBLIC) | P(STAFF) | P(AUDIT) },

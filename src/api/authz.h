@@ -44,6 +44,7 @@ typedef enum mw_perm {
 	PERM_REVEAL,   /* unmask contact data (record-level, with a reason) */
 	PERM_ASSIGN,   /* the assign action */
 	PERM_FILE_STAFF_CHANNEL, /* file with channel phone/visit/field */
+	PERM_COUNSEL,  /* answer chatbot hand-offs (상담 대기열) */
 	PERM__COUNT
 } mw_perm;
 

@@ -5,6 +5,7 @@
  */
 #include "actions.h"
 #include "api.h"
+#include "routing.h"
 #include "../base/log.h"
 #include "../base/mw.h"
 #include "../core/receipt.h"
@@ -30,17 +31,80 @@ struct intake_work {
 	char request_hash[MW_DIGEST_HEX];
 	bool replayed;
 	const char *replay_token_sealed;
-	mw_event ev;
 	mw_refdata *ref;
 };
 
 /* ---- intake --------------------------------------------------------- */
 
+/* Internal events that put a new complaint in front of people: danger
+ * (the department's queue shows urgent ones first and alerts), routing
+ * left to a person, and a person filing the same thing again. */
+static int intake_flags(mw_tx *tx, const mw_complaint *c)
+{
+	mw_event ev = { .from = c->status, .to = c->status, .at = c->received_at,
+			.due_at = c->due_at };
+	int rc = MW_OK;
+
+	if (c->urgent) {
+		ev.kind = "alert";
+		ev.text = "긴급: 생명·안전 위험이 의심되는 신고입니다. 즉시 확인하세요.";
+		snprintf(ev.buf, sizeof(ev.buf), "%s", c->department);
+		rc = mw_tx_event_insert(tx, c->id, &ev, "system", NULL);
+	}
+	if (!rc && c->ai_category && !strcmp(c->category, MW_TRIAGE_CATEGORY)) {
+		ev.kind = "triage";
+		ev.text = "자동 분류 신뢰도가 낮아 분류 대기 중입니다.";
+		snprintf(ev.buf, sizeof(ev.buf), "%s %.2f", c->ai_category, c->ai_confidence);
+		rc = mw_tx_event_insert(tx, c->id, &ev, "system", NULL);
+	}
+	if (!rc && c->repeat_of) {
+		ev.kind = "repeat";
+		ev.text = "같은 민원인이 최근 비슷한 민원을 접수했습니다 (반복민원).";
+		snprintf(ev.buf, sizeof(ev.buf), "%lld", (long long)c->repeat_of);
+		rc = mw_tx_event_insert(tx, c->id, &ev, "system", NULL);
+	}
+	return rc;
+}
+
+int mw_intake_write(mw_tx *tx, mw_app *app, mw_arena *a, mw_complaint *c,
+		    mw_complaint_secret *sec, const char *contact_plain, size_t contact_len)
+{
+	mw_event ev;
+	int64_t seq;
+	char *sealed = NULL;
+	int rc;
+
+	if ((rc = mw_tx_receipt_next(tx, mw_receipt_period(c->received_at), &seq)))
+		return rc;
+	if ((rc = mw_receipt_format(mw_receipt_period(c->received_at), seq, c->receipt_no,
+				    sizeof(c->receipt_no))))
+		return rc;
+	if (contact_plain) {
+		if ((rc = mw_seal(&app->keys, c->receipt_no, contact_plain, contact_len, &sealed)))
+			return rc;
+		sec->contact_sealed = mw_arena_strdup(a, sealed);
+		free(sealed);
+	}
+	if ((rc = mw_tx_complaint_insert(tx, c, sec, &c->id)))
+		return rc;
+	ev = (mw_event){
+		.kind = "received",
+		.is_public = true,
+		.from = MW_STATUS_RECEIVED,
+		.to = MW_STATUS_RECEIVED,
+		.at = c->received_at,
+		.due_at = c->due_at,
+	};
+	snprintf(ev.buf, sizeof(ev.buf), "%s", mw_channel_name(c->channel));
+	if ((rc = mw_tx_event_insert(tx, c->id, &ev, c->filed_by ? c->filed_by : "citizen", NULL)))
+		return rc;
+	return intake_flags(tx, c);
+}
+
 static int intake_run(mw_tx *tx, mw_work *w)
 {
 	struct intake_work *iw = (struct intake_work *)w;
 	mw_arena *a = &iw->r->arena;
-	int64_t seq;
 	char *sealed = NULL;
 	int rc;
 
@@ -61,31 +125,8 @@ static int intake_run(mw_tx *tx, mw_work *w)
 		if (rc != MW_ERR_NOTFOUND)
 			return rc;
 	}
-	if ((rc = mw_tx_receipt_next(tx, mw_receipt_period(iw->c.received_at), &seq)))
-		return rc;
-	if ((rc = mw_receipt_format(mw_receipt_period(iw->c.received_at), seq, iw->c.receipt_no,
-				    sizeof(iw->c.receipt_no))))
-		return rc;
-	if (iw->contact_plain) {
-		if ((rc = mw_seal(&iw->app->keys, iw->c.receipt_no, iw->contact_plain,
-				  iw->contact_len, &sealed)))
-			return rc;
-		iw->sec.contact_sealed = mw_arena_strdup(a, sealed);
-		free(sealed);
-	}
-	if ((rc = mw_tx_complaint_insert(tx, &iw->c, &iw->sec, &iw->c.id)))
-		return rc;
-	iw->ev = (mw_event){
-		.kind = "received",
-		.is_public = true,
-		.from = MW_STATUS_RECEIVED,
-		.to = MW_STATUS_RECEIVED,
-		.at = iw->c.received_at,
-		.due_at = iw->c.due_at,
-	};
-	snprintf(iw->ev.buf, sizeof(iw->ev.buf), "%s", mw_channel_name(iw->c.channel));
-	if ((rc = mw_tx_event_insert(tx, iw->c.id, &iw->ev, iw->c.filed_by ? iw->c.filed_by : "citizen",
-				     NULL)))
+	if ((rc = mw_intake_write(tx, iw->app, a, &iw->c, &iw->sec, iw->contact_plain,
+				  iw->contact_len)))
 		return rc;
 	if (iw->has_idem) {
 		mw_idem_row row = { .complaint_id = iw->c.id };
@@ -164,6 +205,7 @@ static void intake_answer(mw_req *r)
 	mw_buf_json_str(&b, iw->c.department);
 	mw_buf_puts(&b, ",\"department_name\":");
 	mw_buf_json_str(&b, dep ? dep->name_ko : NULL);
+	mw_buf_printf(&b, ",\"urgent\":%s", iw->c.urgent ? "true" : "false");
 	mw_api_json_time(&b, "received_at", iw->c.received_at, true);
 	mw_api_json_time(&b, "due_at", iw->c.due_at, true);
 	mw_buf_puts(&b, ",\"track_url\":\"");
@@ -201,7 +243,7 @@ static bool valid_email(const char *e)
 
 /* Title when the citizen gave none: the start of the text, cut at a
  * character boundary, at most 60 bytes. */
-static const char *derive_title(mw_arena *a, const char *text)
+const char *mw_api_derive_title(mw_arena *a, const char *text)
 {
 	size_t n = 0, len = strlen(text);
 
@@ -403,8 +445,9 @@ int api_complaint_create(mw_req *r)
 			goto fail;
 		}
 	} else {
-		/* No category yet: a person decides (분류대기). */
-		cat = mw_ref_category(iw->ref, MW_TRIAGE_CATEGORY);
+		/* No category: the classifier routes it when it is sure enough,
+		 * otherwise a person decides (분류대기). */
+		cat = mw_routing_decide(r->app, iw->ref, &r->arena, c);
 	}
 	if (!cat) {
 		mw_resp_error(r, 503, "not_configured", "the triage category is not configured");
@@ -414,11 +457,12 @@ int api_complaint_create(mw_req *r)
 	c->category = mw_arena_strdup(&r->arena, cat->code);
 	c->department = mw_arena_strdup(&r->arena, cat->department);
 	if (!c->title)
-		c->title = derive_title(&r->arena, c->text);
+		c->title = mw_api_derive_title(&r->arena, c->text);
 	c->status = MW_STATUS_RECEIVED;
 	c->version = 1;
 	c->received_at = c->updated_at = now;
 	mw_lifecycle_start_clock(iw->ref->cal, c, now, cat->period);
+	c->repeat_of = mw_routing_repeat_of(r->app, &r->arena, iw->sec.phone_hash, c->text);
 	mw_token_new(iw->token);
 	mw_token_digest(iw->token, iw->sec.token_hash);
 
@@ -543,6 +587,8 @@ static const char *event_label(const char *kind)
 		{ "received", "접수" },
 		{ "attachment", "사진 첨부" },
 		{ "alert", "긴급 알림" },
+		{ "triage", "분류 대기" },
+		{ "repeat", "반복 민원" },
 	};
 
 	for (size_t i = 0; i < MW_ARRAY_LEN(labels); i++)

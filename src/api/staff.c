@@ -171,7 +171,22 @@ int api_queue(mw_req *r)
 		mw_resp_err(r, rc, "cannot read the queue");
 		return MW_OK;
 	}
-	mw_buf_puts(&b, "{\"items\":[");
+	mw_buf_puts(&b, "{");
+	/* Urgent complaints go to the top: the first page of an unfiltered
+	 * department queue starts with its open urgent ones. */
+	if (!f.has_cursor && f.urgent < 0 && f.status == -1 && !f.filed_by) {
+		mw_queue_filter uf = { .department = f.department, .status = -1, .urgent = 1,
+				       .limit = 10 };
+		mw_queue_row *urows;
+		size_t un = 0;
+
+		if (!mw_store_queue(r->app->store, &uf, &r->arena, &urows, &un)) {
+			mw_buf_puts(&b, "\"urgent\":[");
+			queue_rows_json(&b, urows, un, now);
+			mw_buf_puts(&b, "],");
+		}
+	}
+	mw_buf_puts(&b, "\"items\":[");
 	queue_rows_json(&b, rows, n, now);
 	mw_buf_puts(&b, "],\"next_cursor\":");
 	if (n == (size_t)f.limit)

@@ -67,5 +67,13 @@ int mw_cmd_sla(int argc, char **argv);
 int mw_cmd_demo(int argc, char **argv);
 int mw_cmd_backup(int argc, char **argv);
 int mw_cmd_version(int argc, char **argv);
+int mw_cmd_nlp(int argc, char **argv);
+int mw_cmd_faq(int argc, char **argv);
+
+/* The verbs of `minwon nlp` (cmd_nlp_model.c, cmd_nlp_chat.c). */
+int mw_nlp_cmd_train(int argc, char **argv);
+int mw_nlp_cmd_classify(int argc, char **argv);
+int mw_nlp_cmd_eval(int argc, char **argv);
+int mw_nlp_cmd_chat(int argc, char **argv);
 
 #endif

@@ -25,7 +25,13 @@ static void usage(FILE *f)
 		   "  --threads N         HTTP I/O threads (default: number of cores)\n"
 		   "  --public-url URL    base of the tracking links in receipts\n"
 		   "                      (default http://HOST:PORT)\n"
-		   "  --session-idle SEC  sign staff out after SEC idle seconds (default 1800)\n");
+		   "  --session-idle SEC  sign staff out after SEC idle seconds (default 1800)\n"
+		   "  --model PATH        the routing model from 'minwon nlp train' (or MINWON_MODEL;\n"
+		   "                      default PATH-of-db.model when it exists). Without one,\n"
+		   "                      complaints filed without a category wait in triage.\n"
+		   "  --triage-threshold P  route automatically only at confidence >= P\n"
+		   "                      (default 0.6); below it the complaint goes to triage\n\n"
+		   "SIGHUP also reloads the model and the chatbot's FAQ.\n");
 }
 
 static int parse_listen(const char *s, char *host, size_t hostsz, uint16_t *port)
@@ -50,10 +56,13 @@ int mw_cmd_serve(int argc, char **argv)
 		{ "threads", required_argument, NULL, 't' },
 		{ "public-url", required_argument, NULL, 'u' },
 		{ "session-idle", required_argument, NULL, 'i' },
+		{ "model", required_argument, NULL, 'm' },
+		{ "triage-threshold", required_argument, NULL, 'T' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *db = NULL, *listen = NULL, *public_url = NULL;
+	const char *db = NULL, *listen = NULL, *public_url = NULL, *model = NULL;
+	double threshold = 0.6;
 	mw_server_config cfg = { 0 };
 	char host[256], dir[1024], err[512];
 	mw_store *store = NULL;
@@ -65,11 +74,22 @@ int mw_cmd_serve(int argc, char **argv)
 	int c, sig, rc = MW_EXIT_FAIL;
 
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "d:l:t:u:i:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "d:l:t:u:i:m:T:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd': db = optarg; break;
 		case 'l': listen = optarg; break;
 		case 'u': public_url = optarg; break;
+		case 'm': model = optarg; break;
+		case 'T': {
+			char *end;
+
+			threshold = strtod(optarg, &end);
+			if (*end || threshold < 0 || threshold > 1) {
+				mw_cli_err("--triage-threshold must be a number from 0 to 1");
+				return MW_EXIT_USAGE;
+			}
+			break;
+		}
 		case 'i':
 			if (mw_parse_i64(optarg, 1, 7 * 86400, &idle)) {
 				mw_cli_err("--session-idle must be 1 to 604800 seconds");
@@ -110,6 +130,20 @@ int mw_cmd_serve(int argc, char **argv)
 		mw_cli_err("%s", err);
 		goto out;
 	}
+	app.triage_threshold = threshold;
+	if (!model)
+		model = getenv("MINWON_MODEL");
+	if (model && *model) {
+		mw_strlcpy(app.model_path, model, sizeof(app.model_path));
+	} else {
+		snprintf(app.model_path, sizeof(app.model_path), "%s.model", db);
+		if (access(app.model_path, R_OK))
+			app.model_path[0] = '\0';
+	}
+	if (mw_app_models_reload(&app, err, sizeof(err))) {
+		mw_cli_err("%s", err);
+		goto out_app;
+	}
 	/* Signals are taken synchronously by this thread only; every other
 	 * thread inherits the blocked mask. */
 	sigemptyset(&set);
@@ -128,8 +162,8 @@ int mw_cmd_serve(int argc, char **argv)
 	else
 		snprintf(app.public_url, sizeof(app.public_url), "http://%s:%u", host,
 			 mw_server_port(srv));
-	printf("minwon: serving %s on http://%s:%u (database %s)\n", MW_VERSION_STRING, host,
-	       mw_server_port(srv), db);
+	printf("minwon: serving %s on http://%s:%u (database %s, model %s)\n", MW_VERSION_STRING,
+	       host, mw_server_port(srv), db, app.model_path[0] ? app.model_path : "none");
 	fflush(stdout);
 	mw_log_info("serve", "event=started port=%u", mw_server_port(srv));
 	for (;;) {
@@ -137,6 +171,8 @@ int mw_cmd_serve(int argc, char **argv)
 			continue;
 		if (sig == SIGHUP) {
 			mw_app_reload(&app);
+			if (mw_app_models_reload(&app, err, sizeof(err)))
+				mw_log_error("serve", "event=model_reload_failed msg=\"%s\"", err);
 			continue;
 		}
 		break;

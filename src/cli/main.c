@@ -18,6 +18,8 @@ static const mw_cli_cmd commands[] = {
 	{ "category", "list categories or set a category's department and period", mw_cmd_category },
 	{ "holidays", "list holidays or add one announced late", mw_cmd_holidays },
 	{ "sla", "compute legal due times (sla due --received TIME --period 3d)", mw_cmd_sla },
+	{ "nlp", "train, run and evaluate the routing classifier and the chatbot", mw_cmd_nlp },
+	{ "faq", "import or list the chatbot's knowledge base", mw_cmd_faq },
 	{ "demo", "create a demo database with staff users and about 2,000 complaints", mw_cmd_demo },
 	{ "backup", "copy a database while it is being served", mw_cmd_backup },
 	{ "version", "print the version", mw_cmd_version },

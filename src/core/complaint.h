@@ -121,6 +121,10 @@ typedef struct mw_complaint {
 	int rating;                 /* 0 = not rated, else 1..5 */
 	int64_t merged_into;        /* complaint id, when merged */
 	const char *filed_by;       /* staff login for desk/field/phone intake */
+	const char *ai_category;    /* what the routing classifier said, or NULL */
+	double ai_confidence;
+	const char *ai_model;       /* the model version that said it */
+	int64_t repeat_of;          /* 반복민원: the same person's earlier one */
 } mw_complaint;
 
 /* An action as requested by an actor. Fields not used by the action are

@@ -305,6 +305,83 @@ int mw_tx_access_log(mw_tx *tx, const mw_access_entry *e);
 int mw_store_access_log(mw_store *s, int64_t before_id, int limit, mw_arena *a,
 			mw_access_entry **out, size_t *n);
 
+/* ---- AI routing, duplicates and the chatbot ------------------------- */
+
+/* A complaint's public essentials, for duplicate hints: no contact data. */
+typedef struct mw_brief {
+	int64_t id;
+	char receipt_no[MW_RECEIPT_MAX];
+	const char *title;
+	const char *text;
+	const char *category;
+	mw_status status;
+	bool has_location;
+	double lat, lon;
+	mw_time received_at;
+	bool public_map;
+} mw_brief;
+
+/* Open complaints within radius_m metres of (lat, lon), newest first. */
+int mw_store_open_near(mw_store *s, double lat, double lon, double radius_m, int limit,
+		       mw_arena *a, mw_brief **out, size_t *n);
+/* Complaints by the same person (phone digest) received since, newest
+ * first, any state. */
+int mw_store_recent_by_phone(mw_store *s, const char *phone_hash, mw_time since, int limit,
+			     mw_arena *a, mw_brief **out, size_t *n);
+
+/* A handled complaint as a training example: its text and the category
+ * people settled on (answered, closed or recategorised ones). */
+typedef struct mw_training_row {
+	const char *text;
+	const char *category;
+	bool urgent;
+	bool corrected;           /* staff changed the AI's category */
+} mw_training_row;
+int mw_store_training_rows(mw_store *s, mw_time since, mw_arena *a, mw_training_row **out,
+			   size_t *n);
+
+typedef struct mw_faq_row {
+	const char *id, *question, *answer, *category;
+} mw_faq_row;
+int mw_store_faqs(mw_store *s, mw_arena *a, mw_faq_row **out, size_t *n);
+int mw_tx_faq_put(mw_tx *tx, const mw_faq_row *f, mw_time at);
+
+typedef struct mw_chat_session {
+	int64_t id;
+	char token_hash[65];
+	mw_time created_at, updated_at;
+	const char *state;          /* JSON */
+	bool handoff;
+	const char *handoff_reason;
+	mw_time handoff_at;
+	int64_t complaint_id;
+} mw_chat_session;
+
+typedef struct mw_chat_message {
+	int64_t id;
+	int64_t session_id;
+	mw_time at;
+	const char *sender;         /* citizen, bot, or a staff login */
+	const char *body;
+	const char *kind;           /* faq, report, human, or NULL */
+	const char *faq_id;
+	const char *category;
+	double confidence;
+	int helpful;                /* -1 unrated, 0, 1 */
+} mw_chat_message;
+
+int mw_store_chat_session(mw_store *s, const char *token_hash, mw_arena *a, mw_chat_session *out);
+int mw_store_chat_session_by_id(mw_store *s, int64_t id, mw_arena *a, mw_chat_session *out);
+int mw_store_chat_messages(mw_store *s, int64_t session_id, mw_arena *a, mw_chat_message **out,
+			   size_t *n);
+/* Sessions waiting for a counsellor, oldest first. */
+int mw_store_chat_handoffs(mw_store *s, int limit, mw_arena *a, mw_chat_session **out, size_t *n);
+/* Inserts (id 0) or updates a session; the id is returned in *id. */
+int mw_tx_chat_session_put(mw_tx *tx, const mw_chat_session *cs, int64_t *id);
+int mw_tx_chat_message_add(mw_tx *tx, const mw_chat_message *m, int64_t *id);
+/* Records "helpful?" for a bot message of this session; NOTFOUND if none. */
+int mw_tx_chat_rate(mw_tx *tx, int64_t session_id, int64_t message_id, bool helpful);
+
 /* ---- operations ------------------------------------------------------ */
 
 /* Online backup to path while serving (SQLite backup API). */

@@ -13,6 +13,7 @@
 #include "../../base/log.h"
 #include "../../base/mw.h"
 
+#include <math.h>
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -29,7 +30,7 @@
 	"channel, lat, lon, address, contact_sealed, phone_hash, consent_privacy, public_map, " \
 	"urgent, status, version, received_at, clock_start, period, base_period, extensions, " \
 	"due_at, paused_at, pauses, updated_at, closed_at, answer, answered_at, rating, " \
-	"merged_into, filed_by"
+	"merged_into, filed_by, ai_category, ai_confidence, ai_model, repeat_of"
 #define QUEUE_COLS \
 	"id, receipt_no, title, category, department, assignee, channel, status, urgent, " \
 	"received_at, due_at, version"
@@ -78,6 +79,19 @@ enum stmt_id {
 	ST_ACCESS_LIST,
 	ST_BEGIN,
 	ST_COMMIT,
+	ST_OPEN_NEAR,
+	ST_RECENT_BY_PHONE,
+	ST_TRAINING_ROWS,
+	ST_FAQS,
+	ST_FAQ_PUT,
+	ST_CHAT_SESSION,
+	ST_CHAT_SESSION_BY_ID,
+	ST_CHAT_SESSION_INSERT,
+	ST_CHAT_SESSION_UPDATE,
+	ST_CHAT_MESSAGES,
+	ST_CHAT_MESSAGE_ADD,
+	ST_CHAT_HANDOFFS,
+	ST_CHAT_RATE,
 	ST__COUNT
 };
 
@@ -88,14 +102,15 @@ static const char *const stmt_sql[ST__COUNT] = {
 	[ST_COMPLAINT_INSERT] =
 		"INSERT INTO complaints(" COMPLAINT_COLS ", is_open) VALUES (?1, ?2, ?3, ?4, ?5, "
 		"?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, "
-		"?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35, ?36)",
+		"?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35, ?36, ?37, ?38, ?39, ?40)",
 	[ST_COMPLAINT_UPDATE] =
 		"UPDATE complaints SET title = ?4, body = ?5, category = ?6, department = ?7, "
 		"assignee = ?8, agency = ?9, lat = ?11, lon = ?12, address = ?13, "
 		"public_map = ?17, urgent = ?18, status = ?19, version = ?20, clock_start = ?22, "
 		"period = ?23, base_period = ?24, extensions = ?25, due_at = ?26, paused_at = ?27, "
 		"pauses = ?28, updated_at = ?29, closed_at = ?30, answer = ?31, answered_at = ?32, "
-		"rating = ?33, merged_into = ?34, is_open = ?36 WHERE id = ?1 AND version = ?37",
+		"rating = ?33, merged_into = ?34, repeat_of = ?39, is_open = ?40 "
+		"WHERE id = ?1 AND version = ?41",
 	[ST_COMPLAINT_SET_CONTACT] = "UPDATE complaints SET contact_sealed = ?2 WHERE id = ?1",
 	[ST_COMPLAINT_SET_LOCATION] =
 		"UPDATE complaints SET lat = ?2, lon = ?3 WHERE id = ?1 AND lat IS NULL",
@@ -191,6 +206,44 @@ static const char *const stmt_sql[ST__COUNT] = {
 		"WHERE id < ?1 ORDER BY id DESC LIMIT ?2",
 	[ST_BEGIN] = "BEGIN",
 	[ST_COMMIT] = "COMMIT",
+#define BRIEF_COLS "id, receipt_no, title, body, category, status, lat, lon, received_at, public_map"
+	/* A box of the given half-size in degrees around the point; the
+	 * caller filters by true distance. */
+	[ST_OPEN_NEAR] =
+		"SELECT " BRIEF_COLS " FROM complaints WHERE is_open AND lat IS NOT NULL "
+		"AND lat BETWEEN ?1 - ?3 AND ?1 + ?3 AND lon BETWEEN ?2 - ?4 AND ?2 + ?4 "
+		"ORDER BY received_at DESC LIMIT ?5",
+	[ST_RECENT_BY_PHONE] =
+		"SELECT " BRIEF_COLS " FROM complaints WHERE phone_hash = ?1 AND received_at >= ?2 "
+		"ORDER BY received_at DESC LIMIT ?3",
+	[ST_TRAINING_ROWS] =
+		"SELECT body, category, urgent, ai_category IS NOT NULL AND ai_category != category "
+		"FROM complaints WHERE received_at >= ?1 AND category != 'triage' AND "
+		"(status IN (4, 5) OR (ai_category IS NOT NULL AND ai_category != category))",
+	[ST_FAQS] = "SELECT id, question, answer, category FROM faq ORDER BY id",
+	[ST_FAQ_PUT] =
+		"INSERT INTO faq(id, question, answer, category, updated_at) VALUES (?1, ?2, ?3, ?4, ?5) "
+		"ON CONFLICT(id) DO UPDATE SET question = ?2, answer = ?3, category = ?4, updated_at = ?5",
+#define CHAT_COLS "id, token_hash, created_at, updated_at, state, handoff, handoff_reason, " \
+		  "handoff_at, complaint_id"
+	[ST_CHAT_SESSION] = "SELECT " CHAT_COLS " FROM chat_sessions WHERE token_hash = ?1",
+	[ST_CHAT_SESSION_BY_ID] = "SELECT " CHAT_COLS " FROM chat_sessions WHERE id = ?1",
+	[ST_CHAT_SESSION_INSERT] =
+		"INSERT INTO chat_sessions(token_hash, created_at, updated_at, state, handoff, "
+		"handoff_reason, handoff_at, complaint_id) VALUES (?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+	[ST_CHAT_SESSION_UPDATE] =
+		"UPDATE chat_sessions SET updated_at = ?4, state = ?5, handoff = ?6, "
+		"handoff_reason = ?7, handoff_at = ?8, complaint_id = ?9 WHERE id = ?1",
+	[ST_CHAT_MESSAGES] =
+		"SELECT id, session_id, at, sender, body, kind, faq_id, category, confidence, helpful "
+		"FROM chat_messages WHERE session_id = ?1 ORDER BY id",
+	[ST_CHAT_MESSAGE_ADD] =
+		"INSERT INTO chat_messages(session_id, at, sender, body, kind, faq_id, category, "
+		"confidence) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+	[ST_CHAT_HANDOFFS] =
+		"SELECT " CHAT_COLS " FROM chat_sessions WHERE handoff = 1 ORDER BY handoff_at LIMIT ?1",
+	[ST_CHAT_RATE] =
+		"UPDATE chat_messages SET helpful = ?3 WHERE id = ?2 AND session_id = ?1 AND sender = 'bot'",
 };
 
 typedef struct conn {
@@ -447,7 +500,7 @@ static bool sqlite_accepts(const char *uri)
  * each in its own transaction. */
 static int migrate(sqlite3 *db, char *errbuf, size_t errsz)
 {
-	static const char *const migrations[] = { "0001_init.sql" };
+	static const char *const migrations[] = { "0001_init.sql", "0002_nlp.sql" };
 	sqlite3_stmt *st;
 	int version = 0;
 
@@ -696,7 +749,12 @@ static void bind_complaint(sqlite3_stmt *st, const mw_complaint *c,
 	sqlite3_bind_int(st, 33, c->rating);
 	sqlite3_bind_int64(st, 34, c->merged_into);
 	bind_text(st, 35, c->filed_by);
-	sqlite3_bind_int(st, 36, mw_status_is_open(c->status));
+	bind_text(st, 36, c->ai_category);
+	if (c->ai_category)
+		sqlite3_bind_double(st, 37, c->ai_confidence);
+	bind_text(st, 38, c->ai_model);
+	sqlite3_bind_int64(st, 39, c->repeat_of);
+	sqlite3_bind_int(st, 40, mw_status_is_open(c->status));
 }
 
 static void read_complaint(sqlite3_stmt *st, mw_arena *a, mw_complaint *c,
@@ -748,6 +806,10 @@ static void read_complaint(sqlite3_stmt *st, mw_arena *a, mw_complaint *c,
 	c->rating = sqlite3_column_int(st, 32);
 	c->merged_into = sqlite3_column_int64(st, 33);
 	c->filed_by = col_text(st, 34, a);
+	c->ai_category = col_text(st, 35, a);
+	c->ai_confidence = sqlite3_column_double(st, 36);
+	c->ai_model = col_text(st, 37, a);
+	c->repeat_of = sqlite3_column_int64(st, 38);
 }
 
 /* Fetches one complaint with a statement whose ?1 is text or an id. */
@@ -828,7 +890,7 @@ static int tx_complaint_update(mw_tx *tx, const mw_complaint *next, int64_t expe
 	if (!st)
 		return MW_ERR_DB;
 	bind_complaint(st, next, NULL, pbuf, bbuf, pz, sizeof(pz));
-	sqlite3_bind_int64(st, 37, expected_version);
+	sqlite3_bind_int64(st, 41, expected_version);
 	rc = step_done(c, st, "complaint_update");
 	if (!rc && sqlite3_changes(c->db) == 0)
 		rc = MW_ERR_STALE;
@@ -1571,6 +1633,254 @@ static int rd_read_end(mw_store *s)
 	if (sqlite3_get_autocommit(c->db))
 		return MW_OK;
 	return step_done(c, st, "read_end");
+}
+
+static void read_brief(sqlite3_stmt *st, mw_arena *a, mw_brief *b)
+{
+	b->id = sqlite3_column_int64(st, 0);
+	col_copy(st, 1, b->receipt_no, sizeof(b->receipt_no));
+	b->title = col_text(st, 2, a);
+	b->text = col_text(st, 3, a);
+	b->category = col_text(st, 4, a);
+	b->status = (mw_status)sqlite3_column_int(st, 5);
+	b->has_location = sqlite3_column_type(st, 6) != SQLITE_NULL;
+	b->lat = sqlite3_column_double(st, 6);
+	b->lon = sqlite3_column_double(st, 7);
+	b->received_at = sqlite3_column_int64(st, 8);
+	b->public_map = sqlite3_column_int(st, 9);
+}
+
+static int rd_open_near(mw_store *s, double lat, double lon, double radius_m, int limit,
+			mw_arena *a, mw_brief **out, size_t *n)
+{
+	conn *c = reader(s);
+	sqlite3_stmt *st;
+	/* 1 degree of latitude is 111.32 km; longitude shrinks with cos(lat). */
+	double dlat = radius_m / 111320.0, coslat = cos(lat * M_PI / 180.0);
+	double dlon = radius_m / (111320.0 * (coslat > 0.01 ? coslat : 0.01));
+
+	if (!c || !(st = stmt(c, ST_OPEN_NEAR)))
+		return MW_ERR_DB;
+	sqlite3_bind_double(st, 1, lat);
+	sqlite3_bind_double(st, 2, lon);
+	sqlite3_bind_double(st, 3, dlat);
+	sqlite3_bind_double(st, 4, dlon);
+	sqlite3_bind_int(st, 5, limit);
+	COLLECT(c, st, mw_brief, a, out, n, read_brief(st, a, row));
+	return MW_OK;
+}
+
+static int rd_recent_by_phone(mw_store *s, const char *phone_hash, mw_time since, int limit,
+			      mw_arena *a, mw_brief **out, size_t *n)
+{
+	conn *c = reader(s);
+	sqlite3_stmt *st;
+
+	if (!c || !(st = stmt(c, ST_RECENT_BY_PHONE)))
+		return MW_ERR_DB;
+	sqlite3_bind_text(st, 1, phone_hash, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, since);
+	sqlite3_bind_int(st, 3, limit);
+	COLLECT(c, st, mw_brief, a, out, n, read_brief(st, a, row));
+	return MW_OK;
+}
+
+static int rd_training_rows(mw_store *s, mw_time since, mw_arena *a, mw_training_row **out,
+			    size_t *n)
+{
+	conn *c = reader(s);
+	sqlite3_stmt *st;
+
+	if (!c || !(st = stmt(c, ST_TRAINING_ROWS)))
+		return MW_ERR_DB;
+	sqlite3_bind_int64(st, 1, since);
+	COLLECT(c, st, mw_training_row, a, out, n, {
+		row->text = col_text(st, 0, a);
+		row->category = col_text(st, 1, a);
+		row->urgent = sqlite3_column_int(st, 2);
+		row->corrected = sqlite3_column_int(st, 3);
+	});
+	return MW_OK;
+}
+
+static int rd_faqs(mw_store *s, mw_arena *a, mw_faq_row **out, size_t *n)
+{
+	conn *c = reader(s);
+	sqlite3_stmt *st;
+
+	if (!c || !(st = stmt(c, ST_FAQS)))
+		return MW_ERR_DB;
+	COLLECT(c, st, mw_faq_row, a, out, n, {
+		row->id = col_text(st, 0, a);
+		row->question = col_text(st, 1, a);
+		row->answer = col_text(st, 2, a);
+		row->category = col_text(st, 3, a);
+	});
+	return MW_OK;
+}
+
+static int tx_faq_put(mw_tx *tx, const mw_faq_row *f, mw_time at)
+{
+	conn *c = W(tx);
+	sqlite3_stmt *st = stmt(c, ST_FAQ_PUT);
+
+	if (!st)
+		return MW_ERR_DB;
+	bind_text(st, 1, f->id);
+	bind_text(st, 2, f->question);
+	bind_text(st, 3, f->answer);
+	bind_text(st, 4, f->category ? f->category : "general");
+	sqlite3_bind_int64(st, 5, at);
+	return step_done(c, st, "faq_put");
+}
+
+static void read_chat_session(sqlite3_stmt *st, mw_arena *a, mw_chat_session *cs)
+{
+	cs->id = sqlite3_column_int64(st, 0);
+	col_copy(st, 1, cs->token_hash, sizeof(cs->token_hash));
+	cs->created_at = sqlite3_column_int64(st, 2);
+	cs->updated_at = sqlite3_column_int64(st, 3);
+	cs->state = col_text(st, 4, a);
+	cs->handoff = sqlite3_column_int(st, 5);
+	cs->handoff_reason = col_text(st, 6, a);
+	cs->handoff_at = sqlite3_column_int64(st, 7);
+	cs->complaint_id = sqlite3_column_int64(st, 8);
+}
+
+static int chat_session_get(mw_store *s, enum stmt_id id, const char *key, int64_t ikey,
+			    mw_arena *a, mw_chat_session *out)
+{
+	conn *c = reader(s);
+	sqlite3_stmt *st;
+	int r, rc = MW_ERR_NOTFOUND;
+
+	if (!c || !(st = stmt(c, id)))
+		return MW_ERR_DB;
+	if (key)
+		sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_int64(st, 1, ikey);
+	r = sqlite3_step(st);
+	if (r == SQLITE_ROW) {
+		read_chat_session(st, a, out);
+		rc = MW_OK;
+	} else if (r != SQLITE_DONE) {
+		rc = db_error(c->db, "chat_session");
+	}
+	finish(st);
+	return rc;
+}
+
+static int rd_chat_session(mw_store *s, const char *token_hash, mw_arena *a, mw_chat_session *out)
+{
+	return chat_session_get(s, ST_CHAT_SESSION, token_hash, 0, a, out);
+}
+
+static int rd_chat_session_by_id(mw_store *s, int64_t id, mw_arena *a, mw_chat_session *out)
+{
+	return chat_session_get(s, ST_CHAT_SESSION_BY_ID, NULL, id, a, out);
+}
+
+static int rd_chat_messages(mw_store *s, int64_t session_id, mw_arena *a, mw_chat_message **out,
+			    size_t *n)
+{
+	conn *c = reader(s);
+	sqlite3_stmt *st;
+
+	if (!c || !(st = stmt(c, ST_CHAT_MESSAGES)))
+		return MW_ERR_DB;
+	sqlite3_bind_int64(st, 1, session_id);
+	COLLECT(c, st, mw_chat_message, a, out, n, {
+		row->id = sqlite3_column_int64(st, 0);
+		row->session_id = sqlite3_column_int64(st, 1);
+		row->at = sqlite3_column_int64(st, 2);
+		row->sender = col_text(st, 3, a);
+		row->body = col_text(st, 4, a);
+		row->kind = col_text(st, 5, a);
+		row->faq_id = col_text(st, 6, a);
+		row->category = col_text(st, 7, a);
+		row->confidence = sqlite3_column_double(st, 8);
+		row->helpful = sqlite3_column_type(st, 9) == SQLITE_NULL ? -1
+									: sqlite3_column_int(st, 9);
+	});
+	return MW_OK;
+}
+
+static int rd_chat_handoffs(mw_store *s, int limit, mw_arena *a, mw_chat_session **out, size_t *n)
+{
+	conn *c = reader(s);
+	sqlite3_stmt *st;
+
+	if (!c || !(st = stmt(c, ST_CHAT_HANDOFFS)))
+		return MW_ERR_DB;
+	sqlite3_bind_int(st, 1, limit);
+	COLLECT(c, st, mw_chat_session, a, out, n, read_chat_session(st, a, row));
+	return MW_OK;
+}
+
+static int tx_chat_session_put(mw_tx *tx, const mw_chat_session *cs, int64_t *id)
+{
+	conn *c = W(tx);
+	sqlite3_stmt *st = stmt(c, cs->id ? ST_CHAT_SESSION_UPDATE : ST_CHAT_SESSION_INSERT);
+	int rc;
+
+	if (!st)
+		return MW_ERR_DB;
+	if (cs->id)
+		sqlite3_bind_int64(st, 1, cs->id);
+	else
+		bind_text(st, 2, cs->token_hash);
+	sqlite3_bind_int64(st, 3, cs->created_at);
+	sqlite3_bind_int64(st, 4, cs->updated_at);
+	bind_text(st, 5, cs->state ? cs->state : "{}");
+	sqlite3_bind_int(st, 6, cs->handoff);
+	bind_text(st, 7, cs->handoff_reason);
+	sqlite3_bind_int64(st, 8, cs->handoff_at);
+	sqlite3_bind_int64(st, 9, cs->complaint_id);
+	rc = step_done(c, st, "chat_session_put");
+	if (!rc && id)
+		*id = cs->id ? cs->id : sqlite3_last_insert_rowid(c->db);
+	return rc;
+}
+
+static int tx_chat_message_add(mw_tx *tx, const mw_chat_message *m, int64_t *id)
+{
+	conn *c = W(tx);
+	sqlite3_stmt *st = stmt(c, ST_CHAT_MESSAGE_ADD);
+	int rc;
+
+	if (!st)
+		return MW_ERR_DB;
+	sqlite3_bind_int64(st, 1, m->session_id);
+	sqlite3_bind_int64(st, 2, m->at);
+	bind_text(st, 3, m->sender);
+	bind_text(st, 4, m->body);
+	bind_text(st, 5, m->kind);
+	bind_text(st, 6, m->faq_id);
+	bind_text(st, 7, m->category);
+	if (m->kind)
+		sqlite3_bind_double(st, 8, m->confidence);
+	rc = step_done(c, st, "chat_message_add");
+	if (!rc && id)
+		*id = sqlite3_last_insert_rowid(c->db);
+	return rc;
+}
+
+static int tx_chat_rate(mw_tx *tx, int64_t session_id, int64_t message_id, bool helpful)
+{
+	conn *c = W(tx);
+	sqlite3_stmt *st = stmt(c, ST_CHAT_RATE);
+	int rc;
+
+	if (!st)
+		return MW_ERR_DB;
+	sqlite3_bind_int64(st, 1, session_id);
+	sqlite3_bind_int64(st, 2, message_id);
+	sqlite3_bind_int(st, 3, helpful);
+	rc = step_done(c, st, "chat_rate");
+	if (!rc && sqlite3_changes(c->db) == 0)
+		rc = MW_ERR_NOTFOUND;
+	return rc;
 }
 
 static int rd_schema_version(mw_store *s)

@@ -1,0 +1,535 @@
+/*
+ * chat.c - the counselling chatbot over HTTP (상담 챗봇).
+ *
+ * POST /api/v1/chat {session?, text, lat?, lon?} answers from the office's
+ * knowledge base (faq), offers to file a reported problem (report) and
+ * walks the citizen through it (confirm -> location -> filed through the
+ * core intake), or hands the conversation to a person (human): the
+ * session then waits in the counsellor queue of the staff API with its
+ * transcript, and the citizen is told by when to expect an answer.
+ * Every bot reply can be rated helpful or not (POST /api/v1/chat/rating).
+ *
+ * The citizen holds the session token; the store keeps its digest only.
+ */
+#include "api.h"
+#include "routing.h"
+#include "../base/log.h"
+#include "../base/mw.h"
+#include "../core/text.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../base/banned.h"
+
+#define CHAT_TEXT_MAX 2000
+#define COUNSEL_PERIOD ((mw_period){ 8, MW_PERIOD_HOURS })
+
+/* Words that mean yes / no in the report flow. */
+static const char *const yes_words[] = { "네", "예", "응", "어", "좋아", "접수", "해주", "해 주",
+					 "부탁", "그래", "yes", "ok", "ㅇㅇ" };
+static const char *const no_words[] = { "아니", "괜찮", "됐어", "no", "취소", "싫" };
+
+static bool has_any(const char *text, const char *const *words, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strstr(text, words[i]))
+			return true;
+	return false;
+}
+
+struct chat_turn {
+	mw_work w;
+	mw_app *app;
+	mw_arena *a;
+	mw_chat_session s;
+	mw_chat_message in, out;
+	/* a complaint filed in this turn */
+	bool file;
+	mw_complaint c;
+	mw_complaint_secret sec;
+	char token[MW_TOKEN_CHARS + 1];
+};
+
+static int chat_run(mw_tx *tx, mw_work *w)
+{
+	struct chat_turn *t = (struct chat_turn *)w;
+	int rc;
+
+	if (t->file) {
+		if ((rc = mw_intake_write(tx, t->app, t->a, &t->c, &t->sec, NULL, 0)))
+			return rc;
+		t->s.complaint_id = t->c.id;
+	}
+	if ((rc = mw_tx_chat_session_put(tx, &t->s, &t->s.id)))
+		return rc;
+	t->in.session_id = t->out.session_id = t->s.id;
+	if ((rc = mw_tx_chat_message_add(tx, &t->in, &t->in.id)))
+		return rc;
+	return mw_tx_chat_message_add(tx, &t->out, &t->out.id);
+}
+
+static const char *state_str(json_t *st, const char *key)
+{
+	return json_string_value(json_object_get(st, key));
+}
+
+/* Files the reported problem through the core: the same rows, events and
+ * routing as POST /api/v1/complaints, channel "app". */
+static int prepare_filing(mw_req *r, struct chat_turn *t, json_t *st, mw_refdata *ref)
+{
+	mw_complaint *c = &t->c;
+	const char *cat_code = state_str(st, "category"), *text = state_str(st, "text");
+	const mw_category *cat = cat_code ? mw_ref_category(ref, cat_code) : NULL;
+	json_t *lat = json_object_get(st, "lat"), *lon = json_object_get(st, "lon");
+	mw_time now = mw_now();
+
+	c->text = mw_arena_strdup(&r->arena, text ? text : "");
+	c->address = mw_arena_strdup(&r->arena, state_str(st, "address"));
+	if (json_is_number(lat) && json_is_number(lon)) {
+		c->has_location = true;
+		c->lat = json_number_value(lat);
+		c->lon = json_number_value(lon);
+	}
+	if (!cat)
+		cat = mw_routing_decide(r->app, ref, &r->arena, c);
+	if (!cat)
+		return MW_ERR_INVALID;
+	c->category = cat->code;
+	c->department = cat->department;
+	c->channel = MW_CHANNEL_APP;
+	c->consent_privacy = true;
+	c->status = MW_STATUS_RECEIVED;
+	c->version = 1;
+	c->received_at = c->updated_at = now;
+	c->title = mw_api_derive_title(&r->arena, c->text);
+	mw_lifecycle_start_clock(ref->cal, c, now, cat->period);
+	mw_token_new(t->token);
+	mw_token_digest(t->token, t->sec.token_hash);
+	t->file = true;
+	return MW_OK;
+}
+
+static void reply_json(mw_req *r, struct chat_turn *t, const char *session_token,
+		       const mw_refdata *ref, const char *reason, mw_time answer_by)
+{
+	mw_buf b = MW_BUF_INIT;
+	const mw_category *cat = t->out.category ? mw_ref_category(ref, t->out.category) : NULL;
+
+	mw_buf_puts(&b, "{\"session\":");
+	mw_buf_json_str(&b, session_token);
+	mw_buf_printf(&b, ",\"message_id\":%lld,\"kind\":", (long long)t->out.id);
+	mw_buf_json_str(&b, t->out.kind);
+	mw_buf_puts(&b, ",\"answer\":");
+	mw_buf_json_str(&b, t->out.body);
+	mw_buf_puts(&b, ",\"faq_id\":");
+	mw_buf_json_str(&b, t->out.faq_id);
+	mw_buf_puts(&b, ",\"category\":");
+	mw_buf_json_str(&b, t->out.category);
+	mw_buf_puts(&b, ",\"category_name\":");
+	mw_buf_json_str(&b, cat ? cat->name_ko : NULL);
+	mw_buf_printf(&b, ",\"confidence\":%.3f", t->out.confidence);
+	mw_buf_puts(&b, ",\"reason\":");
+	mw_buf_json_str(&b, reason);
+	mw_api_json_time(&b, "answer_by", answer_by, true);
+	if (t->file) {
+		mw_buf_puts(&b, ",\"complaint\":{\"receipt_no\":");
+		mw_buf_json_str(&b, t->c.receipt_no);
+		mw_buf_puts(&b, ",\"token\":");
+		mw_buf_json_str(&b, t->token);
+		mw_api_json_time(&b, "due_at", t->c.due_at, true);
+		mw_buf_printf(&b, ",\"track_url\":\"%s/api/v1/complaints/%s?token=%s\"}",
+			      r->app->public_url, t->c.receipt_no, t->token);
+	}
+	mw_buf_putc(&b, '}');
+	mw_resp_json(r, 200, &b);
+}
+
+int api_chat(mw_req *r)
+{
+	json_t *body = mw_api_json_body(r), *st = NULL;
+	const char *text, *given;
+	char token[MW_TOKEN_CHARS + 1], digest[MW_DIGEST_HEX], when[32];
+	struct chat_turn *t;
+	mw_refdata *ref = NULL;
+	mw_models *m = NULL;
+	mw_chat_decision d;
+	const char *reason = NULL, *stage;
+	double lat = 0, lon = 0;
+	bool has_lat, has_lon;
+	mw_time now = mw_now(), answer_by = 0;
+	char *state_text;
+	int rc;
+
+	if (!body)
+		return MW_OK;
+	t = mw_arena_alloc(&r->arena, sizeof(*t));
+	if (!t) {
+		mw_resp_err(r, MW_ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	if (mw_api_text_field(r, body, "text", CHAT_TEXT_MAX, true, true, &text) ||
+	    mw_api_opt_string(r, body, "session", &given) ||
+	    mw_api_opt_number(r, body, "lat", &lat, &has_lat) ||
+	    mw_api_opt_number(r, body, "lon", &lon, &has_lon))
+		goto out;
+	if (has_lat != has_lon || (has_lat && (lat < -90 || lat > 90 || lon < -180 || lon > 180))) {
+		mw_resp_error(r, 400, "invalid", "give lat and lon together, within range");
+		goto out;
+	}
+	t->app = r->app;
+	t->a = &r->arena;
+	/* An unknown or missing session starts a new conversation. */
+	if (given && strlen(given) == MW_TOKEN_CHARS) {
+		mw_token_digest(given, digest);
+		if (mw_store_chat_session(r->app->store, digest, &r->arena, &t->s) == MW_OK)
+			mw_strlcpy(token, given, sizeof(token));
+		else
+			given = NULL;
+	} else {
+		given = NULL;
+	}
+	if (!given) {
+		mw_token_new(token);
+		mw_token_digest(token, t->s.token_hash);
+		t->s.created_at = now;
+		t->s.state = "{}";
+	}
+	t->s.updated_at = now;
+	st = json_loads(t->s.state ? t->s.state : "{}", 0, NULL);
+	if (!json_is_object(st)) {
+		json_decref(st);
+		st = json_object();
+	}
+	stage = state_str(st, "stage");
+	ref = mw_app_ref_get(r->app);
+	m = mw_app_models_get(r->app);
+	t->in = (mw_chat_message){ .at = now, .sender = "citizen", .body = text };
+	t->out = (mw_chat_message){ .at = now, .sender = "bot" };
+
+	if (t->s.handoff) {
+		/* Already with a person: the message joins the transcript. */
+		t->out.kind = "human";
+		t->out.body = "상담원에게 전달했습니다. 상담원이 확인한 뒤 이 대화창으로 답변드립니다.";
+		answer_by = t->s.handoff_at ? mw_deadline_due(ref->cal, t->s.handoff_at, COUNSEL_PERIOD,
+							      NULL, 0) : 0;
+	} else if (stage && !strcmp(stage, "confirm")) {
+		if (has_any(text, no_words, MW_ARRAY_LEN(no_words))) {
+			json_object_set_new(st, "stage", json_string("none"));
+			t->out.kind = "report";
+			t->out.body = "알겠습니다. 접수하지 않았습니다. 다른 궁금한 점이 있으면 말씀해 주세요.";
+		} else if (has_any(text, yes_words, MW_ARRAY_LEN(yes_words)) || has_lat) {
+			json_object_set_new(st, "stage", json_string("location"));
+			t->out.kind = "report";
+			t->out.category = state_str(st, "category");
+			t->out.body = "위치를 알려 주세요. 주소나 가까운 건물 이름을 적어 주시거나, "
+				      "'내 위치 보내기'로 현재 위치를 보내 주세요.";
+		} else {
+			t->out.kind = "report";
+			t->out.category = state_str(st, "category");
+			t->out.body = "민원으로 접수할까요? '네' 또는 '아니요'로 답해 주세요.";
+		}
+	} else if (stage && !strcmp(stage, "location")) {
+		if (has_lat) {
+			json_object_set_new(st, "lat", json_real(lat));
+			json_object_set_new(st, "lon", json_real(lon));
+		}
+		if (!has_lat || strlen(text) > 1)
+			json_object_set_new(st, "address", json_string(text));
+		if ((rc = prepare_filing(r, t, st, ref))) {
+			mw_resp_err(r, rc, "the complaint could not be prepared");
+			goto out;
+		}
+		json_object_set_new(st, "stage", json_string("filed"));
+		t->out.kind = "report";
+		t->out.category = t->c.category;
+		t->out.body = "접수되었습니다. 접수번호로 처리 상황을 확인하실 수 있습니다. 사진이 있으면 "
+			      "접수된 민원에 올려 주세요(사진 추가).";
+	} else {
+		rc = mw_chat_decide(m ? m->faq : NULL, m ? m->cls : NULL, text, strlen(text), &d);
+		if (rc) {
+			mw_resp_err(r, rc, "cannot understand this text");
+			goto out;
+		}
+		t->out.confidence = d.confidence;
+		switch (d.kind) {
+		case MW_CHAT_FAQ:
+			t->out.kind = "faq";
+			t->out.faq_id = d.faq->id;
+			t->out.body = d.faq->answer;
+			break;
+		case MW_CHAT_REPORT: {
+			const mw_category *cat = d.category[0] ? mw_ref_category(ref, d.category) : NULL;
+
+			t->out.kind = "report";
+			t->out.category = cat ? cat->code : NULL;
+			json_object_set_new(st, "stage", json_string("confirm"));
+			json_object_set_new(st, "text", json_string(text));
+			if (cat)
+				json_object_set_new(st, "category", json_string(cat->code));
+			t->out.body = cat ? mw_arena_printf(&r->arena,
+					"불편을 드려 죄송합니다. '%s' 민원으로 접수해 드릴까요? 접수하시면 "
+					"처리를 위해 개인정보 수집·이용에 동의하시는 것으로 봅니다. "
+					"'네' 또는 '아니요'로 답해 주세요.", cat->name_ko)
+					  : "불편을 드려 죄송합니다. 민원으로 접수해 드릴까요? 접수하시면 "
+					    "처리를 위해 개인정보 수집·이용에 동의하시는 것으로 봅니다. "
+					    "'네' 또는 '아니요'로 답해 주세요.";
+			break;
+		}
+		default:
+			t->out.kind = "human";
+			reason = d.reason ? d.reason : "not_covered";
+			t->s.handoff = true;
+			t->s.handoff_reason = reason;
+			t->s.handoff_at = now;
+			answer_by = mw_deadline_due(ref->cal, now, COUNSEL_PERIOD, NULL, 0);
+			mw_time_format_kst(answer_by, when);
+			t->out.body = mw_arena_printf(&r->arena,
+				"이 문의는 상담원이 직접 답변드리는 것이 좋겠습니다. 상담원에게 대화 내용을 "
+				"전달했으며, 근무시간 기준으로 %.10s %.5s까지 이 대화창으로 답변드리겠습니다.",
+				when, when + 11);
+			break;
+		}
+	}
+	state_text = json_dumps(st, JSON_COMPACT);
+	t->s.state = mw_arena_strdup(&r->arena, state_text ? state_text : "{}");
+	free(state_text);
+	t->w.run = chat_run;
+	rc = mw_store_exec(r->app->store, &t->w);
+	if (rc) {
+		mw_resp_err(r, rc, "the conversation could not be saved");
+		goto out;
+	}
+	reply_json(r, t, token, ref, reason, answer_by);
+out:
+	if (m)
+		mw_app_models_put(r->app, m);
+	if (ref)
+		mw_app_ref_put(r->app, ref);
+	json_decref(st);
+	json_decref(body);
+	return MW_OK;
+}
+
+static void transcript_json(mw_buf *b, const mw_chat_message *msg, size_t n)
+{
+	mw_buf_puts(b, "\"messages\":[");
+	for (size_t i = 0; i < n; i++) {
+		mw_buf_printf(b, "%s{\"id\":%lld", i ? "," : "", (long long)msg[i].id);
+		mw_api_json_time(b, "at", msg[i].at, true);
+		mw_buf_puts(b, ",\"from\":");
+		/* Staff are shown as "staff", never by login. */
+		mw_buf_json_str(b, !strcmp(msg[i].sender, "citizen") || !strcmp(msg[i].sender, "bot")
+					   ? msg[i].sender : "staff");
+		mw_buf_puts(b, ",\"text\":");
+		mw_buf_json_str(b, msg[i].body);
+		mw_buf_puts(b, ",\"kind\":");
+		mw_buf_json_str(b, msg[i].kind);
+		mw_buf_putc(b, '}');
+	}
+	mw_buf_putc(b, ']');
+}
+
+int api_chat_transcript(mw_req *r)
+{
+	const char *token = mw_req_query(r, "session");
+	char digest[MW_DIGEST_HEX];
+	mw_chat_session s;
+	mw_chat_message *msg;
+	size_t n;
+	mw_buf b = MW_BUF_INIT;
+
+	if (!token || strlen(token) != MW_TOKEN_CHARS) {
+		mw_resp_error(r, 404, "not_found", "no such conversation");
+		return MW_OK;
+	}
+	mw_token_digest(token, digest);
+	if (mw_store_chat_session(r->app->store, digest, &r->arena, &s) ||
+	    mw_store_chat_messages(r->app->store, s.id, &r->arena, &msg, &n)) {
+		mw_resp_error(r, 404, "not_found", "no such conversation");
+		return MW_OK;
+	}
+	mw_buf_printf(&b, "{\"waiting_for_staff\":%s,", s.handoff ? "true" : "false");
+	transcript_json(&b, msg, n);
+	mw_buf_putc(&b, '}');
+	mw_resp_json(r, 200, &b);
+	return MW_OK;
+}
+
+struct rate_work {
+	mw_work w;
+	int64_t session_id, message_id;
+	bool helpful;
+};
+
+static int rate_run(mw_tx *tx, mw_work *w)
+{
+	struct rate_work *rw = (struct rate_work *)w;
+
+	return mw_tx_chat_rate(tx, rw->session_id, rw->message_id, rw->helpful);
+}
+
+int api_chat_rating(mw_req *r)
+{
+	json_t *body = mw_api_json_body(r);
+	const char *token;
+	char digest[MW_DIGEST_HEX];
+	struct rate_work rw = { .w = { .run = rate_run } };
+	mw_chat_session s;
+	bool present;
+	int rc;
+
+	if (!body)
+		return MW_OK;
+	if (mw_api_opt_string(r, body, "session", &token) ||
+	    mw_api_opt_int(r, body, "message_id", &rw.message_id, &present) ||
+	    mw_api_opt_bool(r, body, "helpful", &rw.helpful, &present))
+		goto out;
+	if (!present || !rw.message_id) {
+		mw_resp_error(r, 400, "missing_field", "session, message_id and helpful are required");
+		goto out;
+	}
+	if (!token || strlen(token) != MW_TOKEN_CHARS) {
+		mw_resp_error(r, 404, "not_found", "no such conversation");
+		goto out;
+	}
+	mw_token_digest(token, digest);
+	if (mw_store_chat_session(r->app->store, digest, &r->arena, &s)) {
+		mw_resp_error(r, 404, "not_found", "no such conversation");
+		goto out;
+	}
+	rw.session_id = s.id;
+	rc = mw_store_exec(r->app->store, &rw.w);
+	if (rc == MW_ERR_NOTFOUND)
+		mw_resp_error(r, 404, "not_found", "no such bot reply in this conversation");
+	else if (rc)
+		mw_resp_err(r, rc, "the rating could not be saved");
+	else
+		mw_resp_text(r, 200, "application/json; charset=utf-8", "{\"saved\":true}");
+out:
+	json_decref(body);
+	return MW_OK;
+}
+
+/* ---- the counsellor queue (staff) ---------------------------------- */
+
+int api_counsel_queue(mw_req *r)
+{
+	mw_chat_session *s;
+	size_t n;
+	mw_refdata *ref;
+	mw_buf b = MW_BUF_INIT;
+	int rc = mw_store_chat_handoffs(r->app->store, 100, &r->arena, &s, &n);
+
+	if (rc) {
+		mw_resp_err(r, rc, "cannot read the counsellor queue");
+		return MW_OK;
+	}
+	ref = mw_app_ref_get(r->app);
+	mw_buf_puts(&b, "{\"items\":[");
+	for (size_t i = 0; i < n; i++) {
+		mw_chat_message *msg;
+		size_t nm = 0;
+
+		mw_store_chat_messages(r->app->store, s[i].id, &r->arena, &msg, &nm);
+		mw_buf_printf(&b, "%s{\"id\":%lld,\"reason\":", i ? "," : "", (long long)s[i].id);
+		mw_buf_json_str(&b, s[i].handoff_reason);
+		mw_api_json_time(&b, "handed_off_at", s[i].handoff_at, true);
+		mw_api_json_time(&b, "answer_by",
+				 mw_deadline_due(ref->cal, s[i].handoff_at, COUNSEL_PERIOD, NULL, 0),
+				 true);
+		mw_buf_puts(&b, ",\"last_message\":");
+		mw_buf_json_str(&b, nm ? msg[nm > 1 ? nm - 2 : 0].body : NULL);
+		mw_buf_printf(&b, ",\"messages\":%zu}", nm);
+	}
+	mw_buf_puts(&b, "]}");
+	mw_app_ref_put(r->app, ref);
+	mw_resp_json(r, 200, &b);
+	return MW_OK;
+}
+
+static int load_session(mw_req *r, mw_chat_session *s)
+{
+	int64_t id;
+
+	if (mw_parse_i64(mw_req_param(r, 0), 1, INT64_MAX, &id) ||
+	    mw_store_chat_session_by_id(r->app->store, id, &r->arena, s)) {
+		mw_resp_error(r, 404, "not_found", "no such conversation");
+		return MW_ERR_NOTFOUND;
+	}
+	return MW_OK;
+}
+
+int api_counsel_get(mw_req *r)
+{
+	mw_chat_session s;
+	mw_chat_message *msg;
+	size_t n;
+	mw_buf b = MW_BUF_INIT;
+	int rc;
+
+	if (load_session(r, &s))
+		return MW_OK;
+	if ((rc = mw_store_chat_messages(r->app->store, s.id, &r->arena, &msg, &n))) {
+		mw_resp_err(r, rc, "cannot read the conversation");
+		return MW_OK;
+	}
+	mw_buf_printf(&b, "{\"id\":%lld,\"waiting\":%s,\"reason\":", (long long)s.id,
+		      s.handoff ? "true" : "false");
+	mw_buf_json_str(&b, s.handoff_reason);
+	mw_buf_printf(&b, ",\"complaint_id\":%lld,", (long long)s.complaint_id);
+	transcript_json(&b, msg, n);
+	mw_buf_putc(&b, '}');
+	mw_resp_json(r, 200, &b);
+	return MW_OK;
+}
+
+struct counsel_work {
+	mw_work w;
+	mw_chat_session s;
+	mw_chat_message m;
+};
+
+static int counsel_run(mw_tx *tx, mw_work *w)
+{
+	struct counsel_work *cw = (struct counsel_work *)w;
+	int rc = mw_tx_chat_session_put(tx, &cw->s, NULL);
+
+	return rc ? rc : mw_tx_chat_message_add(tx, &cw->m, &cw->m.id);
+}
+
+int api_counsel_reply(mw_req *r)
+{
+	json_t *body = mw_api_json_body(r);
+	struct counsel_work cw = { .w = { .run = counsel_run } };
+	bool done = true;
+	int rc;
+
+	if (!body)
+		return MW_OK;
+	if (load_session(r, &cw.s) ||
+	    mw_api_text_field(r, body, "text", CHAT_TEXT_MAX, true, true, &cw.m.body) ||
+	    mw_api_opt_bool(r, body, "close", &done, NULL))
+		goto out;
+	cw.m.session_id = cw.s.id;
+	cw.m.at = cw.s.updated_at = mw_now();
+	cw.m.sender = r->auth->login;
+	/* Answered: the conversation leaves the queue unless kept open. */
+	cw.s.handoff = !done;
+	rc = mw_store_exec(r->app->store, &cw.w);
+	if (rc) {
+		mw_resp_err(r, rc, "the reply could not be saved");
+		goto out;
+	}
+	{
+		mw_buf b = MW_BUF_INIT;
+
+		mw_buf_printf(&b, "{\"message_id\":%lld,\"waiting\":%s}", (long long)cw.m.id,
+			      cw.s.handoff ? "true" : "false");
+		mw_resp_json(r, 200, &b);
+	}
+out:
+	json_decref(body);
+	return MW_OK;
+}
