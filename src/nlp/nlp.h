@@ -33,10 +33,21 @@ typedef struct mw_train_example {
 	const char *category;   /* a category code, e.g. "noise" */
 	bool urgent;
 	double weight;          /* 0 = 1.0; office data may weigh more than the default corpus */
+	/* The example says nothing about urgency (a lexicon phrase): it
+	 * trains the category only. */
+	bool urgent_unknown;
 } mw_train_example;
 
 typedef struct mw_train_opts {
-	double c;               /* liblinear C; 0 = default */
+	double c;               /* liblinear C of the category model; 0 = default */
+	double c_urgent;        /* liblinear C of the urgency model; 0 = default */
+	/* Urgent recall the threshold is tuned to on held-out folds of the
+	 * training data; 0 = default (0.93). */
+	double urgent_recall;
+	/* Folds of the internal cross-validation that fits the calibration
+	 * and the urgency threshold; 0 = default (3), 1 = none (temperature
+	 * 1, threshold 0.5: fast, for tests). */
+	int calib_folds;
 	/* Progress: called now and then with done/total; may be NULL. */
 	void (*progress)(void *ctx, size_t done, size_t total, const char *stage);
 	void *progress_ctx;

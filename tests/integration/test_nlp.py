@@ -1,0 +1,640 @@
+"""
+test_nlp.py - AI routing, duplicates and the counselling chatbot, end to end
+(issue #3): train a model on the shared bench data with `minwon nlp train`,
+import the bench FAQ with `minwon faq import`, serve with `--model`, then
+
+  * file complaints without a category and check where they are routed
+    (category, department, urgent flag, alert/triage/repeat events, the
+    urgent array at the top of the department's queue);
+  * staff correct a triage complaint (recategorize);
+  * duplicate hints for citizens (/complaints/similar) and staff
+    (/staff/complaints/{id}/similar), then a merge;
+  * walk the chatbot through its three outcomes (faq, report -> filed
+    complaint, human -> counsellor queue -> staff reply), ratings and bad
+    input, and who may use the counsellor queue;
+  * SIGHUP reloads the model and the FAQ while serving.
+
+The bench data (complaints.jsonl, faq.jsonl) is read from MINWON_BENCH_DIR or
+<repo>/../shared/bench; without it the tests are skipped. Every complaint and
+chat text below is written here for the test (none is copied from the bench).
+"""
+
+import datetime
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import unittest
+import uuid
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import harness  # noqa: E402
+from harness import DROP, complaint_body, parse_kst  # noqa: E402
+
+KST = datetime.timezone(datetime.timedelta(hours=9))
+
+BENCH = os.path.abspath(os.environ.get("MINWON_BENCH_DIR")
+                        or os.path.join(harness.REPO, "..", "shared", "bench"))
+BENCH_COMPLAINTS = os.path.join(BENCH, "complaints.jsonl")
+BENCH_FAQ = os.path.join(BENCH, "faq.jsonl")
+
+# The harness users plus people of the departments urgent complaints go to.
+USERS = dict(harness.USERS)
+USERS.update({
+    "safety_officer": ("officer", "safety"),
+    "fac_manager": ("manager", "facilities"),
+})
+
+TRIAGE_THRESHOLD = 0.6      # the server's default --triage-threshold
+
+
+def unique_phone():
+    n = uuid.uuid4().int % 10**7
+    return "010-7%03d-%04d" % (n // 10**4, n % 10**4)
+
+
+def body(text, **over):
+    """A citizen complaint WITHOUT category (the AI decides), with a contact
+    phone of its own so that no complaint looks like another's 반복민원."""
+    b = dict(title=DROP, category=DROP, text=text,
+             contact={"name": "시민", "phone": unique_phone()})
+    b.update(over)
+    return complaint_body(**b)
+
+
+class NlpTest(harness.ServerTestCase, unittest.TestCase):
+    """One server for the module: training and FAQ import happen once."""
+
+    @classmethod
+    def setUpClass(cls):
+        if not os.path.isfile(BENCH_COMPLAINTS) or not os.path.isfile(BENCH_FAQ):
+            raise unittest.SkipTest(
+                "no bench data: %s or %s is missing (set MINWON_BENCH_DIR to the directory "
+                "holding complaints.jsonl and faq.jsonl)" % (BENCH_COMPLAINTS, BENCH_FAQ))
+        cls.clients = {}
+        srv = harness.Server(users=USERS)
+        try:
+            cls.model = os.path.join(srv.dir, "routing.model")
+            p = subprocess.run([harness.BIN, "nlp", "train", "--data", BENCH_COMPLAINTS,
+                                "--out", cls.model],
+                               capture_output=True, text=True, timeout=harness.timeout(120))
+            if p.returncode != 0:
+                raise AssertionError("minwon nlp train exited %d:\n%s%s"
+                                     % (p.returncode, p.stdout, p.stderr))
+            if not os.path.isfile(cls.model) or os.path.getsize(cls.model) == 0:
+                raise AssertionError("minwon nlp train exited 0 but wrote no model at %s"
+                                     % cls.model)
+            out = srv._cli("faq", "import", BENCH_FAQ, "--db", srv.db)
+            with open(BENCH_FAQ, encoding="utf-8") as f:
+                cls.faq = {e["id"]: e for e in (json.loads(line) for line in f if line.strip())}
+            if "imported %d " % len(cls.faq) not in out:
+                raise AssertionError("faq import said %r for %d entries" % (out, len(cls.faq)))
+            srv.extra_args += ["--model", cls.model]
+            srv.start()
+        except BaseException:
+            srv.cleanup()
+            raise
+        cls.srv = srv
+        r = srv.client().get("/api/v1/categories")
+        if r.status != 200:
+            srv.finish()
+            raise AssertionError("GET /api/v1/categories: %r" % r)
+        cls.cat_dept = {c["code"]: c["department"] for c in r.json()["items"]}
+
+    # -- helpers -------------------------------------------------------------
+
+    @property
+    def admin(self):
+        return self.as_user("admin")
+
+    def file_text(self, text, expect=201, **over):
+        r = self.anon().post("/api/v1/complaints", body(text, **over))
+        self.assertEqual(r.status, expect, "%s -> %r" % (text, r))
+        return r.json()
+
+    def timeline(self, receipt, who="admin"):
+        r = self.as_user(who).staff_view(receipt)
+        self.assertStatus(r, 200)
+        return r.json()["timeline"]
+
+    def kinds(self, receipt):
+        return [e["kind"] for e in self.timeline(receipt)]
+
+    def assertRouted(self, j, category):
+        self.assertEqual(j["category"], category, repr(j))
+        self.assertNotEqual(j["category"], "triage")
+        self.assertEqual(j["department"], self.cat_dept[category], repr(j))
+        self.assertTrue(j["department_name"], repr(j))
+        self.assertIs(j["urgent"], False, repr(j))
+        self.assertNotIn("triage", self.kinds(j["receipt_no"]))
+        self.assertNotIn("alert", self.kinds(j["receipt_no"]))
+
+    def chat(self, text, session=None, expect=200, **extra):
+        b = {"text": text}
+        if session:
+            b["session"] = session
+        b.update(extra)
+        r = self.anon().post("/api/v1/chat", b)
+        self.assertEqual(r.status, expect, "chat %r -> %r" % (text, r))
+        return r.json()
+
+    def queue(self, client, **query):
+        r = client.get("/api/v1/queue", query=query or None)
+        self.assertStatus(r, 200)
+        return r.json()
+
+    # -- routing at intake ---------------------------------------------------
+
+    def test_routing_streetlight(self):
+        j = self.file_text("저희 골목 가로등이 일주일 넘게 불이 안 들어와서 밤에 너무 깜깜합니다. "
+                           "전구 좀 갈아 주세요.")
+        self.assertRouted(j, "streetlight")
+
+    def test_routing_illegal_parking(self):
+        j = self.file_text("아파트 후문 소화전 바로 앞에 흰색 승합차가 사흘째 불법 주차되어 있습니다. "
+                           "견인이나 단속 부탁드립니다.")
+        self.assertRouted(j, "illegal_parking")
+
+    def test_routing_noise(self):
+        j = self.file_text("건물 1층 술집에서 새벽 세 시까지 스피커로 음악을 크게 틀어서 소음 때문에 "
+                           "잠을 잘 수가 없어요. 단속해 주세요.")
+        self.assertRouted(j, "noise")
+
+    def test_urgent_sinkhole_alert_and_queue_top(self):
+        t0 = datetime.datetime.now(KST)
+        j = self.file_text("사거리 횡단보도 옆 차도에 갑자기 싱크홀이 생겼어요. 지름이 1미터쯤 되고 "
+                           "계속 커지고 있어서 차가 빠질 것 같습니다. 빨리 와 주세요!")
+        rn = j["receipt_no"]
+        self.assertIs(j["urgent"], True, repr(j))
+        self.assertEqual(j["category"], "safety_hazard", repr(j))
+        self.assertEqual(j["department"], self.cat_dept["safety_hazard"])
+        # The alert is an internal event of the staff timeline, by "system",
+        # naming the department; the citizen does not see it.
+        alerts = [e for e in self.timeline(rn) if e["kind"] == "alert"]
+        self.assertEqual(len(alerts), 1, self.timeline(rn))
+        self.assertEqual(alerts[0]["actor"], "system")
+        self.assertIs(alerts[0]["public"], False)
+        self.assertEqual(alerts[0]["detail"], j["department"])
+        self.assertEqual(alerts[0]["label"], "긴급 알림")
+        self.assertGreaterEqual(parse_kst(alerts[0]["at"]), t0 - datetime.timedelta(seconds=2))
+        cv = self.citizen_view(rn, j["token"]).json()
+        self.assertIs(cv["urgent"], True)
+        self.assertEqual([e["kind"] for e in cv["timeline"]], ["received"])
+        # Top of the department's queue: the first page of its unfiltered
+        # queue has it in "urgent", for the admin and for its own officer.
+        for who, query in (("admin", {"department": j["department"]}),
+                           ("safety_officer", {})):
+            q = self.queue(self.as_user(who), **query)
+            self.assertIn("urgent", q, "%s: %r" % (who, q))
+            urgent = {i["receipt_no"]: i for i in q["urgent"]}
+            self.assertIn(rn, urgent, "%s: %r" % (who, q))
+            self.assertIs(urgent[rn]["urgent"], True)
+            self.assertEqual(urgent[rn]["department"], j["department"])
+            self.assertTrue(all(i["urgent"] for i in q["urgent"]), q)
+        # Another department's officer does not get it.
+        q = self.queue(self.as_user("officer"))
+        self.assertNotIn(rn, [i["receipt_no"] for i in q.get("urgent", [])])
+        self.assertNotIn(rn, [i["receipt_no"] for i in q["items"]])
+        # A filtered page is a plain list: nothing outside the filter.
+        q = self.queue(self.as_user("admin"), department=j["department"], status="any")
+        self.assertNotIn("urgent", q)
+        q = self.queue(self.as_user("admin"), department=j["department"], category="noise")
+        self.assertTrue(all(i["category"] == "noise" for i in q["items"]), q)
+        self.assertNotIn(rn, [i["receipt_no"] for i in q.get("urgent", [])],
+                         "queue?category=noise lists a safety_hazard complaint in urgent: %r" % q)
+
+    def test_urgent_gas_smell(self):
+        j = self.file_text("주택가 골목 전체에 도시가스 냄새가 진동을 합니다. 어디서 새는 것 같은데 "
+                           "불이라도 붙을까 봐 무서워요. 급합니다.")
+        self.assertIs(j["urgent"], True, repr(j))
+        self.assertIn("alert", self.kinds(j["receipt_no"]))
+
+    def test_not_urgent_has_no_alert(self):
+        j = self.file_text("공원 벤치 페인트가 벗겨져서 보기 흉합니다. 시간 나실 때 다시 칠해 주세요.")
+        self.assertIs(j["urgent"], False, repr(j))
+        self.assertNotIn("alert", self.kinds(j["receipt_no"]))
+
+    def test_meaningless_text_goes_to_triage(self):
+        j = self.file_text("안녕하세요 ㅎㅎ")
+        self.assertEqual(j["category"], "triage", repr(j))
+        self.assertEqual(j["department"], "triage", repr(j))
+        self.assertIs(j["urgent"], False)
+        # The triage event says what the model thought and how unsure it was.
+        ev = [e for e in self.timeline(j["receipt_no"]) if e["kind"] == "triage"]
+        self.assertEqual(len(ev), 1, self.timeline(j["receipt_no"]))
+        self.assertEqual(ev[0]["actor"], "system")
+        self.assertIs(ev[0]["public"], False)
+        guess, conf = ev[0]["detail"].split()
+        self.assertIn(guess, self.cat_dept)
+        self.assertLess(float(conf), TRIAGE_THRESHOLD)
+
+    def test_given_category_is_kept(self):
+        # A streetlight text filed by a citizen as road damage stays road damage.
+        b = body("가로등이 꺼져서 밤길이 어둡습니다. 불 좀 켜 주세요.", category="road_damage")
+        r = self.anon().post("/api/v1/complaints", b)
+        self.assertStatus(r, 201)
+        j = r.json()
+        self.assertEqual(j["category"], "road_damage")
+        self.assertEqual(j["department"], self.cat_dept["road_damage"])
+        self.assertNotIn("triage", self.kinds(j["receipt_no"]))
+
+    def test_given_category_still_flags_danger(self):
+        # Issue #3: "intake classifies each complaint ... urgent ones go to the
+        # top of the department's queue and raise an alert event". A citizen
+        # who picks a category on the form must not lose the danger flag.
+        b = body("아파트 옹벽에 금이 크게 가고 흙이 계속 쏟아져 내려요. 당장 무너질 것 같아요. "
+                 "밑으로 아이들이 지나다닙니다.", category="safety_hazard")
+        r = self.anon().post("/api/v1/complaints", b)
+        self.assertStatus(r, 201)
+        j = r.json()
+        self.assertEqual(j["category"], "safety_hazard")
+        self.assertIs(j["urgent"], True, "a danger filed with a category is not flagged: %r" % j)
+        self.assertIn("alert", self.kinds(j["receipt_no"]))
+
+    def test_idempotent_replay_keeps_routing(self):
+        b = body("교차로 신호등이 고장 나서 계속 빨간불만 켜져 있어요. 차들이 신호를 무시하고 "
+                 "지나갑니다.")
+        key = harness.new_key()
+        r1 = self.anon().post("/api/v1/complaints", b, headers={"Idempotency-Key": key})
+        r2 = self.anon().post("/api/v1/complaints", b, headers={"Idempotency-Key": key})
+        self.assertStatus(r1, 201)
+        self.assertStatus(r2, 201)
+        self.assertEqual(r2.header("Idempotent-Replayed"), "true")
+        for k in ("receipt_no", "category", "department", "urgent"):
+            self.assertEqual(r1.json()[k], r2.json()[k], k)
+
+    # -- staff correction ------------------------------------------------------
+
+    def test_staff_recategorizes_triage(self):
+        j = self.file_text("안녕하세요 ㅎㅎ 수고 많으십니다")
+        rn = j["receipt_no"]
+        self.assertEqual(j["category"], "triage", repr(j))
+        r = self.admin.action(rn, "recategorize", category="illegal_ads")
+        self.assertStatus(r, 200)
+        a = r.json()
+        self.assertEqual(a["department"], self.cat_dept["illegal_ads"])
+        v = self.admin.staff_view(rn).json()
+        self.assertEqual(v["category"], "illegal_ads")
+        self.assertEqual(v["department"], self.cat_dept["illegal_ads"])
+        ev = [e for e in v["timeline"] if e["kind"] == "recategorize"]
+        self.assertEqual(len(ev), 1)
+        self.assertEqual(ev[0]["actor"], "admin")
+        self.assertEqual(ev[0]["detail"], "illegal_ads")
+        # The triage event stays: what the model said is kept next to the fix.
+        self.assertIn("triage", [e["kind"] for e in v["timeline"]])
+
+    # -- duplicates ------------------------------------------------------------
+
+    def test_similar_and_merge(self):
+        lat, lon = 37.54321, 127.07654
+        name, phone = "박중복" + uuid.uuid4().hex[:4], unique_phone()
+        first = self.anon().post("/api/v1/complaints", body(
+            "어린이공원 입구 앞 보도블록 여러 장이 들떠서 걸려 넘어질 뻔했습니다. 보수해 주세요.",
+            lat=lat, lon=lon, contact={"name": name, "phone": phone},
+            consent={"privacy": True, "public_map": False}))
+        self.assertStatus(first, 201)
+        first = first.json()
+        # Same place, unrelated text: must not be offered as a duplicate.
+        other = self.file_text("옆 상가 간판 조명이 밤새 번쩍거려서 잠을 못 자겠어요.",
+                               lat=lat, lon=lon)
+        anon = self.anon()
+        q = {"lat": "%.6f" % lat, "lon": "%.6f" % lon,
+             "text": "어린이공원 입구 보도블록이 들떠 있어서 위험해요"}
+        r = anon.get("/api/v1/complaints/similar", query=q)
+        self.assertStatus(r, 200)
+        items = r.json()["items"]
+        self.assertEqual([i["receipt_no"] for i in items], [first["receipt_no"]], items)
+        hit = items[0]
+        self.assertEqual(hit["category"], first["category"])
+        self.assertEqual(hit["status"], "received")
+        self.assertLessEqual(hit["distance_m"], 100)
+        self.assertGreater(hit["similarity"], 0)
+        self.assertLessEqual(hit["similarity"], 1)
+        self.assertIsNone(hit["title"])          # no public_map consent: no title
+        for k in ("token", "contact", "text", "id"):
+            self.assertNotIn(k, hit)
+        raw = r.body.decode("utf-8")
+        for secret in (name, phone, phone.replace("-", ""), phone[-4:]):
+            self.assertNotIn(secret, raw)
+        # 2 km north: nothing.
+        far = dict(q, lat="%.6f" % (lat + 0.018))
+        r = anon.get("/api/v1/complaints/similar", query=far)
+        self.assertStatus(r, 200)
+        self.assertEqual(r.json()["items"], [])
+        # Bad coordinates.
+        self.assertError(anon.get("/api/v1/complaints/similar", query={"lon": "127"}), 400)
+        self.assertError(anon.get("/api/v1/complaints/similar",
+                                  query={"lat": "abc", "lon": "127"}), 400)
+        self.assertError(anon.get("/api/v1/complaints/similar",
+                                  query={"lat": "91", "lon": "127"}), 400)
+
+        # The second one, filed anyway: staff see the first as its duplicate.
+        second = self.file_text("어린이공원 입구 보도블록이 들떠 있어서 사람들이 걸려 넘어지겠어요. "
+                                "빨리 보수 부탁드립니다.", lat=lat, lon=lon)
+        first_id = self.admin.staff_view(first["receipt_no"]).json()["id"]
+        r = self.admin.get("/api/v1/staff/complaints/%s/similar" % second["receipt_no"])
+        self.assertStatus(r, 200)
+        s = r.json()
+        self.assertEqual([i["receipt_no"] for i in s["items"]], [first["receipt_no"]], s)
+        self.assertEqual(s["items"][0]["id"], first_id)
+        self.assertLessEqual(s["items"][0]["distance_m"], 100)
+        self.assertEqual(s["repeat_of"], 0)       # another person
+        self.assertNotIn(other["receipt_no"], r.text)
+        # Merge (병합) the second into the first.
+        r = self.admin.action(second["receipt_no"], "merge", into=first["receipt_no"])
+        self.assertStatus(r, 200)
+        self.assertEqual(r.json()["status"], "merged")
+        r = anon.get("/api/v1/complaints/similar", query=q)
+        self.assertEqual([i["receipt_no"] for i in r.json()["items"]], [first["receipt_no"]])
+        self.assertEqual(self.admin.staff_view(second["receipt_no"]).json()["merged_into"],
+                         first_id)
+
+    def test_staff_similar_needs_access(self):
+        j = self.file_text("가로수 가지가 부러져 전선에 걸려 있어요.", category="parks_trees",
+                           lat=37.511, lon=127.011)
+        r = self.as_user("officer").get("/api/v1/staff/complaints/%s/similar" % j["receipt_no"])
+        self.assertError(r, 403)
+        r = self.anon().get("/api/v1/staff/complaints/%s/similar" % j["receipt_no"])
+        self.assertError(r, 401)
+        r = self.admin.get("/api/v1/staff/complaints/9912-999999/similar")
+        self.assertError(r, 404)
+
+    def test_repeat_complaint(self):
+        phone = unique_phone()
+        text = "매일 아침 우리 동네 재활용 쓰레기를 안 가져가서 골목에 쌓여 있습니다. 수거해 주세요."
+        c = {"name": "반복인", "phone": phone}
+        a = self.file_text(text, contact=c, lat=37.5301, lon=127.0201)
+        b = self.file_text(text, contact=c, lat=37.5301, lon=127.0201)
+        self.assertNotIn("repeat", self.kinds(a["receipt_no"]))
+        ev = [e for e in self.timeline(b["receipt_no"]) if e["kind"] == "repeat"]
+        self.assertEqual(len(ev), 1, self.timeline(b["receipt_no"]))
+        a_id = self.admin.staff_view(a["receipt_no"]).json()["id"]
+        self.assertEqual(ev[0]["detail"], str(a_id))
+        self.assertEqual(ev[0]["actor"], "system")
+        self.assertIs(ev[0]["public"], False)
+        self.assertEqual(ev[0]["label"], "반복 민원")
+        r = self.admin.get("/api/v1/staff/complaints/%s/similar" % b["receipt_no"])
+        self.assertEqual(r.json()["repeat_of"], a_id)
+        # Another person with the same text is not a 반복민원.
+        d = self.file_text(text, lat=37.5301, lon=127.0201)
+        self.assertNotIn("repeat", self.kinds(d["receipt_no"]))
+        # Not shown to the citizen.
+        cv = self.citizen_view(b["receipt_no"], b["token"]).json()
+        self.assertNotIn("repeat", [e["kind"] for e in cv["timeline"]])
+
+    # -- the chatbot -----------------------------------------------------------
+
+    def test_chat_faq(self):
+        j = self.chat("안 쓰는 소파랑 옷장을 버리고 싶은데 그냥 밖에 내놓으면 되나요? 절차가 궁금해요.")
+        self.assertEqual(j["kind"], "faq", repr(j))
+        self.assertEqual(j["faq_id"], "FA01", repr(j))
+        self.assertEqual(j["answer"], self.faq["FA01"]["answer"])
+        self.assertRegex(j["session"], harness.TOKEN_RE)
+        self.assertIsInstance(j["message_id"], int)
+        self.assertIsNone(j["answer_by"])
+        self.assertNotIn("complaint", j)
+        # Rating: this bot reply yes; the citizen's own line, an unknown
+        # message and another conversation's message no.
+        sess = j["session"]
+        r = self.anon().post("/api/v1/chat/rating",
+                             {"session": sess, "message_id": j["message_id"], "helpful": True})
+        self.assertStatus(r, 200)
+        self.assertEqual(r.json(), {"saved": True})
+        r = self.anon().post("/api/v1/chat/rating",
+                             {"session": sess, "message_id": j["message_id"], "helpful": False})
+        self.assertStatus(r, 200)
+        self.assertError(self.anon().post("/api/v1/chat/rating", {
+            "session": sess, "message_id": 987654321, "helpful": True}), 404, "not_found")
+        self.assertError(self.anon().post("/api/v1/chat/rating", {
+            "session": sess, "message_id": j["message_id"] - 1, "helpful": True}), 404)
+        other = self.chat("주민등록등본은 어디서 뗄 수 있어요?")
+        self.assertError(self.anon().post("/api/v1/chat/rating", {
+            "session": other["session"], "message_id": j["message_id"], "helpful": True}), 404)
+        self.assertError(self.anon().post("/api/v1/chat/rating", {
+            "session": "A" * 22, "message_id": j["message_id"], "helpful": True}), 404)
+        self.assertError(self.anon().post("/api/v1/chat/rating", {
+            "session": sess, "message_id": j["message_id"]}), 400)
+        # The transcript: citizen, bot.
+        t = self.anon().get("/api/v1/chat", query={"session": sess})
+        self.assertStatus(t, 200)
+        msgs = t.json()["messages"]
+        self.assertEqual([m["from"] for m in msgs], ["citizen", "bot"])
+        self.assertEqual(msgs[1]["kind"], "faq")
+        self.assertIs(t.json()["waiting_for_staff"], False)
+
+    def test_chat_report_files_a_complaint(self):
+        text = "우리 집 앞 가로등이 사흘째 꺼져 있어요"
+        j = self.chat(text)
+        self.assertEqual(j["kind"], "report", repr(j))
+        self.assertEqual(j["category"], "streetlight", repr(j))
+        self.assertEqual(j["category_name"], "가로등·보안등")
+        self.assertNotIn("complaint", j)
+        sess = j["session"]
+        j = self.chat("네", session=sess)
+        self.assertEqual(j["session"], sess)
+        self.assertEqual(j["kind"], "report", repr(j))
+        self.assertIn("위치", j["answer"])
+        self.assertNotIn("complaint", j)
+        lat, lon = 37.55555, 127.04444
+        j = self.chat("목련로 25 편의점 앞 전봇대예요", session=sess, lat=lat, lon=lon)
+        self.assertEqual(j["kind"], "report", repr(j))
+        self.assertIn("complaint", j, repr(j))
+        c = j["complaint"]
+        self.assertRegex(c["receipt_no"], harness.RECEIPT_RE)
+        self.assertRegex(c["token"], harness.TOKEN_RE)
+        self.assertIn("/api/v1/complaints/%s?token=%s" % (c["receipt_no"], c["token"]),
+                      c["track_url"])
+        v = self.citizen_view(c["receipt_no"], c["token"])
+        self.assertStatus(v, 200)
+        v = v.json()
+        self.assertEqual(v["category"], "streetlight")
+        self.assertEqual(v["department"], self.cat_dept["streetlight"])
+        self.assertEqual(v["text"], text)
+        self.assertEqual(v["channel"], "app")
+        self.assertEqual(v["status"], "received")
+        self.assertEqual(v["due_at"], c["due_at"])
+        self.assertEqual(v["location"]["address"], "목련로 25 편의점 앞 전봇대예요")
+        self.assertAlmostEqual(v["location"]["lat"], lat, places=5)
+        self.assertAlmostEqual(v["location"]["lon"], lon, places=5)
+        # It is in the department's queue like any other complaint.
+        q = self.queue(self.as_user("fac_manager"), limit=100)
+        self.assertIn(c["receipt_no"], [i["receipt_no"] for i in q["items"]])
+
+    def test_chat_report_declined(self):
+        j = self.chat("동네 놀이터 그네 줄이 끊어져 있어요")
+        self.assertEqual(j["kind"], "report", repr(j))
+        j = self.chat("아니요 괜찮아요", session=j["session"])
+        self.assertEqual(j["kind"], "report")
+        self.assertNotIn("complaint", j)
+        self.assertNotIn("위치", j["answer"])
+
+    def test_chat_confirm_does_not_take_a_question_for_yes(self):
+        # At "shall I file this?" a citizen who asks something else has not
+        # said yes: the bot must not go on to ask for the location (the next
+        # line would then be filed as the address, with consent implied).
+        j = self.chat("골목 보안등이 깜빡깜빡해요")
+        self.assertEqual(j["kind"], "report", repr(j))
+        sess = j["session"]
+        j = self.chat("여권 발급은 어떻게 해요?", session=sess)
+        self.assertNotIn("위치를 알려 주세요", j["answer"],
+                         "a question was taken for consent to file: %r" % j)
+
+    def test_chat_urgent_report_is_urgent(self):
+        # chat.c files "with the same rows, events and routing as POST
+        # /api/v1/complaints": a danger reported to the bot is urgent too.
+        j = self.chat("집 앞 도로에 갑자기 싱크홀이 생겼어요. 점점 커지고 있어요")
+        self.assertEqual(j["kind"], "report", repr(j))
+        sess = j["session"]
+        self.chat("네 접수해 주세요", session=sess)
+        j = self.chat("은행나무로 8 앞 도로", session=sess, lat=37.56001, lon=127.03001)
+        c = j["complaint"]
+        v = self.citizen_view(c["receipt_no"], c["token"]).json()
+        self.assertIs(v["urgent"], True, "a sinkhole filed through the chatbot is not urgent")
+        self.assertIn("alert", self.kinds(c["receipt_no"]))
+
+    def test_chat_human_handoff_and_staff_reply(self):
+        text = ("어제 주민센터에 서류 떼러 갔는데 창구 직원이 반말을 하면서 저한테 소리를 "
+                "질렀습니다. 너무 불쾌해서 정식으로 항의하고 싶습니다.")
+        t0 = datetime.datetime.now(KST)
+        j = self.chat(text)
+        self.assertEqual(j["kind"], "human", repr(j))
+        self.assertIsNone(j["faq_id"])
+        self.assertTrue(j["reason"], repr(j))
+        self.assertRegex(j["answer_by"], harness.KST_RE)
+        answer_by = parse_kst(j["answer_by"])
+        self.assertGreater(answer_by, t0)
+        self.assertLess(answer_by, t0 + datetime.timedelta(days=12))
+        self.assertIn(j["answer_by"][:10], j["answer"])   # the citizen is told when
+        sess = j["session"]
+        # A follow-up joins the transcript; the promise does not move.
+        j2 = self.chat("언제쯤 연락 받을 수 있을까요?", session=sess)
+        self.assertEqual(j2["kind"], "human")
+        self.assertEqual(j2["answer_by"], j["answer_by"])
+        t = self.anon().get("/api/v1/chat", query={"session": sess}).json()
+        self.assertIs(t["waiting_for_staff"], True)
+
+        # The counsellor queue (desk) lists it.
+        desk = self.as_user("desk")
+        r = desk.get("/api/v1/staff/counsel")
+        self.assertStatus(r, 200)
+        mine = [i for i in r.json()["items"] if i["last_message"] == "언제쯤 연락 받을 수 있을까요?"]
+        self.assertEqual(len(mine), 1, r.json())
+        item = mine[0]
+        self.assertEqual(item["reason"], j["reason"])
+        self.assertEqual(item["answer_by"], j["answer_by"])
+        self.assertEqual(item["messages"], 4)
+        cid = item["id"]
+        r = desk.get("/api/v1/staff/counsel/%d" % cid)
+        self.assertStatus(r, 200)
+        conv = r.json()
+        self.assertIs(conv["waiting"], True)
+        self.assertEqual(conv["reason"], j["reason"])
+        self.assertEqual([(m["from"], m["text"]) for m in conv["messages"]][0], ("citizen", text))
+        self.assertEqual([m["from"] for m in conv["messages"]], ["citizen", "bot", "citizen", "bot"])
+        self.assertEqual(conv["messages"][1]["kind"], "human")
+        self.assertError(desk.get("/api/v1/staff/counsel/987654321"), 404)
+        self.assertError(desk.get("/api/v1/staff/counsel/abc"), 404)
+
+        # Staff answer; the conversation leaves the queue.
+        reply = "불편을 드려 죄송합니다. 해당 직원의 응대를 확인한 뒤 내일 오전에 전화드리겠습니다."
+        r = desk.post("/api/v1/staff/counsel/%d/reply" % cid, {"text": reply})
+        self.assertStatus(r, 200)
+        self.assertIs(r.json()["waiting"], False)
+        self.assertIsInstance(r.json()["message_id"], int)
+        self.assertError(desk.post("/api/v1/staff/counsel/%d/reply" % cid, {"text": ""}), 400)
+        r = desk.get("/api/v1/staff/counsel")
+        self.assertNotIn(cid, [i["id"] for i in r.json()["items"]])
+
+        # The citizen sees the staff message, from "staff" (never the login).
+        r = self.anon().get("/api/v1/chat", query={"session": sess})
+        self.assertStatus(r, 200)
+        t = r.json()
+        self.assertIs(t["waiting_for_staff"], False)
+        last = t["messages"][-1]
+        self.assertEqual(last["from"], "staff")
+        self.assertEqual(last["text"], reply)
+        self.assertNotIn('"desk"', r.text)
+        self.assertEqual(len(t["messages"]), 5)
+
+    def test_chat_legal_dispute_goes_to_human(self):
+        j = self.chat("옆집이 담장을 우리 땅 쪽으로 30센티 넘게 넘어와서 지었는데 소송을 하면 "
+                      "이길 수 있을까요? 변호사를 써야 하나요?")
+        self.assertEqual(j["kind"], "human", repr(j))
+        self.assertRegex(j["answer_by"], harness.KST_RE)
+
+    def test_chat_bad_input(self):
+        anon = self.anon()
+        self.assertError(anon.post("/api/v1/chat", {"text": ""}), 400)
+        self.assertError(anon.post("/api/v1/chat", {"text": "   \n "}), 400)
+        self.assertError(anon.post("/api/v1/chat", {}), 400)
+        self.assertError(anon.post("/api/v1/chat", {"text": 12}), 400)
+        self.assertError(anon.post("/api/v1/chat", {"text": "가" * 3000}), 413, "too_large")
+        self.assertError(anon.post("/api/v1/chat", "{\"text\": \"가로등", headers={
+            "Content-Type": "application/json"}), 400, "malformed_json")
+        self.assertError(anon.post("/api/v1/chat", b'{"text":"\xff\xfe"}', headers={
+            "Content-Type": "application/json"}), 400)
+        self.assertError(anon.post("/api/v1/chat", {"text": "가로등", "lat": 37.5}), 400)
+        self.assertError(anon.post("/api/v1/chat", {"text": "가로등", "lat": 99, "lon": 127}), 400)
+        self.assertError(anon.get("/api/v1/chat", query={"session": "A" * 22}), 404)
+        self.assertError(anon.get("/api/v1/chat"), 404)
+        # The server is still fine.
+        self.srv.assert_healthy()
+
+    def test_chat_unknown_session_starts_a_new_one(self):
+        j = self.chat("주민등록등본은 어디서 뗄 수 있어요?", session="B" * 22)
+        self.assertNotEqual(j["session"], "B" * 22)
+        self.assertRegex(j["session"], harness.TOKEN_RE)
+
+    # -- who may use the counsellor queue ---------------------------------------
+
+    def test_counsel_authz(self):
+        anon = self.anon()
+        self.assertError(anon.get("/api/v1/staff/counsel"), 401)
+        self.assertError(anon.get("/api/v1/staff/counsel/1"), 401)
+        self.assertError(anon.post("/api/v1/staff/counsel/1/reply", {"text": "x"}), 401)
+        for who in ("auditor", "field"):
+            c = self.as_user(who)
+            self.assertError(c.get("/api/v1/staff/counsel"), 403, msg=who)
+            self.assertError(c.get("/api/v1/staff/counsel/1"), 403, msg=who)
+            self.assertError(c.post("/api/v1/staff/counsel/1/reply", {"text": "x"}), 403, msg=who)
+        for who in ("admin", "manager", "officer", "desk"):
+            self.assertStatus(self.as_user(who).get("/api/v1/staff/counsel"), 200, who)
+
+    # -- SIGHUP ------------------------------------------------------------------
+
+    def test_sighup_reloads_model_and_faq(self):
+        question = "구청 민원실 옆 공영주차장은 주말에도 무료로 열려 있나요?"
+        before = self.chat(question)
+        self.assertNotEqual(before.get("faq_id"), "IT01")
+        path = os.path.join(self.srv.dir, "extra_faq.jsonl")
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(json.dumps({"id": "IT01", "question": "구청 공영주차장은 주말에도 무료로 "
+                                "열려 있나요?", "answer": "주말과 공휴일에는 구청 공영주차장을 "
+                                "무료로 개방합니다.", "category": "general"},
+                               ensure_ascii=False) + "\n")
+        self.srv._cli("faq", "import", path, "--db", self.srv.db)
+        with open(self.srv.stderr_path, "rb") as f:
+            loads_before = f.read().count(b"event=models_loaded")
+        os.kill(self.srv.proc.pid, signal.SIGHUP)
+        deadline = time.monotonic() + harness.timeout(10)
+        loads = loads_before
+        while time.monotonic() < deadline and loads == loads_before:
+            time.sleep(0.05)
+            with open(self.srv.stderr_path, "rb") as f:
+                loads = f.read().count(b"event=models_loaded")
+        self.assertGreater(loads, loads_before, "no models_loaded after SIGHUP:\n%s"
+                           % self.srv.stderr_tail())
+        self.srv.assert_healthy()
+        after = self.chat(question)
+        self.assertEqual(after["kind"], "faq", repr(after))
+        self.assertEqual(after["faq_id"], "IT01", repr(after))
+        # Still routes with the reloaded model.
+        j = self.file_text("버스 정류장 옆 가로등 두 개가 밤새 깜빡거리다가 아예 꺼졌어요. 고쳐 주세요.")
+        self.assertRouted(j, "streetlight")
+
+
+if __name__ == "__main__":
+    unittest.main()
