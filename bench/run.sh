@@ -34,9 +34,11 @@ free_port() {
 	/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
 }
 
-start_server() { # $1 = db
+start_server() { # $1 = db, then more serve options
+	db=$1
+	shift
 	PORT=$(free_port)
-	"$BIN" serve --db "$1" --listen "127.0.0.1:$PORT" >"$WORK/serve.out" 2>"$WORK/serve.err" &
+	"$BIN" serve --db "$db" "$@" --listen "127.0.0.1:$PORT" >"$WORK/serve.out" 2>"$WORK/serve.err" &
 	SERVER_PID=$!
 	for _ in $(seq 100); do
 		curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && return 0
@@ -85,6 +87,18 @@ HALF_DONE=$(awk -F'\t' '$2 == 201' "$WORK/h2load.log" | wc -l)
 BATCH=$(curl -s "http://127.0.0.1:$PORT/metrics" |
 	awk '/^minwon_commit_batch_size_sum/ {s=$2} /^minwon_commit_batch_size_count/ {c=$2} END { if (c) printf "%.1f", s/c }')
 stop_server
+
+# ---- intake with the classifier in the path ------------------------
+ROUTED="n/a"
+BENCH_DIR=${MINWON_BENCH_DIR:-../shared/bench}
+if [ -f "$BENCH_DIR/complaints.jsonl" ]; then
+	echo "intake with AI routing: training a model, wrk -t2 -c32 ($SECS s)..." >&2
+	"$BIN" nlp train --data "$BENCH_DIR/complaints.jsonl" --out "$WORK/model" >/dev/null 2>&1
+	"$BIN" init --db "$WORK/routed.db" >/dev/null 2>&1
+	start_server "$WORK/routed.db" --model "$WORK/model"
+	ROUTED=$(MW_ROUTE=1 wrk -t2 -c32 -d"${SECS}s" -s bench/intake.lua "http://127.0.0.1:$PORT/" | wrk_rps)
+	stop_server
+fi
 
 # ---- status read vs nginx ------------------------------------------
 mkdir -p "$WORK/nginx/www"
@@ -135,6 +149,7 @@ cat <<EOT
 | throughput vs osTicket 1.18 | $INTAKE complaints/s | 65 tickets/s (given in the issue, not measured here) | $(ratio "$INTAKE" 65) |
 | p99 latency at half load ($HALF/s, h2load open loop, $HALF_DONE requests) | $HALF_P99 ms | target ≤ 10 ms | |
 | mean units per group commit | $BATCH | | |
+| throughput with AI routing (no category sent, the classifier decides) | $ROUTED complaints/s | intake without routing above: $INTAKE/s | $(ratio "$ROUTED" "$INTAKE") |
 
 ## Status read (GET /api/v1/complaints/{rn}?token=) at $ROWS complaints
 

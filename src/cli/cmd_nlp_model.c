@@ -559,6 +559,9 @@ typedef struct eval_acc {
 	double conf_sum, nll;
 	size_t bin_n[10], bin_ok[10];
 	double bin_conf[10];
+	double *up;             /* urgent_p of every example, for the curve */
+	bool *uy;               /* and whether it was urgent */
+	size_t nup, upcap;
 	bool show_errors;
 } eval_acc;
 
@@ -605,6 +608,62 @@ static void acc_release(eval_acc *a)
 {
 	free(a->cats);
 	free(a->conf);
+	free(a->up);
+	free(a->uy);
+}
+
+/* Remembers one urgency score; silently stops when out of memory. */
+static void acc_urgent(eval_acc *a, double p, bool urgent)
+{
+	if (a->nup == a->upcap) {
+		size_t ncap = a->upcap ? a->upcap * 2 : 1024;
+		double *np = realloc(a->up, ncap * sizeof(*np));
+		bool *ny;
+
+		if (!np)
+			return;
+		a->up = np;
+		if (!(ny = realloc(a->uy, ncap * sizeof(*ny))))
+			return;
+		a->uy = ny;
+		a->upcap = ncap;
+	}
+	a->up[a->nup] = p;
+	a->uy[a->nup++] = urgent;
+}
+
+/* Precision at the highest threshold whose recall reaches target (a
+ * threshold-free view of the urgency ranking). */
+static double precision_at_recall(const eval_acc *a, double target, double *thr)
+{
+	size_t pos = 0, tp = 0, seen = 0;
+	double best = -1;
+
+	*thr = 0;
+	for (size_t i = 0; i < a->nup; i++)
+		pos += a->uy[i];
+	if (!pos)
+		return 0;
+	/* selection by repeated scans: n is small (an evaluation set) */
+	for (;;) {
+		double next = -1;
+
+		for (size_t i = 0; i < a->nup; i++)
+			if (a->up[i] > next && (best < 0 || a->up[i] < best))
+				next = a->up[i];
+		if (next < 0)
+			return 0;
+		best = next;
+		for (size_t i = 0; i < a->nup; i++)
+			if (a->up[i] == best) {
+				seen++;
+				tp += a->uy[i];
+			}
+		if ((double)tp / (double)pos >= target) {
+			*thr = best;
+			return (double)tp / (double)seen;
+		}
+	}
 }
 
 static void acc_add(eval_acc *a, const mw_train_example *e, size_t idx, const mw_classifier *m)
@@ -641,6 +700,7 @@ static void acc_add(eval_acc *a, const mw_train_example *e, size_t idx, const mw
 				pt = p.top[k].p;
 		a->nll -= log(pt);
 	}
+	acc_urgent(a, p.urgent_p, e->urgent);
 	if (e->urgent && p.urgent)
 		a->utp++;
 	else if (!e->urgent && p.urgent)
@@ -680,6 +740,13 @@ static void acc_report(const eval_acc *a)
 	printf("urgent            precision %.1f %%  recall %.1f %%  (tp %zu fp %zu fn %zu tn %zu)\n",
 	       100 * ratio(a->utp, a->utp + a->ufp), 100 * ratio(a->utp, a->utp + a->ufn), a->utp,
 	       a->ufp, a->ufn, a->utn);
+	{
+		double t90, t95, p90 = precision_at_recall(a, 0.90, &t90);
+		double p95 = precision_at_recall(a, 0.95, &t95);
+
+		printf("urgent ranking    precision %.1f %% at recall 90 %% (urgent_p >= %.3f), "
+		       "%.1f %% at 95 %% (>= %.3f)\n", 100 * p90, t90, 100 * p95, t95);
+	}
 	printf("\ncalibration       confidence  accuracy  n\n");
 	for (int b = 0; b < 10; b++)
 		if (a->bin_n[b])
