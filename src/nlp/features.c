@@ -11,6 +11,7 @@
 #include "features.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -392,22 +393,71 @@ static const struct suffix {
 	{ "하며", 1 }, { "이며", 1 }, { "하고요", 1 }, { "고요", 1 }, { "해주고", 1 },
 };
 
+/* The suffixes in an open-addressing set keyed by their bytes, built once:
+ * a token then costs one probe per suffix length instead of a scan of the
+ * whole table. */
+#define SUFFIX_SLOTS 1024
+#define SUFFIX_MAX_SYL 5
+static int16_t suffix_slot[SUFFIX_SLOTS]; /* index + 1, 0 = empty */
+static uint8_t suffix_bytes[MW_ARRAY_LEN(suffixes)];
+static pthread_once_t suffix_once = PTHREAD_ONCE_INIT;
+
+static uint32_t suffix_hash(const char *s, size_t n)
+{
+	return (uint32_t)mw_nlp_hash(s, n, 0x5f) & (SUFFIX_SLOTS - 1);
+}
+
+static void suffix_init(void)
+{
+	for (size_t i = 0; i < MW_ARRAY_LEN(suffixes); i++) {
+		size_t n = strlen(suffixes[i].s);
+		uint32_t h = suffix_hash(suffixes[i].s, n);
+
+		MW_ASSERT(n % 3 == 0 && n / 3 <= SUFFIX_MAX_SYL);
+		suffix_bytes[i] = (uint8_t)n;
+		while (suffix_slot[h]) {
+			/* a duplicate row keeps the first one */
+			if (suffix_bytes[suffix_slot[h] - 1] == n &&
+			    !memcmp(suffixes[suffix_slot[h] - 1].s, suffixes[i].s, n))
+				break;
+			h = (h + 1) & (SUFFIX_SLOTS - 1);
+		}
+		if (!suffix_slot[h])
+			suffix_slot[h] = (int16_t)(i + 1);
+	}
+}
+
+/* The suffix table row equal to s[0..n), or -1. */
+static int suffix_find(const char *s, size_t n)
+{
+	uint32_t h = suffix_hash(s, n);
+
+	while (suffix_slot[h]) {
+		int i = suffix_slot[h] - 1;
+
+		if (suffix_bytes[i] == n && !memcmp(suffixes[i].s, s, n))
+			return i;
+		h = (h + 1) & (SUFFIX_SLOTS - 1);
+	}
+	return -1;
+}
+
 /* UTF-8 length of the longest stripped suffix of tok, honouring the
  * minimum stem lengths (stems counted in code points). */
 static size_t suffix_len_cp(const char *tok, size_t len, size_t ncp)
 {
-	size_t best = 0;
+	pthread_once(&suffix_once, suffix_init);
+	for (size_t syl = SUFFIX_MAX_SYL; syl >= 1; syl--) {
+		size_t sl = 3 * syl;
+		int i;
 
-	for (size_t i = 0; i < MW_ARRAY_LEN(suffixes); i++) {
-		size_t sl = strlen(suffixes[i].s);
-		size_t scp = sl / 3; /* every suffix is Hangul: 3 bytes a syllable */
-
-		if (sl <= best || sl > len || scp + suffixes[i].min_stem > ncp)
+		if (sl > len)
 			continue;
-		if (!memcmp(tok + len - sl, suffixes[i].s, sl))
-			best = sl;
+		i = suffix_find(tok + len - sl, sl);
+		if (i >= 0 && syl + suffixes[i].min_stem <= ncp)
+			return sl;
 	}
-	return best;
+	return 0;
 }
 
 static size_t count_cp(const char *s, size_t len)
@@ -427,11 +477,13 @@ size_t mw_nlp_suffix_len(const char *tok, size_t len)
 /* A whole token that is only an ending (주세요, 합니다) keeps no stem. */
 static bool is_bare_ending(const char *tok, size_t len)
 {
-	for (size_t i = 0; i < MW_ARRAY_LEN(suffixes); i++)
-		if (suffixes[i].min_stem == 1 && strlen(suffixes[i].s) == len &&
-		    !memcmp(tok, suffixes[i].s, len))
-			return true;
-	return false;
+	int i;
+
+	if (len % 3 || len / 3 > SUFFIX_MAX_SYL)
+		return false;
+	pthread_once(&suffix_once, suffix_init);
+	i = suffix_find(tok, len);
+	return i >= 0 && suffixes[i].min_stem == 1;
 }
 
 static int tokenize(mw_nlp_text *t)

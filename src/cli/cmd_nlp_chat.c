@@ -1,0 +1,330 @@
+/*
+ * cmd_nlp_chat.c - `minwon nlp chat`: the counselling chatbot's decision
+ * (nlp.h, mw_chat_decide) on JSON lines, for offices checking their FAQ
+ * file and for the evaluation. The HTTP chat (src/api/chat.c) makes the
+ * same decision and adds the conversation around it.
+ */
+#include "cli.h"
+#include "../base/buf.h"
+#include "../base/embedded.h"
+#include "../base/mw.h"
+#include "../base/utf8.h"
+#include "../nlp/nlp.h"
+
+#include <getopt.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../base/banned.h"
+
+/* A chat message is at most this long (the HTTP chat's body limit);
+ * longer input lines are skipped whole. */
+#define CHAT_TEXT_MAX ((size_t)16 << 10)
+#define CHAT_LINE_MAX ((size_t)4 << 20)
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: minwon nlp chat --faq FAQ.jsonl [--model MODEL]\n\n"
+		"Reads JSON lines {\"id\",\"text\"} on standard input, decides for each what the\n"
+		"counselling chatbot does and writes one line per input on standard output:\n"
+		"  {\"id\",\"kind\",\"faq_id\",\"category\",\"confidence\",\"reason\",\"answer\"}\n"
+		"kind is \"faq\" (answer is the FAQ entry's answer, faq_id its id, category\n"
+		"its category), \"report\" (the message reports a problem: answer offers to\n"
+		"file it, category is the classifier's) or \"human\" (a counsellor answers;\n"
+		"reason is personal_case, official, legal, not_covered, chitchat, abuse or\n"
+		"requested). A bad line gives {\"id\",\"error\":{\"code\",\"message\"}} (codes:\n"
+		"invalid_json, missing_text, empty_text, invalid_text, invalid_utf8,\n"
+		"too_large, line_too_long) and the run goes on. Texts may be up to %zu KiB.\n\n"
+		"  --faq FAQ.jsonl  the knowledge base: lines {\"id\",\"question\",\"answer\",\n"
+		"                   \"category\"} as for 'minwon faq import'\n"
+		"  --model MODEL    a model written by 'minwon nlp train', for the category\n"
+		"                   of reports; without it reports have none\n",
+		CHAT_TEXT_MAX >> 10);
+}
+
+/* What a person is told when the chat goes to a counsellor, by reason.
+ * The answer time is the counsellor queue's promise (src/api/chat.c). */
+#define HANDOFF_WHEN \
+	" 상담원이 근무시간(평일 09:00~18:00, 공휴일 제외) 기준 4시간 안에 이 대화로 답변드립니다."
+
+static const struct handoff_text {
+	const char *reason;
+	const char *text;
+} handoff_texts[] = {
+	{ "personal_case", "개인 사정에 따라 판단이 필요한 문의라 상담원이 직접 확인해 드리겠습니다." },
+	{ "official", "직원 응대에 관한 말씀은 상담원이 직접 확인하겠습니다." },
+	{ "legal", "법률 분쟁에 관한 문의라 상담원이 안내해 드리겠습니다." },
+	{ "chitchat", "저는 구청 민원 상담 챗봇이라 답해 드리기 어려운 말씀이에요. 대화를 상담원에게 "
+		      "전달했습니다." },
+	{ "abuse", "대화를 상담원에게 전달했습니다. 차분히 말씀해 주시면 더 빨리 도와드릴 수 "
+		   "있습니다." },
+	{ "requested", "상담원에게 연결해 드리겠습니다." },
+	{ "not_covered", "이 문의는 상담원이 직접 답변드리겠습니다." },
+};
+
+static const char *handoff_text(const char *reason)
+{
+	for (size_t i = 0; i < MW_ARRAY_LEN(handoff_texts); i++)
+		if (reason && !strcmp(reason, handoff_texts[i].reason))
+			return handoff_texts[i].text;
+	return handoff_texts[MW_ARRAY_LEN(handoff_texts) - 1].text;
+}
+
+/* The Korean name of a category code, from the built-in taxonomy
+ * (data/categories.tsv: code, name_ko, ...); NULL when unknown. Writes
+ * into buf. */
+static const char *category_name(const char *code, char *buf, size_t size)
+{
+	const struct mw_embedded *e = mw_embedded_find("categories.tsv");
+	size_t clen = strlen(code);
+
+	if (!e || !clen)
+		return NULL;
+	for (const char *p = e->data, *end = e->data + e->len; p < end;) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *eol = nl ? nl : end;
+
+		if ((size_t)(eol - p) > clen + 1 && !memcmp(p, code, clen) && p[clen] == '\t') {
+			const char *name = p + clen + 1;
+			const char *tab = memchr(name, '\t', (size_t)(eol - name));
+			size_t n = (size_t)((tab ? tab : eol) - name);
+
+			if (n >= size)
+				return NULL;
+			memcpy(buf, name, n);
+			buf[n] = '\0';
+			return buf;
+		}
+		p = eol + 1;
+	}
+	return NULL;
+}
+
+static void emit(json_t *o)
+{
+	char *s = o ? json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(4)) : NULL;
+
+	if (s) {
+		fputs(s, stdout);
+		fputc('\n', stdout);
+		free(s);
+	}
+	json_decref(o);
+}
+
+static void emit_error(json_t *id, const char *code, const char *msg)
+{
+	emit(json_pack("{s:O,s:{s:s,s:s}}", "id", id ? id : json_null(), "error", "code", code,
+		       "message", msg));
+}
+
+static json_t *str_or_null(const char *s)
+{
+	return s && *s ? json_string(s) : json_null();
+}
+
+static json_t *decision_json(json_t *id, const mw_chat_decision *d)
+{
+	char name[128], *answer = NULL;
+	const char *kind, *faq_id = NULL, *category = NULL, *reason = NULL, *text;
+	json_t *o;
+
+	switch (d->kind) {
+	case MW_CHAT_FAQ:
+		kind = "faq";
+		faq_id = d->faq->id;
+		category = d->faq->category;
+		text = d->faq->answer;
+		break;
+	case MW_CHAT_REPORT: {
+		const char *cn = d->category[0] ? category_name(d->category, name, sizeof(name)) : NULL;
+		mw_buf b = MW_BUF_INIT;
+
+		kind = "report";
+		category = d->category;
+		if (cn)
+			mw_buf_printf(&b, "불편을 드려 죄송합니다. '%s' 민원으로 접수해 드릴까요? ", cn);
+		else
+			mw_buf_puts(&b, "불편을 드려 죄송합니다. 민원으로 접수해 드릴까요? ");
+		mw_buf_puts(&b, "위치와 사진을 알려 주시면 바로 접수됩니다.");
+		answer = mw_buf_detach(&b, NULL);
+		text = answer ? answer : "";
+		break;
+	}
+	default: {
+		mw_buf b = MW_BUF_INIT;
+
+		kind = "human";
+		reason = d->reason ? d->reason : "not_covered";
+		mw_buf_puts(&b, handoff_text(reason));
+		mw_buf_puts(&b, HANDOFF_WHEN);
+		answer = mw_buf_detach(&b, NULL);
+		text = answer ? answer : "";
+		break;
+	}
+	}
+	o = json_pack("{s:O,s:s,s:o,s:o,s:f,s:o,s:s}", "id", id ? id : json_null(), "kind", kind,
+		      "faq_id", str_or_null(faq_id), "category", str_or_null(category),
+		      "confidence", d->confidence, "reason", str_or_null(reason), "answer", text);
+	free(answer);
+	return o;
+}
+
+static bool blank(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r' && s[i] != '\n')
+			return false;
+	return true;
+}
+
+/* One input line to one output line. */
+static void chat_line(const mw_faq *faq, const mw_classifier *cls, char *line, size_t len)
+{
+	json_error_t err;
+	json_t *j = json_loadb(line, len, JSON_ALLOW_NUL, &err), *id = NULL, *text;
+	mw_chat_decision d;
+	const char *s;
+	size_t n;
+	int rc;
+
+	if (!j) {
+		/* Invalid UTF-8 inside a JSON string: find the id anyway. */
+		if (json_error_code(&err) == json_error_invalid_utf8) {
+			mw_utf8_sanitize(line);
+			j = json_loadb(line, len, JSON_ALLOW_NUL, NULL);
+			emit_error(json_is_object(j) ? json_object_get(j, "id") : NULL,
+				   "invalid_utf8", "text is not valid UTF-8");
+			json_decref(j);
+			return;
+		}
+		emit_error(NULL, "invalid_json", "line is not a JSON object");
+		return;
+	}
+	if (!json_is_object(j)) {
+		emit_error(NULL, "invalid_json", "line is not a JSON object");
+		goto out;
+	}
+	id = json_object_get(j, "id");
+	text = json_object_get(j, "text");
+	if (!json_is_string(text)) {
+		emit_error(id, "missing_text", "text is missing or not a string");
+		goto out;
+	}
+	s = json_string_value(text);
+	n = json_string_length(text);
+	if (n > CHAT_TEXT_MAX) {
+		emit_error(id, "too_large", "text is longer than 16 KiB");
+		goto out;
+	}
+	if (blank(s, n)) {
+		emit_error(id, "empty_text", "text is empty");
+		goto out;
+	}
+	if (memchr(s, '\0', n)) {
+		emit_error(id, "invalid_text", "text contains a NUL character");
+		goto out;
+	}
+	rc = mw_chat_decide(faq, cls, s, n, &d);
+	if (rc) {
+		emit_error(id, mw_err_code(rc), mw_err_str(rc));
+		goto out;
+	}
+	emit(decision_json(id, &d));
+out:
+	json_decref(j);
+}
+
+/* Reads one line into *buf (without the newline). Returns 1 for a line,
+ * 0 at the end of input, -1 for a line longer than CHAT_LINE_MAX (read
+ * and dropped), -2 when out of memory. */
+static int read_line(FILE *in, char **buf, size_t *cap, size_t *len)
+{
+	bool too_long = false;
+	int c;
+
+	*len = 0;
+	while ((c = getc(in)) != EOF && c != '\n') {
+		if (too_long || *len >= CHAT_LINE_MAX) {
+			too_long = true;
+			continue;
+		}
+		if (*len + 1 >= *cap) {
+			size_t ncap = *cap ? 2 * *cap : 4096;
+			char *nb = realloc(*buf, ncap);
+
+			if (!nb)
+				return -2;
+			*buf = nb;
+			*cap = ncap;
+		}
+		(*buf)[(*len)++] = (char)c;
+	}
+	if (c == EOF && *len == 0 && !too_long)
+		return 0;
+	if (too_long)
+		return -1;
+	if (!*buf && !(*buf = malloc(*cap = 1)))
+		return -2;
+	(*buf)[*len] = '\0';
+	return 1;
+}
+
+int mw_nlp_cmd_chat(int argc, char **argv)
+{
+	static const struct option lopts[] = {
+		{ "faq", required_argument, NULL, 'f' },
+		{ "model", required_argument, NULL, 'm' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *faq_path = NULL, *model_path = NULL;
+	mw_classifier *cls = NULL;
+	mw_faq *faq = NULL;
+	char err[256], *line = NULL;
+	size_t cap = 0, len = 0;
+	int c, r, rc = MW_EXIT_FAIL;
+
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "f:m:h", lopts, NULL)) != -1) {
+		switch (c) {
+		case 'f': faq_path = optarg; break;
+		case 'm': model_path = optarg; break;
+		case 'h': usage(stdout); return MW_EXIT_OK;
+		default: usage(stderr); return MW_EXIT_USAGE;
+		}
+	}
+	if (!faq_path || optind != argc) {
+		usage(stderr);
+		return MW_EXIT_USAGE;
+	}
+	if (mw_faq_load_jsonl(faq_path, &faq, err, sizeof(err))) {
+		mw_cli_err("cannot load the FAQ %s: %s", faq_path, err);
+		goto out;
+	}
+	if (model_path && mw_classifier_load(model_path, &cls, err, sizeof(err))) {
+		mw_cli_err("cannot load model %s: %s", model_path, err);
+		goto out;
+	}
+	while ((r = read_line(stdin, &line, &cap, &len)) != 0) {
+		if (r == -2) {
+			mw_cli_err("out of memory");
+			goto out;
+		}
+		if (r == -1) {
+			emit_error(NULL, "line_too_long", "line is longer than 4 MiB");
+			continue;
+		}
+		if (blank(line, len))
+			continue;
+		chat_line(faq, cls, line, len);
+	}
+	rc = fflush(stdout) ? MW_EXIT_FAIL : MW_EXIT_OK;
+out:
+	free(line);
+	mw_faq_free(faq);
+	mw_classifier_free(cls);
+	return rc;
+}
