@@ -26,15 +26,19 @@
 #define CHAT_TEXT_MAX 2000
 #define COUNSEL_PERIOD ((mw_period){ 8, MW_PERIOD_HOURS })
 
-/* Words that mean yes / no in the report flow. */
-static const char *const yes_words[] = { "네", "예", "응", "어", "좋아", "접수", "해주", "해 주",
-					 "부탁", "그래", "yes", "ok", "ㅇㅇ" };
-static const char *const no_words[] = { "아니", "괜찮", "됐어", "no", "취소", "싫" };
+/* How a short answer to "shall I file it?" starts when it means yes or
+ * no. Anything longer, or a question, is a new message instead. */
+static const char *const yes_words[] = { "네", "예", "응", "넵", "좋아", "접수", "부탁", "그래",
+					 "yes", "ok", "ㅇㅇ", "해 주", "해주" };
+static const char *const no_words[] = { "아니", "괜찮", "됐어", "no", "취소", "싫", "안 해",
+					"안해" };
 
-static bool has_any(const char *text, const char *const *words, size_t n)
+static bool short_answer(const char *text, const char *const *words, size_t n)
 {
+	if (strlen(text) > 40 || strchr(text, '?'))
+		return false;
 	for (size_t i = 0; i < n; i++)
-		if (strstr(text, words[i]))
+		if (!strncmp(text, words[i], strlen(words[i])))
 			return true;
 	return false;
 }
@@ -92,8 +96,7 @@ static int prepare_filing(mw_req *r, struct chat_turn *t, json_t *st, mw_refdata
 		c->lat = json_number_value(lat);
 		c->lon = json_number_value(lon);
 	}
-	if (!cat)
-		cat = mw_routing_decide(r->app, ref, &r->arena, c);
+	cat = mw_routing_decide(r->app, ref, &r->arena, c, cat);
 	if (!cat)
 		return MW_ERR_INVALID;
 	c->category = cat->code;
@@ -214,22 +217,18 @@ int api_chat(mw_req *r)
 		t->out.body = "상담원에게 전달했습니다. 상담원이 확인한 뒤 이 대화창으로 답변드립니다.";
 		answer_by = t->s.handoff_at ? mw_deadline_due(ref->cal, t->s.handoff_at, COUNSEL_PERIOD,
 							      NULL, 0) : 0;
-	} else if (stage && !strcmp(stage, "confirm")) {
-		if (has_any(text, no_words, MW_ARRAY_LEN(no_words))) {
-			json_object_set_new(st, "stage", json_string("none"));
-			t->out.kind = "report";
-			t->out.body = "알겠습니다. 접수하지 않았습니다. 다른 궁금한 점이 있으면 말씀해 주세요.";
-		} else if (has_any(text, yes_words, MW_ARRAY_LEN(yes_words)) || has_lat) {
-			json_object_set_new(st, "stage", json_string("location"));
-			t->out.kind = "report";
-			t->out.category = state_str(st, "category");
-			t->out.body = "위치를 알려 주세요. 주소나 가까운 건물 이름을 적어 주시거나, "
-				      "'내 위치 보내기'로 현재 위치를 보내 주세요.";
-		} else {
-			t->out.kind = "report";
-			t->out.category = state_str(st, "category");
-			t->out.body = "민원으로 접수할까요? '네' 또는 '아니요'로 답해 주세요.";
-		}
+	} else if (stage && !strcmp(stage, "confirm") &&
+		   short_answer(text, no_words, MW_ARRAY_LEN(no_words))) {
+		json_object_set_new(st, "stage", json_string("none"));
+		t->out.kind = "report";
+		t->out.body = "알겠습니다. 접수하지 않았습니다. 다른 궁금한 점이 있으면 말씀해 주세요.";
+	} else if (stage && !strcmp(stage, "confirm") &&
+		   (short_answer(text, yes_words, MW_ARRAY_LEN(yes_words)) || has_lat)) {
+		json_object_set_new(st, "stage", json_string("location"));
+		t->out.kind = "report";
+		t->out.category = state_str(st, "category");
+		t->out.body = "위치를 알려 주세요. 주소나 가까운 건물 이름을 적어 주시거나, "
+			      "'내 위치 보내기'로 현재 위치를 보내 주세요.";
 	} else if (stage && !strcmp(stage, "location")) {
 		if (has_lat) {
 			json_object_set_new(st, "lat", json_real(lat));
@@ -247,6 +246,9 @@ int api_chat(mw_req *r)
 		t->out.body = "접수되었습니다. 접수번호로 처리 상황을 확인하실 수 있습니다. 사진이 있으면 "
 			      "접수된 민원에 올려 주세요(사진 추가).";
 	} else {
+		/* A new message (also one that is neither yes nor no to the
+		 * filing offer, which then lapses). */
+		json_object_set_new(st, "stage", json_string("none"));
 		rc = mw_chat_decide(m ? m->faq : NULL, m ? m->cls : NULL, text, strlen(text), &d);
 		if (rc) {
 			mw_resp_err(r, rc, "cannot understand this text");

@@ -436,6 +436,7 @@ int api_complaint_create(mw_req *r)
 	    build_contact(r, body, iw) || read_idempotency(r, iw))
 		goto fail;
 	iw->ref = mw_app_ref_get(r->app);
+	cat = NULL;
 	if (category && *category) {
 		cat = mw_ref_category(iw->ref, category);
 		if (!cat || !strcmp(category, MW_TRIAGE_CATEGORY)) {
@@ -444,11 +445,11 @@ int api_complaint_create(mw_req *r)
 			mw_app_ref_put(r->app, iw->ref);
 			goto fail;
 		}
-	} else {
-		/* No category: the classifier routes it when it is sure enough,
-		 * otherwise a person decides (분류대기). */
-		cat = mw_routing_decide(r->app, iw->ref, &r->arena, c);
 	}
+	/* The classifier flags danger in every complaint; it picks the
+	 * category only when none was given, and a person decides when it is
+	 * unsure (분류대기). */
+	cat = mw_routing_decide(r->app, iw->ref, &r->arena, c, cat);
 	if (!cat) {
 		mw_resp_error(r, 503, "not_configured", "the triage category is not configured");
 		mw_app_ref_put(r->app, iw->ref);

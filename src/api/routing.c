@@ -11,7 +11,7 @@
 #define REPEAT_SIMILARITY 0.6
 
 const mw_category *mw_routing_decide(mw_app *app, const mw_refdata *ref, mw_arena *a,
-				     mw_complaint *c)
+				     mw_complaint *c, const mw_category *given)
 {
 	const mw_category *triage = mw_ref_category(ref, MW_TRIAGE_CATEGORY);
 	mw_models *m = mw_app_models_get(app);
@@ -29,6 +29,8 @@ const mw_category *mw_routing_decide(mw_app *app, const mw_refdata *ref, mw_aren
 			cat = mw_ref_category(ref, p.category);
 	}
 	mw_app_models_put(app, m);
+	if (given)
+		return given;
 	return cat ? cat : triage;
 }
 

@@ -9,14 +9,14 @@
 #include "app.h"
 
 /*
- * Decides c->category / c->department for a complaint filed without a
- * category: the classifier's choice when its confidence reaches the
- * office's threshold, the triage category (분류대기) otherwise. Sets
- * c->ai_* and raises c->urgent when the classifier sees danger. Returns
- * the category to use (never NULL when triage is configured).
+ * Runs the classifier on a new complaint: sets c->ai_* and raises
+ * c->urgent when it sees danger, whatever category was given. Returns the
+ * category to use: `given` when the citizen or staff chose one, else the
+ * classifier's choice when its confidence reaches the office's threshold,
+ * else the triage category (분류대기); NULL only when triage is missing.
  */
 const mw_category *mw_routing_decide(mw_app *app, const mw_refdata *ref, mw_arena *a,
-				     mw_complaint *c);
+				     mw_complaint *c, const mw_category *given);
 
 /* The complaint a person files again (반복민원): an open complaint with
  * the same phone digest, filed within 30 days, whose text is similar.

@@ -175,8 +175,9 @@ int api_queue(mw_req *r)
 	/* Urgent complaints go to the top: the first page of an unfiltered
 	 * department queue starts with its open urgent ones. */
 	if (!f.has_cursor && f.urgent < 0 && f.status == -1 && !f.filed_by) {
-		mw_queue_filter uf = { .department = f.department, .status = -1, .urgent = 1,
-				       .limit = 10 };
+		mw_queue_filter uf = { .department = f.department, .category = f.category,
+				       .due_before = f.due_before, .not_due_before = f.not_due_before,
+				       .status = -1, .urgent = 1, .limit = 10 };
 		mw_queue_row *urows;
 		size_t un = 0;
 

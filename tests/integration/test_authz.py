@@ -49,6 +49,14 @@ MATRIX = {
     "staff_action:parking":     (401, 200, 403, 403, 200, 403, 403, 403),
     "attachment_staff":         (401, 200, 200, 200, 403, 403, 403, 403),
     "staff_lookup":             (401, 200, 200, 200, 200, 200, 403, 403),
+    "complaint_similar":        (200, 200, 200, 200, 200, 200, 200, 200),
+    "staff_similar":            (401, 200, 200, 200, 403, 403, 403, 403),
+    "chat":                     (200, 200, 200, 200, 200, 200, 200, 200),
+    "chat_transcript":          (200, 200, 200, 200, 200, 200, 200, 200),
+    "chat_rating":              (200, 200, 200, 200, 200, 200, 200, 200),
+    "counsel_queue":            (401, 200, 200, 200, 200, 200, 403, 403),
+    "counsel_get":              (401, 200, 200, 200, 200, 200, 403, 403),
+    "counsel_reply":            (401, 200, 200, 200, 200, 200, 403, 403),
     "staff_stats":              (401, 200, 200, 403, 403, 403, 403, 403),
     "access_log":               (401, 403, 403, 403, 403, 403, 403, 200),
     "admin_users":              (401, 200, 403, 403, 403, 403, 403, 403),
@@ -117,6 +125,12 @@ class AuthzMatrixTest(harness.ServerTestCase, unittest.TestCase):
 
     # -- the matrix -----------------------------------------------------
 
+    def staff_chat_id(self, chat):
+        """The counsellor-queue id of a handed-off conversation."""
+        items = self.as_user("admin").get("/api/v1/staff/counsel").json()["items"]
+        self.assertTrue(items, "the hand-off did not reach the counsellor queue: %r" % chat)
+        return items[-1]["id"]
+
     def cells(self):
         """route label -> function(role) -> Response."""
         road = self.new_complaint(contact={"name": "권한표", "phone": "010-7777-1212"})
@@ -133,7 +147,26 @@ class AuthzMatrixTest(harness.ServerTestCase, unittest.TestCase):
         def status_path(c):
             return "/api/v1/complaints/%s" % c["receipt_no"]
 
+        # A conversation handed to a person (this server has no FAQ), for
+        # the chat and counsellor cells.
+        chat = self.anon().post("/api/v1/chat", {"text": "담당자 연결 부탁드립니다"}).json()
+        waiting = self.staff_chat_id(chat)
+
         return {
+            "complaint_similar": lambda role, c: c.get(
+                "/api/v1/complaints/similar", query={"lat": "37.5", "lon": "127.0",
+                                                     "text": "보도블록 파손"}),
+            "staff_similar": lambda role, c: c.get("/api/v1/staff/complaints/%s/similar" % rn),
+            "chat": lambda role, c: c.post("/api/v1/chat", {"text": "안녕하세요"}),
+            "chat_transcript": lambda role, c: c.get("/api/v1/chat",
+                                                     query={"session": chat["session"]}),
+            "chat_rating": lambda role, c: c.post("/api/v1/chat/rating", {
+                "session": chat["session"], "message_id": chat["message_id"],
+                "helpful": role != "anon"}),
+            "counsel_queue": lambda role, c: c.get("/api/v1/staff/counsel"),
+            "counsel_get": lambda role, c: c.get("/api/v1/staff/counsel/%d" % waiting),
+            "counsel_reply": lambda role, c: c.post("/api/v1/staff/counsel/%d/reply" % waiting, {
+                "text": "확인 중입니다 (%s)" % role, "close": False}),
             "healthz": lambda role, c: c.get("/healthz"),
             "metrics": lambda role, c: c.get("/metrics"),
             "categories": lambda role, c: c.get("/api/v1/categories"),
@@ -192,7 +225,7 @@ class AuthzMatrixTest(harness.ServerTestCase, unittest.TestCase):
 
     def test_matrix_covers_every_route(self):
         names = [name for _, _, name in routes_in_def()]
-        self.assertEqual(len(names), 27, "routes.def changed: %s" % names)
+        self.assertEqual(len(names), 35, "routes.def changed: %s" % names)
         base = {label.split(":")[0] for label in MATRIX}
         self.assertEqual(set(names) - base, set(), "routes missing from MATRIX")
         self.assertEqual(base - set(names), set(), "MATRIX names routes that do not exist")
