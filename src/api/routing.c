@@ -95,7 +95,8 @@ int mw_routing_similar(mw_app *app, mw_arena *a, double lat, double lon, const c
 			continue;
 		all[k++] = (mw_similar){ &b[i], sim, d };
 	}
-	qsort(all, k, sizeof(*all), by_similarity);
+	if (k > 1)
+		qsort(all, k, sizeof(*all), by_similarity);
 	for (size_t i = 0; i < k && i < max; i++)
 		out[(*n)++] = all[i];
 	return MW_OK;

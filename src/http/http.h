@@ -63,6 +63,7 @@ typedef struct mw_req {
 
 	int64_t start_us;
 	int route_index;
+	bool counted;                   /* in the metrics already */
 } mw_req;
 
 /* Request accessors. Header and query lookups return NULL when absent. */

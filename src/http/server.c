@@ -193,6 +193,10 @@ static enum MHD_Result send_response(mw_req *r)
 	}
 	if (!resp)
 		return MHD_NO;
+	/* Count the request before the answer leaves: a client that reads
+	 * /metrics right after its answer must see it counted. */
+	mw_api_complete(r, mw_monotonic_us() - r->start_us, true);
+	r->counted = true;
 	if (r->content_type)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, r->content_type);
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
@@ -310,8 +314,11 @@ static void completed_cb(void *cls, struct MHD_Connection *conn, void **con_cls,
 	MW_UNUSED(conn);
 	if (!r)
 		return;
-	mw_api_complete(r, mw_monotonic_us() - r->start_us,
-			toe == MHD_REQUEST_TERMINATED_COMPLETED_OK);
+	if (!r->counted)
+		mw_api_complete(r, mw_monotonic_us() - r->start_us, false);
+	else if (toe != MHD_REQUEST_TERMINATED_COMPLETED_OK)
+		mw_log_info("http", "event=response_not_delivered route=%d status=%d term=%d",
+			    r->route_index, r->status, (int)toe);
 	atomic_fetch_sub(&srv->app->in_flight, 1);
 	if (r->file_fd >= 0)
 		close(r->file_fd);
