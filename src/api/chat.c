@@ -473,6 +473,12 @@ int api_counsel_get(mw_req *r)
 
 	if (load_session(r, &s))
 		return MW_OK;
+	/* Staff read the conversations that were handed to a person, not
+	 * every chat a citizen had with the bot. */
+	if (!s.handoff_at) {
+		mw_resp_error(r, 404, "not_found", "no such conversation in the counsellor queue");
+		return MW_OK;
+	}
 	if ((rc = mw_store_chat_messages(r->app->store, s.id, &r->arena, &msg, &n))) {
 		mw_resp_err(r, rc, "cannot read the conversation");
 		return MW_OK;
@@ -510,8 +516,13 @@ int api_counsel_reply(mw_req *r)
 
 	if (!body)
 		return MW_OK;
-	if (load_session(r, &cw.s) ||
-	    mw_api_text_field(r, body, "text", CHAT_TEXT_MAX, true, true, &cw.m.body) ||
+	if (load_session(r, &cw.s))
+		goto out;
+	if (!cw.s.handoff_at) {
+		mw_resp_error(r, 404, "not_found", "no such conversation in the counsellor queue");
+		goto out;
+	}
+	if (mw_api_text_field(r, body, "text", CHAT_TEXT_MAX, true, true, &cw.m.body) ||
 	    mw_api_opt_bool(r, body, "close", &done, NULL))
 		goto out;
 	cw.m.session_id = cw.s.id;

@@ -9,6 +9,7 @@
 #include "../base/mw.h"
 #include "../core/text.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,8 +26,9 @@ static int parse_coord(mw_req *r, const char *name, double lo, double hi, double
 		mw_resp_error(r, 400, "missing_field", "%s is required", name);
 		return MW_ERR_INVALID;
 	}
-	*out = strtod(v, &end);
-	if (*end || *out < lo || *out > hi) {
+	/* A plain decimal only: no NaN, no infinity, no hex, no spaces. */
+	*out = (*v == '-' || *v == '.' || (*v >= '0' && *v <= '9')) ? strtod(v, &end) : NAN;
+	if ((!isnan(*out) && *end) || !(*out >= lo && *out <= hi)) {
 		mw_resp_error(r, 400, "invalid", "%s must be a number from %g to %g", name, lo, hi);
 		return MW_ERR_INVALID;
 	}

@@ -352,6 +352,15 @@ class NlpTest(harness.ServerTestCase, unittest.TestCase):
         self.assertEqual(self.admin.staff_view(second["receipt_no"]).json()["merged_into"],
                          first_id)
 
+    def test_similar_rejects_non_numbers(self):
+        # "nan" and "inf" are not coordinates: strtod() reads them, and NaN
+        # passes a "< -90 || > 90" range check.
+        anon = self.anon()
+        for q in ({"lat": "nan", "lon": "127.0"}, {"lat": "37.5", "lon": "nan"},
+                  {"lat": "inf", "lon": "127.0"}, {"lat": "37.5x", "lon": "127.0"}):
+            r = anon.get("/api/v1/complaints/similar", query=q)
+            self.assertError(r, 400, "invalid", msg="%r -> %r" % (q, r))
+
     def test_staff_similar_needs_access(self):
         j = self.file_text("가로수 가지가 부러져 전선에 걸려 있어요.", category="parks_trees",
                            lat=37.511, lon=127.011)
@@ -558,6 +567,28 @@ class NlpTest(harness.ServerTestCase, unittest.TestCase):
         self.assertEqual(last["text"], reply)
         self.assertNotIn('"desk"', r.text)
         self.assertEqual(len(t["messages"]), 5)
+
+    def test_counsel_reply_can_keep_waiting(self):
+        j = self.chat("이웃이 제 차를 긁고 모른 척하는데 구청에서 중재해 줄 수 있나요? 어떻게 해야 할지 "
+                      "모르겠어요.")
+        self.assertEqual(j["kind"], "human", repr(j))
+        desk = self.as_user("desk")
+        items = desk.get("/api/v1/staff/counsel").json()["items"]
+        mine = [i for i in items if i["last_message"].startswith("이웃이 제 차를 긁고")]
+        self.assertEqual(len(mine), 1, items)
+        cid = mine[0]["id"]
+        r = desk.post("/api/v1/staff/counsel/%d/reply" % cid,
+                      {"text": "확인 중입니다. 조금만 기다려 주세요.", "close": False})
+        self.assertStatus(r, 200)
+        self.assertIs(r.json()["waiting"], True)
+        self.assertIn(cid, [i["id"] for i in desk.get("/api/v1/staff/counsel").json()["items"]])
+        t = self.anon().get("/api/v1/chat", query={"session": j["session"]}).json()
+        self.assertIs(t["waiting_for_staff"], True)
+        self.assertEqual(t["messages"][-1]["from"], "staff")
+        self.assertError(desk.post("/api/v1/staff/counsel/%d/reply" % cid,
+                                   {"text": "x", "close": "no"}), 400)
+        r = desk.post("/api/v1/staff/counsel/%d/reply" % cid, {"text": "처리했습니다."})
+        self.assertIs(r.json()["waiting"], False)
 
     def test_chat_legal_dispute_goes_to_human(self):
         j = self.chat("옆집이 담장을 우리 땅 쪽으로 30센티 넘게 넘어와서 지었는데 소송을 하면 "
