@@ -25,11 +25,13 @@ $(BUILD)/Makefile:
 build: $(BUILD)/Makefile
 	cmake --build $(BUILD) -j $(JOBS)
 
-# make run: a demo database on first use, then the server in the foreground.
+# make run: a demo database and a routing model (trained on the built-in
+# corpus) on first use, then the server in the foreground.
 run: deps-run
 	@$(MAKE) --no-print-directory build
 	@mkdir -p $(dir $(DB))
 	@if [ ! -f $(DB) ]; then $(BUILD)/minwon demo --db $(DB); fi
+	@if [ ! -f $(DB).model ]; then $(BUILD)/minwon nlp train --out $(DB).model; fi
 	$(BUILD)/minwon serve --db $(DB) --listen $(LISTEN)
 
 test: deps-test
