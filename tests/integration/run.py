@@ -5,7 +5,7 @@ run.py - run the integration tests against a minwon binary.
     MINWON_BIN=/abs/path/minwon /usr/bin/python3 tests/integration/run.py
     MINWON_BIN=build-asan/minwon MINWON_ASAN=1 /usr/bin/python3 tests/integration/run.py --quick
 
---quick runs the subset meant for the AddressSanitizer build (api, badinput,
+--quick runs the subset meant for the AddressSanitizer build (api, badinput, nlp,
 authz; no durability). Extra arguments are test name patterns (unittest -k),
 e.g. `run.py -k lifecycle`. Exits 0 when everything passed, 1 otherwise.
 """
@@ -19,7 +19,7 @@ import unittest
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
-QUICK = ("test_api", "test_badinput", "test_authz")
+QUICK = ("test_api", "test_badinput", "test_authz", "test_nlp")
 
 
 def main():
