@@ -60,15 +60,16 @@ def main():
     failed += [(t, "UNEXPECTED SUCCESS") for t in result.unexpectedSuccesses]
     print()
     print("=" * 70)
+    # A class skipped in setUpClass counts as one skip but no test run.
+    passed = max(0, result.testsRun - len(result.failures) - len(result.errors)
+                 - len(result.skipped) - len(result.unexpectedSuccesses))
     print("summary: %d run, %d passed, %d failed, %d errors, %d skipped in %.1fs"
-          % (result.testsRun,
-             result.testsRun - len(result.failures) - len(result.errors) - len(result.skipped)
-             - len(result.unexpectedSuccesses),
+          % (result.testsRun, passed,
              len(result.failures), len(result.errors), len(result.skipped), elapsed))
     for test, kind in failed:
         print("  %-6s %s" % (kind, test.id() if hasattr(test, "id") else test))
     print("=" * 70)
-    return 0 if result.wasSuccessful() and result.testsRun > 0 else 1
+    return 0 if result.wasSuccessful() and (result.testsRun > 0 or result.skipped) else 1
 
 
 if __name__ == "__main__":
