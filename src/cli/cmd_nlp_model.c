@@ -253,11 +253,11 @@ static void train_usage(FILE *f)
 		"corpus built into minwon (generated complaints of every category and the\n"
 		"seed phrases of data/nlp_seed.tsv), which counts half as much as the\n"
 		"office's lines. The confidence is calibrated and the urgency threshold\n"
-		"tuned by a 3-fold cross-validation inside the training data.\n\n"
+		"tuned by a 2-fold cross-validation inside the training data.\n\n"
 		"  --data FILE        JSON lines to learn from (repeatable, '-' = stdin)\n"
 		"  --default-corpus N built-in generated complaints to add (default %d,\n"
 		"                     0 = none: then also no seed phrases)\n"
-		"  --c C              regularisation of the category model (default 100)\n"
+		"  --c C              regularisation of the category model (default 64)\n"
 		"  --out MODEL        where to write the model (atomically)\n",
 		DEFAULT_CORPUS);
 }
@@ -541,7 +541,7 @@ static void eval_usage(FILE *f)
 		"  --folds K            folds of the cross-validation (2 to 20, default 5)\n"
 		"  --seed N             shuffle seed (default 1)\n"
 		"  --default-corpus N   generated complaints added to every training set\n"
-		"  --c C                regularisation of the category model (default 100)\n"
+		"  --c C                regularisation of the category model (default 64)\n"
 		"  --test FILE          hold-out file instead of cross-validation\n"
 		"  --test-generated N   N generated complaints as the hold-out set\n"
 		"  --questions FILE     chatbot questions {\"id\",\"text\",\"expect\"}\n"

@@ -56,10 +56,10 @@
 #define MAX_GROUPS 64
 #define MAX_PATTERN 256
 
-#define DEFAULT_C 100.0
+#define DEFAULT_C 64.0
 #define DEFAULT_C_URGENT 4.0
 #define DEFAULT_URGENT_RECALL 0.90
-#define DEFAULT_CALIB_FOLDS 3
+#define DEFAULT_CALIB_FOLDS 2
 #define MAX_REPLICAS 8
 
 /* Scale of the lexicon features next to the unit-length text vector. */
@@ -926,7 +926,7 @@ static int train_pair(trainer *tr, uint32_t skip, weights *out)
 	 * these sparse, high-dimensional problems and ends at the same
 	 * accuracy with this tolerance. */
 	par.solver_type = L2R_LR_DUAL;
-	par.eps = 0.1;
+	par.eps = 0.3;
 	par.C = tr->c;
 	if (check_parameter(&pc, &par)) {
 		rc = MW_ERR_INVALID;

@@ -42,10 +42,10 @@ typedef struct mw_train_opts {
 	double c;               /* liblinear C of the category model; 0 = default */
 	double c_urgent;        /* liblinear C of the urgency model; 0 = default */
 	/* Urgent recall the threshold is tuned to on held-out folds of the
-	 * training data; 0 = default (0.93). */
+	 * training data; 0 = default (0.90). */
 	double urgent_recall;
 	/* Folds of the internal cross-validation that fits the calibration
-	 * and the urgency threshold; 0 = default (3), 1 = none (temperature
+	 * and the urgency threshold; 0 = default (2), 1 = none (temperature
 	 * 1, threshold 0.5: fast, for tests). */
 	int calib_folds;
 	/* Progress: called now and then with done/total; may be NULL. */

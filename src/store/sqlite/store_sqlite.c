@@ -216,10 +216,13 @@ static const char *const stmt_sql[ST__COUNT] = {
 	[ST_RECENT_BY_PHONE] =
 		"SELECT " BRIEF_COLS " FROM complaints WHERE phone_hash = ?1 AND received_at >= ?2 "
 		"ORDER BY received_at DESC LIMIT ?3",
+	/* Corrections are what staff changed (a recategorize event), not a
+	 * citizen's own choice that differed from the model's guess. */
 	[ST_TRAINING_ROWS] =
-		"SELECT body, category, urgent, ai_category IS NOT NULL AND ai_category != category "
+		"SELECT body, category, urgent, EXISTS (SELECT 1 FROM events e WHERE "
+		"e.complaint_id = complaints.id AND e.kind = 'recategorize') AS corrected "
 		"FROM complaints WHERE received_at >= ?1 AND category != 'triage' AND "
-		"(status IN (4, 5) OR (ai_category IS NOT NULL AND ai_category != category))",
+		"(status IN (4, 5) OR corrected)",
 	[ST_FAQS] = "SELECT id, question, answer, category FROM faq ORDER BY id",
 	[ST_FAQ_PUT] =
 		"INSERT INTO faq(id, question, answer, category, updated_at) VALUES (?1, ?2, ?3, ?4, ?5) "
