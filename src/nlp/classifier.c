@@ -8,21 +8,26 @@
  *   1. Every text becomes a bag of hashed features (features.c).
  *   2. Features seen in at least min_df documents form the vocabulary;
  *      each gets an IDF. A document is (1 + ln tf) * idf, L2-normalised.
- *   3. The category model is liblinear's L2R_LR (one-vs-rest). Its raw
- *      decision values are turned into probabilities by a softmax with a
- *      temperature fitted (maximum likelihood) on decision values of
- *      held-out folds of the training data, so that "0.9" means right
- *      about nine times in ten.
+ *   3. The category model is L2-regularised logistic regression, one
+ *      model per category (one-vs-rest), solved by liblinear's dual
+ *      coordinate descent (L2R_LR_DUAL). Its raw decision values become
+ *      probabilities through a softmax with a temperature fitted
+ *      (maximum likelihood) on decision values of held-out folds of the
+ *      training data, so that "0.9" means right about nine times in ten.
  *   4. The urgency model sees the same vector plus a few lexicon features
  *      (danger phrase groups, negated dangers, "right now", people at
  *      risk, calm contexts such as insurance or last year). Its threshold
  *      is the highest one that keeps the held-out recall at the target.
+ *      Temperature and threshold are fitted on the office's own examples
+ *      when there are enough of them (choose_calibration_set()).
  *   5. Instance weights (liblinear 2.3 has none) become replication: an
  *      example of weight w appears round(w / smallest weight) times.
+ *      Lexicon phrases (urgent_unknown) train the category model only.
  *
  * Prediction does the dot products itself from float weights laid out
  * feature-major (all class weights of one feature side by side), with a
- * per-thread scratch area, so it neither allocates nor locks.
+ * per-thread scratch area that only grows, so after a thread's first
+ * call it neither allocates nor locks.
  *
  * Model file: little-endian binary, "MWNLPCLS", a format number, the
  * features version, the payload and an FNV-1a checksum of everything
