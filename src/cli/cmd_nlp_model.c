@@ -245,8 +245,8 @@ out:
 static void train_usage(FILE *f)
 {
 	fprintf(f,
-		"usage: minwon nlp train [--data FILE.jsonl ...] [--default-corpus N] [--c C]\n"
-		"                        --out MODEL\n\n"
+		"usage: minwon nlp train [--data FILE.jsonl ...] [--from-db PATH]\n"
+		"                        [--default-corpus N] [--c C] --out MODEL\n\n"
 		"Trains the routing classifier (category and urgency) and writes MODEL.\n"
 		"Training lines are JSON: {\"id\",\"text\",\"category\",\"urgent\"}; lines that do\n"
 		"not parse are skipped and counted. The office's data is combined with the\n"
@@ -258,11 +258,41 @@ static void train_usage(FILE *f)
 		"recall) by a 2-fold cross-validation inside the training data, on the\n"
 		"office's lines when there are enough of them.\n\n"
 		"  --data FILE        JSON lines to learn from (repeatable, '-' = stdin)\n"
+		"  --from-db PATH     also learn from the office's handled complaints: the\n"
+		"                     category people settled on (answered or closed ones,\n"
+		"                     and every staff correction, which counts double)\n"
 		"  --default-corpus N built-in generated complaints to add (default %d,\n"
 		"                     0 = none: then also no seed complaints or phrases)\n"
 		"  --c C              regularisation of the category model (default 64)\n"
 		"  --out MODEL        where to write the model (atomically)\n",
 		DEFAULT_CORPUS);
+}
+
+/* Appends the office's handled complaints from the database: what people
+ * decided is the label; a staff correction of the AI weighs double. */
+static int add_from_db(mw_nlp_corpus *c, const char *db, size_t *added)
+{
+	mw_store *s;
+	mw_arena a = MW_ARENA_INIT;
+	mw_training_row *rows;
+	size_t n;
+	int rc;
+
+	*added = 0;
+	if ((rc = mw_cli_open(db, &s)))
+		return rc;
+	rc = mw_store_training_rows(s, 0, &a, &rows, &n);
+	for (size_t i = 0; !rc && i < n; i++) {
+		if (!rows[i].text || !rows[i].category)
+			continue;
+		rc = mw_nlp_corpus_add(c, rows[i].text, rows[i].category, rows[i].urgent,
+				       rows[i].corrected ? 2.0 : 1.0);
+		if (!rc)
+			(*added)++;
+	}
+	mw_arena_release(&a);
+	mw_store_close(s);
+	return rc;
 }
 
 /* Appends the built-in corpus: n generated complaints and the seeds. */
@@ -307,10 +337,11 @@ int mw_nlp_cmd_train(int argc, char **argv)
 		{ "default-corpus", required_argument, NULL, 'g' },
 		{ "c", required_argument, NULL, 'c' },
 		{ "out", required_argument, NULL, 'o' },
+		{ "from-db", required_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *data[MAX_DATA_FILES];
+	const char *data[MAX_DATA_FILES], *from_db = NULL;
 	size_t ndata = 0;
 	int64_t ngen = DEFAULT_CORPUS;
 	mw_nlp_corpus corpus = MW_NLP_CORPUS_INIT;
@@ -318,8 +349,9 @@ int mw_nlp_cmd_train(int argc, char **argv)
 	int c, rc = MW_EXIT_FAIL;
 
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "d:g:c:o:h", lopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "d:g:c:o:D:h", lopts, NULL)) != -1) {
 		switch (c) {
+		case 'D': from_db = optarg; break;
 		case 'd':
 			if (ndata == MAX_DATA_FILES) {
 				mw_cli_err("at most %d --data files", MAX_DATA_FILES);
@@ -340,13 +372,22 @@ int mw_nlp_cmd_train(int argc, char **argv)
 		default: train_usage(stderr); return MW_EXIT_USAGE;
 		}
 	}
-	if (!cfg.out || optind != argc || (ndata == 0 && ngen == 0)) {
+	if (!cfg.out || optind != argc || (ndata == 0 && ngen == 0 && !from_db)) {
 		train_usage(stderr);
 		return MW_EXIT_USAGE;
 	}
 	for (size_t i = 0; i < ndata; i++)
 		if (read_examples(data[i], &corpus, 1.0, NULL))
 			goto out;
+	if (from_db) {
+		size_t added;
+
+		if (add_from_db(&corpus, from_db, &added)) {
+			mw_cli_err("cannot read training examples from %s", from_db);
+			goto out;
+		}
+		fprintf(stderr, "from-db   %zu handled complaints\n", added);
+	}
 	cfg.n_office = corpus.n;
 	if (add_builtin(&corpus, (size_t)ngen)) {
 		mw_cli_err("cannot build the built-in corpus");

@@ -669,3 +669,28 @@ class NlpTest(harness.ServerTestCase, unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class RetrainFromDbTest(harness.ServerTestCase, unittest.TestCase):
+    """nlp train --from-db learns from the office's handled complaints,
+    counting staff corrections."""
+
+    def test_train_from_db(self):
+        admin = self.as_user("admin")
+        anon = self.anon()
+        r = anon.post("/api/v1/complaints", {
+            "text": "아파트 뒤 산책로 벤치가 부서져 앉을 수가 없습니다.",
+            "channel": "web", "consent": {"privacy": True}})
+        self.assertStatus(r, 201)
+        rn = r.json()["receipt_no"]
+        # No model on this server: it waits in triage until staff decide.
+        self.assertEqual(r.json()["category"], "triage")
+        a = admin.action(rn, "recategorize", category="parks_trees")
+        self.assertStatus(a, 200)
+        model = os.path.join(self.srv.dir, "retrained.model")
+        p = subprocess.run([harness.BIN, "nlp", "train", "--from-db", self.srv.db,
+                            "--default-corpus", "300", "--out", model],
+                           capture_output=True, text=True, timeout=harness.timeout(120))
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertRegex(p.stderr + p.stdout, r"from-db\s+1 handled complaints")
+        self.assertTrue(os.path.getsize(model) > 0)
