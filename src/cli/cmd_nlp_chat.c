@@ -5,6 +5,7 @@
  * same decision and adds the conversation around it.
  */
 #include "cli.h"
+#include "jsonl.h"
 #include "../base/buf.h"
 #include "../base/embedded.h"
 #include "../base/mw.h"
@@ -21,7 +22,6 @@
 /* A chat message is at most this long (the HTTP chat's body limit);
  * longer input lines are skipped whole. */
 #define CHAT_TEXT_MAX ((size_t)16 << 10)
-#define CHAT_LINE_MAX ((size_t)4 << 20)
 
 static void usage(FILE *f)
 {
@@ -102,23 +102,7 @@ static const char *category_name(const char *code, char *buf, size_t size)
 	return NULL;
 }
 
-static void emit(json_t *o)
-{
-	char *s = o ? json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(4)) : NULL;
 
-	if (s) {
-		fputs(s, stdout);
-		fputc('\n', stdout);
-		free(s);
-	}
-	json_decref(o);
-}
-
-static void emit_error(json_t *id, const char *code, const char *msg)
-{
-	emit(json_pack("{s:O,s:{s:s,s:s}}", "id", id ? id : json_null(), "error", "code", code,
-		       "message", msg));
-}
 
 static json_t *str_or_null(const char *s)
 {
@@ -195,82 +179,48 @@ static void chat_line(const mw_faq *faq, const mw_classifier *cls, char *line, s
 		if (json_error_code(&err) == json_error_invalid_utf8) {
 			mw_utf8_sanitize(line);
 			j = json_loadb(line, len, JSON_ALLOW_NUL, NULL);
-			emit_error(json_is_object(j) ? json_object_get(j, "id") : NULL,
+			mw_jsonl_emit_error(json_is_object(j) ? json_object_get(j, "id") : NULL,
 				   "invalid_utf8", "text is not valid UTF-8");
 			json_decref(j);
 			return;
 		}
-		emit_error(NULL, "invalid_json", "line is not a JSON object");
+		mw_jsonl_emit_error(NULL, "invalid_json", "line is not a JSON object");
 		return;
 	}
 	if (!json_is_object(j)) {
-		emit_error(NULL, "invalid_json", "line is not a JSON object");
+		mw_jsonl_emit_error(NULL, "invalid_json", "line is not a JSON object");
 		goto out;
 	}
 	id = json_object_get(j, "id");
 	text = json_object_get(j, "text");
 	if (!json_is_string(text)) {
-		emit_error(id, "missing_text", "text is missing or not a string");
+		mw_jsonl_emit_error(id, "missing_text", "text is missing or not a string");
 		goto out;
 	}
 	s = json_string_value(text);
 	n = json_string_length(text);
 	if (n > CHAT_TEXT_MAX) {
-		emit_error(id, "too_large", "text is longer than 16 KiB");
+		mw_jsonl_emit_error(id, "too_large", "text is longer than 16 KiB");
 		goto out;
 	}
 	if (blank(s, n)) {
-		emit_error(id, "empty_text", "text is empty");
+		mw_jsonl_emit_error(id, "empty_text", "text is empty");
 		goto out;
 	}
 	if (memchr(s, '\0', n)) {
-		emit_error(id, "invalid_text", "text contains a NUL character");
+		mw_jsonl_emit_error(id, "invalid_text", "text contains a NUL character");
 		goto out;
 	}
 	rc = mw_chat_decide(faq, cls, s, n, &d);
 	if (rc) {
-		emit_error(id, mw_err_code(rc), mw_err_str(rc));
+		mw_jsonl_emit_error(id, mw_err_code(rc), mw_err_str(rc));
 		goto out;
 	}
-	emit(decision_json(id, &d));
+	mw_jsonl_emit(decision_json(id, &d));
 out:
 	json_decref(j);
 }
 
-/* Reads one line into *buf (without the newline). Returns 1 for a line,
- * 0 at the end of input, -1 for a line longer than CHAT_LINE_MAX (read
- * and dropped), -2 when out of memory. */
-static int read_line(FILE *in, char **buf, size_t *cap, size_t *len)
-{
-	bool too_long = false;
-	int c;
-
-	*len = 0;
-	while ((c = getc(in)) != EOF && c != '\n') {
-		if (too_long || *len >= CHAT_LINE_MAX) {
-			too_long = true;
-			continue;
-		}
-		if (*len + 1 >= *cap) {
-			size_t ncap = *cap ? 2 * *cap : 4096;
-			char *nb = realloc(*buf, ncap);
-
-			if (!nb)
-				return -2;
-			*buf = nb;
-			*cap = ncap;
-		}
-		(*buf)[(*len)++] = (char)c;
-	}
-	if (c == EOF && *len == 0 && !too_long)
-		return 0;
-	if (too_long)
-		return -1;
-	if (!*buf && !(*buf = malloc(*cap = 1)))
-		return -2;
-	(*buf)[*len] = '\0';
-	return 1;
-}
 
 int mw_nlp_cmd_chat(int argc, char **argv)
 {
@@ -308,13 +258,13 @@ int mw_nlp_cmd_chat(int argc, char **argv)
 		mw_cli_err("cannot load model %s: %s", model_path, err);
 		goto out;
 	}
-	while ((r = read_line(stdin, &line, &cap, &len)) != 0) {
+	while ((r = mw_jsonl_read_line(stdin, &line, &cap, &len)) != 0) {
 		if (r == -2) {
 			mw_cli_err("out of memory");
 			goto out;
 		}
 		if (r == -1) {
-			emit_error(NULL, "line_too_long", "line is longer than 4 MiB");
+			mw_jsonl_emit_error(NULL, "line_too_long", "line is longer than 4 MiB");
 			continue;
 		}
 		if (blank(line, len))

@@ -11,6 +11,7 @@
  * where another source (the database) plugs in.
  */
 #include "cli.h"
+#include "jsonl.h"
 #include "../base/mw.h"
 #include "../base/utf8.h"
 #include "../nlp/corpus.h"
@@ -26,8 +27,6 @@
 
 #include "../base/banned.h"
 
-/* A line of input may be this long; a longer one is an error line. */
-#define LINE_MAX_BYTES ((size_t)4 << 20)
 /* A complaint text may be this long (bytes); longer is too_large. */
 #define TEXT_MAX_BYTES ((size_t)64 << 10)
 #define MAX_DATA_FILES 16
@@ -35,49 +34,6 @@
 #define CORPUS_SEED 20240611u
 
 /* ---- reading lines ----------------------------------------------------- */
-
-/* Reads one line (without its newline) into *buf, growing it up to
- * LINE_MAX_BYTES. Returns 1 for a line, 0 at the end, -1 for a line that
- * was too long (its rest has been skipped), -2 when out of memory. */
-static int read_line(FILE *f, char **buf, size_t *cap, size_t *len)
-{
-	size_t n = 0;
-	bool any = false, too_long = false;
-	int ch;
-
-	while ((ch = getc(f)) != EOF) {
-		any = true;
-		if (ch == '\n')
-			break;
-		if (too_long)
-			continue;
-		if (n + 2 > *cap) {
-			size_t ncap = *cap ? *cap * 2 : 4096;
-			char *p;
-
-			if (ncap > LINE_MAX_BYTES + 2)
-				ncap = LINE_MAX_BYTES + 2;
-			if (n + 2 > ncap) {
-				too_long = true;
-				continue;
-			}
-			if (!(p = realloc(*buf, ncap)))
-				return -2;
-			*buf = p;
-			*cap = ncap;
-		}
-		(*buf)[n++] = (char)ch;
-	}
-	if (!any)
-		return 0;
-	if (too_long)
-		return -1;
-	if (n > 0 && (*buf)[n - 1] == '\r')
-		n--;
-	(*buf)[n] = '\0';
-	*len = n;
-	return 1;
-}
 
 static bool blank(const char *s, size_t n)
 {
@@ -100,7 +56,7 @@ static int read_examples(const char *path, mw_nlp_corpus *c, double weight, size
 		mw_cli_err("cannot open %s", path);
 		return MW_ERR_IO;
 	}
-	while ((r = read_line(f, &line, &cap, &len)) != 0) {
+	while ((r = mw_jsonl_read_line(f, &line, &cap, &len)) != 0) {
 		json_t *j, *text, *cat, *urg;
 		json_error_t err;
 
@@ -417,26 +373,10 @@ static void classify_usage(FILE *f)
 		"missing_text, empty_text, invalid_utf8, too_large, line_too_long) and\n"
 		"the run goes on. Texts may be up to %zu KiB, lines up to %zu MiB.\n\n"
 		"  --model MODEL   a model written by 'minwon nlp train'\n",
-		TEXT_MAX_BYTES >> 10, LINE_MAX_BYTES >> 20);
+		TEXT_MAX_BYTES >> 10, MW_JSONL_LINE_MAX >> 20);
 }
 
-static void emit(json_t *o)
-{
-	char *s = json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(4));
 
-	if (s) {
-		fputs(s, stdout);
-		fputc('\n', stdout);
-		free(s);
-	}
-	json_decref(o);
-}
-
-static void emit_error(json_t *id, const char *code, const char *msg)
-{
-	emit(json_pack("{s:O,s:{s:s,s:s}}", "id", id ? id : json_null(), "error", "code", code,
-		       "message", msg));
-}
 
 static json_t *prediction_json(json_t *id, const mw_prediction *p)
 {
@@ -466,45 +406,45 @@ static void classify_line(const mw_classifier *m, char *line, size_t len)
 		if (json_error_code(&err) == json_error_invalid_utf8) {
 			mw_utf8_sanitize(line);
 			j = json_loads(line, JSON_ALLOW_NUL, NULL);
-			emit_error(json_is_object(j) ? json_object_get(j, "id") : NULL,
+			mw_jsonl_emit_error(json_is_object(j) ? json_object_get(j, "id") : NULL,
 				   "invalid_utf8", "text is not valid UTF-8");
 			json_decref(j);
 			return;
 		}
-		emit_error(NULL, "invalid_json", "line is not a JSON object");
+		mw_jsonl_emit_error(NULL, "invalid_json", "line is not a JSON object");
 		return;
 	}
 	if (!json_is_object(j)) {
-		emit_error(NULL, "invalid_json", "line is not a JSON object");
+		mw_jsonl_emit_error(NULL, "invalid_json", "line is not a JSON object");
 		goto out;
 	}
 	id = json_object_get(j, "id");
 	text = json_object_get(j, "text");
 	if (!json_is_string(text)) {
-		emit_error(id, "missing_text", "text is missing or not a string");
+		mw_jsonl_emit_error(id, "missing_text", "text is missing or not a string");
 		goto out;
 	}
 	s = json_string_value(text);
 	n = json_string_length(text);
 	if (n > TEXT_MAX_BYTES) {
-		emit_error(id, "too_large", "text is too long");
+		mw_jsonl_emit_error(id, "too_large", "text is too long");
 		goto out;
 	}
 	rc = mw_classifier_predict(m, s, n, &p);
 	if (rc == MW_ERR_INVALID && blank(s, n)) {
-		emit_error(id, "empty_text", "text is empty");
+		mw_jsonl_emit_error(id, "empty_text", "text is empty");
 		goto out;
 	}
 	if (rc == MW_ERR_INVALID) {
 		/* Valid JSON, so valid UTF-8: only blank-like texts remain. */
-		emit_error(id, "empty_text", "text has nothing to classify");
+		mw_jsonl_emit_error(id, "empty_text", "text has nothing to classify");
 		goto out;
 	}
 	if (rc) {
-		emit_error(id, mw_err_code(rc), mw_err_str(rc));
+		mw_jsonl_emit_error(id, mw_err_code(rc), mw_err_str(rc));
 		goto out;
 	}
-	emit(prediction_json(id, &p));
+	mw_jsonl_emit(prediction_json(id, &p));
 out:
 	json_decref(j);
 }
@@ -538,13 +478,13 @@ int mw_nlp_cmd_classify(int argc, char **argv)
 		mw_cli_err("cannot load model %s: %s", path, err);
 		return MW_EXIT_FAIL;
 	}
-	while ((r = read_line(stdin, &line, &cap, &len)) != 0) {
+	while ((r = mw_jsonl_read_line(stdin, &line, &cap, &len)) != 0) {
 		if (r == -2) {
 			mw_cli_err("out of memory");
 			goto out;
 		}
 		if (r == -1) {
-			emit_error(NULL, "line_too_long", "line is longer than 4 MiB");
+			mw_jsonl_emit_error(NULL, "line_too_long", "line is longer than 4 MiB");
 			continue;
 		}
 		if (blank(line, len))
@@ -938,7 +878,7 @@ static int eval_chat(const char *qpath, const char *faqpath, const mw_classifier
 		mw_cli_err("cannot open %s", qpath);
 		goto out;
 	}
-	while ((r = read_line(f, &line, &cap, &len)) != 0) {
+	while ((r = mw_jsonl_read_line(f, &line, &cap, &len)) != 0) {
 		json_t *j;
 		const char *text, *expect;
 		mw_chat_decision d;
