@@ -83,16 +83,12 @@ out:
 
 static int lexicon_examples(mw_nlp_corpus *c, double weight, size_t *count);
 
-int mw_nlp_corpus_seed(mw_nlp_corpus *c, double weight, size_t *added)
+/* Adds the lines "category<TAB>0|1<TAB>text" of one seed file. */
+static int seed_file(mw_nlp_corpus *c, const struct mw_embedded *f, double weight, size_t *count)
 {
-	const struct mw_embedded *f = mw_embedded_find("nlp_seed.tsv");
-	const char *p, *end;
-	size_t count = 0;
-	int rc = MW_OK;
+	const char *p = f->data, *end = f->data + f->len;
 
-	if (added)
-		*added = 0;
-	for (p = f ? f->data : "", end = f ? f->data + f->len : p; p < end;) {
+	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		const char *le = nl ? nl : end;
 		const char *t1 = memchr(p, '\t', (size_t)(le - p));
@@ -100,12 +96,30 @@ int mw_nlp_corpus_seed(mw_nlp_corpus *c, double weight, size_t *added)
 
 		if (*p != '#' && t2 && t2 == t1 + 2 && (t1[1] == '0' || t1[1] == '1') && le > t2 + 1 &&
 		    t1 > p) {
-			if ((rc = add_n(c, t2 + 1, (size_t)(le - t2 - 1), p, (size_t)(t1 - p),
-					t1[1] == '1', weight)))
-				break;
-			count++;
+			int rc = add_n(c, t2 + 1, (size_t)(le - t2 - 1), p, (size_t)(t1 - p),
+				       t1[1] == '1', weight);
+			if (rc)
+				return rc;
+			(*count)++;
 		}
 		p = nl ? nl + 1 : end;
+	}
+	return MW_OK;
+}
+
+/* Every embedded data file named nlp_seed*.tsv (data/), then the
+ * lexicon examples. */
+int mw_nlp_corpus_seed(mw_nlp_corpus *c, double weight, size_t *added)
+{
+	size_t count = 0;
+	int rc = MW_OK;
+
+	if (added)
+		*added = 0;
+	for (const struct mw_embedded *f = mw_embedded_files; f->name && !rc; f++) {
+		size_t n = strlen(f->name);
+		if (n >= 12 && !strncmp(f->name, "nlp_seed", 8) && !strcmp(f->name + n - 4, ".tsv"))
+			rc = seed_file(c, f, weight, &count);
 	}
 	if (!rc)
 		rc = lexicon_examples(c, weight, &count);

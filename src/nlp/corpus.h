@@ -31,7 +31,7 @@ int mw_nlp_corpus_add(mw_nlp_corpus *c, const char *text, const char *category, 
 		      double weight);
 /* Appends n complaints of the demo generator with the given seed. */
 int mw_nlp_corpus_generated(mw_nlp_corpus *c, size_t n, uint64_t seed, double weight);
-/* Appends the seed examples built into the binary (nlp_seed.tsv:
+/* Appends the seed examples built into the binary (nlp_seed*.tsv:
  * category<TAB>urgent 0|1<TAB>text). Lines that do not parse are skipped;
  * *added (may be NULL) counts the others. */
 int mw_nlp_corpus_seed(mw_nlp_corpus *c, double weight, size_t *added);
