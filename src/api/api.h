@@ -67,6 +67,10 @@ int mw_api_load_complaint(mw_req *r, const char *key, mw_complaint *c, mw_compla
 int mw_intake_write(mw_tx *tx, mw_app *app, mw_arena *a, mw_complaint *c,
 		    mw_complaint_secret *sec, const char *contact_plain, size_t contact_len);
 
+/* The digits of a phone number written with spaces, dashes, + or
+ * parentheses; false when it is not one (8 to 15 digits). */
+bool mw_api_phone_digits(const char *phone, char *digits, size_t dsz);
+
 /* A title for a complaint filed without one: the start of its text, cut
  * at a character boundary (at most 60 bytes). */
 const char *mw_api_derive_title(mw_arena *a, const char *text);

@@ -216,7 +216,7 @@ out:
 	mw_app_ref_put(r->app, iw->ref);
 }
 
-static bool valid_phone(const char *p, char *digits, size_t dsz)
+bool mw_api_phone_digits(const char *p, char *digits, size_t dsz)
 {
 	size_t n = 0;
 
@@ -281,7 +281,7 @@ static int build_contact(mw_req *r, json_t *body, struct intake_work *iw)
 	    mw_api_text_field(r, contact, "phone", MW_PHONE_MAX, false, false, &phone) ||
 	    mw_api_text_field(r, contact, "email", MW_EMAIL_MAX, false, false, &email))
 		return MW_ERR_INVALID;
-	if (phone && !valid_phone(phone, digits, sizeof(digits))) {
+	if (phone && !mw_api_phone_digits(phone, digits, sizeof(digits))) {
 		mw_resp_error(r, 400, "invalid", "contact.phone is not a phone number");
 		return MW_ERR_INVALID;
 	}
@@ -542,8 +542,8 @@ void mw_api_complaint_json(mw_req *r, mw_buf *b, const mw_complaint *c, const mw
 	const mw_category *cat = mw_ref_category(ref, c->category);
 	const mw_department *dep = mw_ref_department(ref, c->department);
 	char p[16];
+	int64_t supporters = 0;
 
-	MW_UNUSED(r);
 	mw_buf_puts(b, "\"receipt_no\":");
 	mw_buf_json_str(b, c->receipt_no);
 	json_kv_str(b, "title", c->title);
@@ -579,6 +579,9 @@ void mw_api_complaint_json(mw_req *r, mw_buf *b, const mw_complaint *c, const mw
 		mw_buf_puts(b, ",\"rating\":null");
 	if (c->agency)
 		json_kv_str(b, "transferred_to", c->agency);
+	/* A count only; who supported stays private. */
+	if (mw_store_support_count(r->app->store, c->id, &supporters) == MW_OK)
+		mw_buf_printf(b, ",\"supporters\":%lld", (long long)supporters);
 }
 
 /* Labels of the events that are not lifecycle actions. */
@@ -590,6 +593,7 @@ static const char *event_label(const char *kind)
 		{ "alert", "긴급 알림" },
 		{ "triage", "분류 대기" },
 		{ "repeat", "반복 민원" },
+		{ "support", "공감·추가 정보" },
 	};
 
 	for (size_t i = 0; i < MW_ARRAY_LEN(labels); i++)

@@ -2,12 +2,15 @@
  * similar.c - duplicate hints. Before filing, a citizen sees open
  * complaints nearby that say the same thing, and can add to one instead
  * of filing again; staff see the likely duplicates of each complaint and
- * merge them (the lifecycle's merge action).
+ * merge them (the lifecycle's merge action). A citizen who finds their
+ * problem already reported adds to it (공감, with optional extra
+ * information) instead of filing a duplicate.
  */
 #include "api.h"
 #include "routing.h"
 #include "../base/mw.h"
 #include "../core/text.h"
+#include "../store/store.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -80,7 +83,8 @@ int api_complaint_similar(mw_req *r)
 			      mw_status_name(c->status), mw_status_label_ko(c->status),
 			      sim[i].distance_m, sim[i].similarity);
 		mw_api_json_time(&b, "received_at", c->received_at, true);
-		mw_buf_putc(&b, '}');
+		mw_buf_printf(&b, ",\"supporters\":%lld,\"support_url\":\"/api/v1/complaints/%s/support\"}",
+			      (long long)c->supporters, c->receipt_no);
 	}
 	mw_buf_puts(&b, "]}");
 	mw_app_ref_put(r->app, ref);
@@ -126,5 +130,132 @@ int api_staff_similar(mw_req *r)
 	}
 	mw_buf_printf(&b, "],\"repeat_of\":%lld}", (long long)c.repeat_of);
 	mw_resp_json(r, 200, &b);
+	return MW_OK;
+}
+
+/* ---- 공감 / 추가 정보 --------------------------------------------------- */
+
+struct support_work {
+	mw_work w;
+	mw_req *r;
+	int64_t id;
+	const char *receipt_no;
+	const char *text;             /* extra information, or NULL */
+	char supporter[MW_DIGEST_HEX];
+	/* results */
+	bool added;
+	int64_t count;
+};
+
+static int support_run(mw_tx *tx, mw_work *w)
+{
+	struct support_work *sw = (struct support_work *)w;
+	mw_arena *a = &sw->r->arena;
+	mw_complaint c;
+	mw_time now = mw_now();
+	int rc;
+
+	/* Read again in the writer: it may have closed since. */
+	if ((rc = mw_tx_complaint_get(tx, sw->id, a, &c, NULL)))
+		return rc;
+	if (!mw_status_is_open(c.status))
+		return MW_ERR_CONFLICT;
+	if ((rc = mw_tx_support_add(tx, c.id, sw->supporter, now, &sw->added, &sw->count)))
+		return rc;
+	/* Extra information goes to the staff timeline only: it may name
+	 * people, and the complaint's author did not write it. */
+	if (sw->text) {
+		mw_event ev = { .kind = "support", .text = sw->text, .from = c.status, .to = c.status,
+				.at = now, .due_at = c.due_at };
+
+		rc = mw_tx_event_insert(tx, c.id, &ev, "citizen", NULL);
+	}
+	return rc;
+}
+
+static void support_done(mw_work *w)
+{
+	mw_req_resume(((struct support_work *)w)->r);
+}
+
+static void support_answer(mw_req *r)
+{
+	struct support_work *sw = r->work;
+	mw_buf b = MW_BUF_INIT;
+
+	switch (sw->w.rc) {
+	case MW_OK:
+		break;
+	case MW_ERR_CONFLICT:
+		mw_resp_error(r, 409, "closed",
+			      "this complaint is no longer open; please file a new complaint");
+		return;
+	default:
+		mw_resp_err(r, sw->w.rc == MW_ERR_DB ? MW_ERR_BUSY : sw->w.rc,
+			    "the support could not be saved; please retry");
+		return;
+	}
+	mw_buf_puts(&b, "{\"receipt_no\":");
+	mw_buf_json_str(&b, sw->receipt_no);
+	mw_buf_printf(&b, ",\"added\":%s,\"supporters\":%lld,\"information_added\":%s}",
+		      sw->added ? "true" : "false", (long long)sw->count,
+		      sw->text ? "true" : "false");
+	mw_resp_json(r, sw->added || sw->text ? 201 : 200, &b);
+}
+
+/* POST /api/v1/complaints/{receipt}/support {"text"?, "phone"?}: anyone
+ * may add to an open complaint. One supporter counts once: by phone when
+ * given, otherwise by the browser's address and user agent. */
+int api_complaint_support(mw_req *r)
+{
+	json_t *body = mw_api_json_body(r);
+	struct support_work *sw;
+	mw_complaint c;
+	const char *phone = NULL, *ua;
+	char digits[24];
+	mw_buf key = MW_BUF_INIT;
+
+	if (!body)
+		return MW_OK;
+	sw = mw_arena_alloc(&r->arena, sizeof(*sw));
+	if (!sw) {
+		mw_resp_err(r, MW_ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	*sw = (struct support_work){ .w = { .run = support_run, .done = support_done }, .r = r,
+				     .receipt_no = mw_req_param(r, 0) };
+	if (mw_api_text_field(r, body, "text", MW_TEXT_MAX, false, true, &sw->text) ||
+	    mw_api_text_field(r, body, "phone", MW_PHONE_MAX, false, false, &phone))
+		goto out;
+	if (phone && !mw_api_phone_digits(phone, digits, sizeof(digits))) {
+		mw_resp_error(r, 400, "invalid", "phone is not a phone number");
+		goto out;
+	}
+	if (mw_store_complaint_by_receipt(r->app->store, sw->receipt_no, &r->arena, &c, NULL)) {
+		mw_resp_error(r, 404, "not_found", "no complaint has this receipt number");
+		goto out;
+	}
+	sw->id = c.id;
+	if (phone) {
+		mw_buf_printf(&key, "phone:%s", digits);
+	} else {
+		ua = mw_req_header(r, "User-Agent");
+		mw_buf_printf(&key, "peer:%s|%s", mw_req_peer(r), ua ? ua : "");
+	}
+	if (!key.ptr) {
+		mw_resp_err(r, MW_ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	mw_keyed_digest(&r->app->keys, key.ptr, key.len, sw->supporter);
+	mw_buf_release(&key);
+	r->work = sw;
+	r->on_resume = support_answer;
+	mw_req_suspend(r);
+	if (mw_store_submit(r->app->store, &sw->w)) {
+		sw->w.rc = MW_ERR_BUSY;
+		mw_req_resume(r);
+	}
+out:
+	json_decref(body);
 	return MW_OK;
 }

@@ -319,6 +319,7 @@ typedef struct mw_brief {
 	double lat, lon;
 	mw_time received_at;
 	bool public_map;
+	int64_t supporters;       /* 공감: people who added to it */
 } mw_brief;
 
 /* Open complaints within radius_m metres of (lat, lon), newest first. */
@@ -381,6 +382,13 @@ int mw_tx_chat_session_put(mw_tx *tx, const mw_chat_session *cs, int64_t *id);
 int mw_tx_chat_message_add(mw_tx *tx, const mw_chat_message *m, int64_t *id);
 /* Records "helpful?" for a bot message of this session; NOTFOUND if none. */
 int mw_tx_chat_rate(mw_tx *tx, int64_t session_id, int64_t message_id, bool helpful);
+
+/* 공감: records that a supporter (a keyed digest, see 0003_support.sql)
+ * adds to a complaint. *added is false when this supporter had already;
+ * *count is the complaint's supporters afterwards. */
+int mw_tx_support_add(mw_tx *tx, int64_t complaint_id, const char *supporter_hash, mw_time at,
+		      bool *added, int64_t *count);
+int mw_store_support_count(mw_store *s, int64_t complaint_id, int64_t *count);
 
 /* ---- operations ------------------------------------------------------ */
 

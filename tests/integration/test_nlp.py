@@ -352,6 +352,53 @@ class NlpTest(harness.ServerTestCase, unittest.TestCase):
         self.assertEqual(self.admin.staff_view(second["receipt_no"]).json()["merged_into"],
                          first_id)
 
+    def test_support_instead_of_filing_again(self):
+        # 공감/추가 정보: the hint offers the open complaint, and a second
+        # citizen adds to it instead of filing a duplicate.
+        lat, lon = 37.55123, 127.08123
+        first = self.file_text("시장 골목 입구 하수구 덮개가 깨져서 발이 빠질 것 같아요.",
+                               lat=lat, lon=lon)
+        rn = first["receipt_no"]
+        anon = self.anon()
+        q = {"lat": "%.6f" % lat, "lon": "%.6f" % lon, "text": "시장 골목 하수구 덮개 깨짐"}
+        hit = anon.get("/api/v1/complaints/similar", query=q).json()["items"][0]
+        self.assertEqual(hit["receipt_no"], rn)
+        self.assertEqual(hit["supporters"], 0)
+        url = hit["support_url"]
+        secret_phone = unique_phone()
+        extra = "저녁에는 어두워서 더 위험합니다. 자전거도 자주 지나가요."
+        r = anon.post(url, {"text": extra, "phone": secret_phone})
+        self.assertStatus(r, 201)
+        self.assertEqual(r.json(), {"receipt_no": rn, "added": True, "supporters": 1,
+                                    "information_added": True})
+        # The same person again counts once (information is still added).
+        r = anon.post(url, {"phone": secret_phone})
+        self.assertStatus(r, 200)
+        self.assertEqual(r.json()["supporters"], 1)
+        self.assertFalse(r.json()["added"])
+        # Without a phone: the browser counts once.
+        self.assertEqual(anon.post(url, {}).json()["supporters"], 2)
+        self.assertEqual(anon.post(url, {}).json()["supporters"], 2)
+        hit = anon.get("/api/v1/complaints/similar", query=q).json()["items"][0]
+        self.assertEqual(hit["supporters"], 2)
+        # The author sees the count, not who or what was added; staff see the
+        # extra information in the timeline.
+        st = anon.get("/api/v1/complaints/%s" % rn, query={"token": first["token"]})
+        self.assertEqual(st.json()["supporters"], 2)
+        self.assertNotIn(extra, st.text)
+        self.assertNotIn(secret_phone, st.text)
+        v = self.admin.staff_view(rn).json()
+        self.assertEqual(v["supporters"], 2)
+        self.assertIn(extra, [e.get("text") for e in v["timeline"] if e["kind"] == "support"])
+        self.assertNotIn(secret_phone, self.admin.staff_view(rn).text)
+        # Bad input and closed complaints.
+        self.assertError(anon.post(url, {"phone": "not a phone"}), 400, "invalid")
+        self.assertError(anon.post(url, {"text": 5}), 400)
+        self.assertError(anon.post("/api/v1/complaints/9912-999999/support", {}), 404)
+        self.assertStatus(anon.post("/api/v1/complaints/%s/withdraw" % rn,
+                                    {"token": first["token"], "reason": "해결됨"}), 200)
+        self.assertError(anon.post(url, {}), 409, "closed")
+
     def test_similar_rejects_non_numbers(self):
         # "nan" and "inf" are not coordinates: strtod() reads them, and NaN
         # passes a "< -90 || > 90" range check.

@@ -92,6 +92,8 @@ enum stmt_id {
 	ST_CHAT_MESSAGE_ADD,
 	ST_CHAT_HANDOFFS,
 	ST_CHAT_RATE,
+	ST_SUPPORT_ADD,
+	ST_SUPPORT_COUNT,
 	ST__COUNT
 };
 
@@ -206,7 +208,9 @@ static const char *const stmt_sql[ST__COUNT] = {
 		"WHERE id < ?1 ORDER BY id DESC LIMIT ?2",
 	[ST_BEGIN] = "BEGIN",
 	[ST_COMMIT] = "COMMIT",
-#define BRIEF_COLS "id, receipt_no, title, body, category, status, lat, lon, received_at, public_map"
+#define BRIEF_COLS \
+	"id, receipt_no, title, body, category, status, lat, lon, received_at, public_map, " \
+	"(SELECT count(*) FROM supports s WHERE s.complaint_id = complaints.id)"
 	/* A box of the given half-size in degrees around the point; the
 	 * caller filters by true distance. */
 	[ST_OPEN_NEAR] =
@@ -247,6 +251,10 @@ static const char *const stmt_sql[ST__COUNT] = {
 		"SELECT " CHAT_COLS " FROM chat_sessions WHERE handoff = 1 ORDER BY handoff_at LIMIT ?1",
 	[ST_CHAT_RATE] =
 		"UPDATE chat_messages SET helpful = ?3 WHERE id = ?2 AND session_id = ?1 AND sender = 'bot'",
+	[ST_SUPPORT_ADD] =
+		"INSERT OR IGNORE INTO supports(complaint_id, supporter_hash, at) VALUES (?1, ?2, ?3)",
+	[ST_SUPPORT_COUNT] =
+		"SELECT count(*) FROM supports WHERE complaint_id = ?1",
 };
 
 typedef struct conn {
@@ -503,7 +511,7 @@ static bool sqlite_accepts(const char *uri)
  * each in its own transaction. */
 static int migrate(sqlite3 *db, char *errbuf, size_t errsz)
 {
-	static const char *const migrations[] = { "0001_init.sql", "0002_nlp.sql" };
+	static const char *const migrations[] = { "0001_init.sql", "0002_nlp.sql", "0003_support.sql" };
 	sqlite3_stmt *st;
 	int version = 0;
 
@@ -1651,6 +1659,7 @@ static void read_brief(sqlite3_stmt *st, mw_arena *a, mw_brief *b)
 	b->lon = sqlite3_column_double(st, 7);
 	b->received_at = sqlite3_column_int64(st, 8);
 	b->public_map = sqlite3_column_int(st, 9);
+	b->supporters = sqlite3_column_int64(st, 10);
 }
 
 static int rd_open_near(mw_store *s, double lat, double lon, double radius_m, int limit,
@@ -1884,6 +1893,45 @@ static int tx_chat_rate(mw_tx *tx, int64_t session_id, int64_t message_id, bool 
 	if (!rc && sqlite3_changes(c->db) == 0)
 		rc = MW_ERR_NOTFOUND;
 	return rc;
+}
+
+static int support_count(conn *c, int64_t complaint_id, int64_t *count)
+{
+	sqlite3_stmt *st = stmt(c, ST_SUPPORT_COUNT);
+	int rc;
+
+	if (!st)
+		return MW_ERR_DB;
+	sqlite3_bind_int64(st, 1, complaint_id);
+	rc = sqlite3_step(st);
+	*count = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	finish(st);
+	return rc == SQLITE_ROW ? MW_OK : db_error(c->db, "support_count");
+}
+
+static int tx_support_add(mw_tx *tx, int64_t complaint_id, const char *supporter_hash, mw_time at,
+			  bool *added, int64_t *count)
+{
+	conn *c = W(tx);
+	sqlite3_stmt *st = stmt(c, ST_SUPPORT_ADD);
+	int rc;
+
+	if (!st)
+		return MW_ERR_DB;
+	sqlite3_bind_int64(st, 1, complaint_id);
+	sqlite3_bind_text(st, 2, supporter_hash, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, at);
+	if ((rc = step_done(c, st, "support_add")))
+		return rc;
+	*added = sqlite3_changes(c->db) > 0;
+	return support_count(c, complaint_id, count);
+}
+
+static int rd_support_count(mw_store *s, int64_t complaint_id, int64_t *count)
+{
+	conn *c = reader(s);
+
+	return c ? support_count(c, complaint_id, count) : MW_ERR_DB;
 }
 
 static int rd_schema_version(mw_store *s)
