@@ -67,6 +67,17 @@ int mw_api_load_complaint(mw_req *r, const char *key, mw_complaint *c, mw_compla
 int mw_intake_write(mw_tx *tx, mw_app *app, mw_arena *a, mw_complaint *c,
 		    mw_complaint_secret *sec, const char *contact_plain, size_t contact_len);
 
+/* Checks an uploaded photo (the request body) from its bytes, stores the
+ * original and the metadata-free public copy as blobs, and fills row
+ * (hashes, types, size, EXIF position, time; not the complaint). On error
+ * the request has been answered (413/415/400/500). */
+int mw_api_photo_store(mw_req *r, mw_attachment_row *row);
+/* Inside a unit of work: the attachment row of complaint c, its public
+ * "attachment" event, and the photo's position as the complaint's when
+ * set_location. */
+int mw_api_attachment_write(mw_tx *tx, mw_attachment_row *row, const mw_complaint *c,
+			    bool set_location, const char *actor);
+
 /* The digits of a phone number written with spaces, dashes, + or
  * parentheses; false when it is not one (8 to 15 digits). */
 bool mw_api_phone_digits(const char *phone, char *digits, size_t dsz);

@@ -32,26 +32,33 @@ struct attach_work {
 	const char *actor;
 };
 
-static int attach_run(mw_tx *tx, mw_work *w)
+int mw_api_attachment_write(mw_tx *tx, mw_attachment_row *row, const mw_complaint *c,
+			    bool set_location, const char *actor)
 {
-	struct attach_work *aw = (struct attach_work *)w;
 	mw_event ev = {
 		.kind = "attachment",
 		.is_public = true,
-		.from = aw->c->status,
-		.to = aw->c->status,
-		.at = aw->row.at,
-		.due_at = aw->c->due_at,
+		.from = c->status,
+		.to = c->status,
+		.at = row->at,
+		.due_at = c->due_at,
 	};
 	int rc;
 
-	if ((rc = mw_tx_attachment_insert(tx, &aw->row, &aw->row.id)))
+	row->complaint_id = c->id;
+	if ((rc = mw_tx_attachment_insert(tx, row, &row->id)))
 		return rc;
-	if (aw->set_location &&
-	    (rc = mw_tx_complaint_set_location(tx, aw->c->id, aw->row.lat, aw->row.lon)))
+	if (set_location && (rc = mw_tx_complaint_set_location(tx, c->id, row->lat, row->lon)))
 		return rc;
-	snprintf(ev.buf, sizeof(ev.buf), "%s", aw->row.public_mime);
-	return mw_tx_event_insert(tx, aw->c->id, &ev, aw->actor, NULL);
+	snprintf(ev.buf, sizeof(ev.buf), "%s", row->public_mime);
+	return mw_tx_event_insert(tx, c->id, &ev, actor, NULL);
+}
+
+static int attach_run(mw_tx *tx, mw_work *w)
+{
+	struct attach_work *aw = (struct attach_work *)w;
+
+	return mw_api_attachment_write(tx, &aw->row, aw->c, aw->set_location, aw->actor);
 }
 
 static int blob_dir(mw_app *app, char *out, size_t outsz)
@@ -65,34 +72,82 @@ static int blob_dir(mw_app *app, char *out, size_t outsz)
 	return MW_OK;
 }
 
-int api_attachment_upload(mw_req *r)
+int mw_api_photo_store(mw_req *r, mw_attachment_row *row)
 {
 	const char *ct = mw_req_header(r, "Content-Type");
-	mw_complaint c;
-	mw_attachment_row *existing;
-	size_t nexisting, publen = 0;
 	mw_media_type type, pubtype;
 	unsigned char *pub = NULL;
+	size_t publen = 0;
 	double lat, lon;
 	char dir[600];
-	struct attach_work aw = { .w = { .run = attach_run } };
-	mw_buf b = MW_BUF_INIT;
 	int rc;
 
 	if (ct && strncmp(ct, "image/", 6) && strncmp(ct, "application/octet-stream", 24)) {
 		mw_resp_error(r, 415, "unsupported_media_type",
 			      "send the photo itself as the body (image/jpeg, image/png, image/webp, image/heic)");
-		return MW_OK;
+		return MW_ERR_INVALID;
 	}
+	if (!r->body.len) {
+		mw_resp_error(r, 400, "invalid", "the body is empty; send the photo");
+		return MW_ERR_INVALID;
+	}
+	rc = mw_media_detect(r->body.ptr, r->body.len, &type);
+	if (rc == MW_ERR_TOO_LARGE) {
+		mw_resp_error(r, 413, "too_large", "a photo may be at most 10 MB");
+		return rc;
+	}
+	if (rc) {
+		mw_resp_error(r, 415, "unsupported_media_type",
+			      "the file is not a JPEG, PNG, WebP or HEIC photo");
+		return rc;
+	}
+	rc = mw_media_strip(r->body.ptr, r->body.len, type, &pub, &publen, &pubtype);
+	if (rc == MW_ERR_TOO_LARGE) {
+		mw_resp_error(r, 413, "too_large", "the photo has too many pixels (at most 64 megapixels)");
+		return rc;
+	}
+	if (rc) {
+		mw_resp_error(r, rc == MW_ERR_NOMEM ? 503 : 415,
+			      rc == MW_ERR_NOMEM ? "busy" : "unsupported_media_type",
+			      "the photo is damaged or cannot be read");
+		return rc;
+	}
+	*row = (mw_attachment_row){ 0 };
+	row->has_gps = mw_media_exif_gps(r->body.ptr, r->body.len, type, &lat, &lon) == MW_OK;
+	if (row->has_gps) {
+		row->lat = lat;
+		row->lon = lon;
+	}
+	if ((rc = blob_dir(r->app, dir, sizeof(dir))) ||
+	    (rc = mw_media_store(dir, r->body.ptr, r->body.len, row->sha256)) ||
+	    (rc = mw_media_store(dir, pub, publen, row->public_sha256))) {
+		free(pub);
+		mw_log_error("attach", "event=store_failed err=%s", mw_err_code(rc));
+		mw_resp_err(r, MW_ERR_IO, "the photo could not be stored");
+		return MW_ERR_IO;
+	}
+	free(pub);
+	row->mime = mw_media_mime(type);
+	row->public_mime = mw_media_mime(pubtype);
+	row->size = (int64_t)r->body.len;
+	row->at = mw_now();
+	return MW_OK;
+}
+
+int api_attachment_upload(mw_req *r)
+{
+	mw_complaint c;
+	mw_attachment_row *existing;
+	size_t nexisting;
+	struct attach_work aw = { .w = { .run = attach_run } };
+	mw_buf b = MW_BUF_INIT;
+	int rc;
+
 	if (mw_api_citizen_complaint(r, mw_api_citizen_token(r, NULL), &c, NULL))
 		return MW_OK;
 	if (mw_status_is_final(c.status)) {
 		mw_resp_error(r, 409, "conflict", "photos cannot be added to a %s complaint",
 			      mw_status_name(c.status));
-		return MW_OK;
-	}
-	if (!r->body.len) {
-		mw_resp_error(r, 400, "invalid", "the body is empty; send the photo");
 		return MW_OK;
 	}
 	rc = mw_store_attachments(r->app->store, c.id, &r->arena, &existing, &nexisting);
@@ -105,46 +160,8 @@ int api_attachment_upload(mw_req *r)
 			      MAX_ATTACHMENTS);
 		return MW_OK;
 	}
-	rc = mw_media_detect(r->body.ptr, r->body.len, &type);
-	if (rc == MW_ERR_TOO_LARGE) {
-		mw_resp_error(r, 413, "too_large", "a photo may be at most 10 MB");
+	if (mw_api_photo_store(r, &aw.row))
 		return MW_OK;
-	}
-	if (rc) {
-		mw_resp_error(r, 415, "unsupported_media_type",
-			      "the file is not a JPEG, PNG, WebP or HEIC photo");
-		return MW_OK;
-	}
-	rc = mw_media_strip(r->body.ptr, r->body.len, type, &pub, &publen, &pubtype);
-	if (rc == MW_ERR_TOO_LARGE) {
-		mw_resp_error(r, 413, "too_large", "the photo has too many pixels (at most 64 megapixels)");
-		return MW_OK;
-	}
-	if (rc) {
-		mw_resp_error(r, rc == MW_ERR_NOMEM ? 503 : 415,
-			      rc == MW_ERR_NOMEM ? "busy" : "unsupported_media_type",
-			      "the photo is damaged or cannot be read");
-		return MW_OK;
-	}
-	aw.row.has_gps = mw_media_exif_gps(r->body.ptr, r->body.len, type, &lat, &lon) == MW_OK;
-	if (aw.row.has_gps) {
-		aw.row.lat = lat;
-		aw.row.lon = lon;
-	}
-	if ((rc = blob_dir(r->app, dir, sizeof(dir))) ||
-	    (rc = mw_media_store(dir, r->body.ptr, r->body.len, aw.row.sha256)) ||
-	    (rc = mw_media_store(dir, pub, publen, aw.row.public_sha256))) {
-		free(pub);
-		mw_log_error("attach", "event=store_failed err=%s", mw_err_code(rc));
-		mw_resp_err(r, MW_ERR_IO, "the photo could not be stored");
-		return MW_OK;
-	}
-	free(pub);
-	aw.row.complaint_id = c.id;
-	aw.row.mime = mw_media_mime(type);
-	aw.row.public_mime = mw_media_mime(pubtype);
-	aw.row.size = (int64_t)r->body.len;
-	aw.row.at = mw_now();
 	aw.c = &c;
 	aw.set_location = aw.row.has_gps && !c.has_location;
 	aw.actor = r->auth ? r->auth->login : "citizen";

@@ -3,8 +3,9 @@
  *
  * POST /api/v1/chat {session?, text, lat?, lon?} answers from the office's
  * knowledge base (faq), offers to file a reported problem (report) and
- * walks the citizen through it (confirm -> location -> filed through the
- * core intake), or hands the conversation to a person (human): the
+ * walks the citizen through it (confirm -> location -> photo -> filed
+ * through the core intake; photos arrive by POST /api/v1/chat/photo and
+ * wait in the session until the complaint is filed), or hands the conversation to a person (human): the
  * session then waits in the counsellor queue of the staff API with its
  * transcript, and the citizen is told by when to expect an answer.
  * Every bot reply can be rated helpful or not (POST /api/v1/chat/rating).
@@ -24,7 +25,8 @@
 #include "../base/banned.h"
 
 #define CHAT_TEXT_MAX 2000
-#define COUNSEL_PERIOD ((mw_period){ 8, MW_PERIOD_HOURS })
+#define CHAT_PHOTOS_MAX 5
+#define COUNSEL_PERIOD ((mw_period){ MW_COUNSEL_HOURS, MW_PERIOD_HOURS })
 
 /* How a short answer to "shall I file it?" starts when it means yes or
  * no. Anything longer, or a question, is a new message instead. */
@@ -32,6 +34,12 @@ static const char *const yes_words[] = { "네", "예", "응", "넵", "좋아", "
 					 "yes", "ok", "ㅇㅇ", "해 주", "해주" };
 static const char *const no_words[] = { "아니", "괜찮", "됐어", "no", "취소", "싫", "안 해",
 					"안해" };
+/* At the photo step: "file it now, there are no (more) photos", as the
+ * start of a short answer or anywhere in it ("사진은 없어요"). */
+static const char *const done_words[] = { "접수", "없", "아니", "됐", "완료", "그냥", "괜찮", "네",
+					  "예", "다 했", "다했", "끝", "skip", "no", "done", "ok" };
+static const char *const done_inside[] = { "없어", "없음", "없습", "접수해", "접수 해", "완료",
+					   "no photo" };
 
 static bool short_answer(const char *text, const char *const *words, size_t n)
 {
@@ -43,14 +51,28 @@ static bool short_answer(const char *text, const char *const *words, size_t n)
 	return false;
 }
 
+static bool done_with_photos(const char *text)
+{
+	if (short_answer(text, done_words, MW_ARRAY_LEN(done_words)))
+		return true;
+	if (strlen(text) > 40)
+		return false;
+	for (size_t i = 0; i < MW_ARRAY_LEN(done_inside); i++)
+		if (strstr(text, done_inside[i]))
+			return true;
+	return false;
+}
+
 struct chat_turn {
 	mw_work w;
 	mw_app *app;
 	mw_arena *a;
 	mw_chat_session s;
 	mw_chat_message in, out;
-	/* a complaint filed in this turn */
+	/* a complaint filed in this turn, with the photos sent before */
 	bool file;
+	mw_attachment_row *photos;
+	size_t nphotos;
 	mw_complaint c;
 	mw_complaint_secret sec;
 	char token[MW_TOKEN_CHARS + 1];
@@ -65,6 +87,19 @@ static int chat_run(mw_tx *tx, mw_work *w)
 		if ((rc = mw_intake_write(tx, t->app, t->a, &t->c, &t->sec, NULL, 0)))
 			return rc;
 		t->s.complaint_id = t->c.id;
+		for (size_t i = 0; i < t->nphotos; i++) {
+			mw_attachment_row *p = &t->photos[i];
+			bool locate = p->has_gps && !t->c.has_location;
+
+			p->at = t->c.received_at;
+			if ((rc = mw_api_attachment_write(tx, p, &t->c, locate, "citizen")))
+				return rc;
+			if (locate) {
+				t->c.has_location = true;
+				t->c.lat = p->lat;
+				t->c.lon = p->lon;
+			}
+		}
 	}
 	if ((rc = mw_tx_chat_session_put(tx, &t->s, &t->s.id)))
 		return rc;
@@ -77,6 +112,64 @@ static int chat_run(mw_tx *tx, mw_work *w)
 static const char *state_str(json_t *st, const char *key)
 {
 	return json_string_value(json_object_get(st, key));
+}
+
+/* The photos of the report flow are kept in the session state until the
+ * complaint exists: their blobs are stored already, the rows are not. */
+static int photo_to_state(json_t *st, const mw_attachment_row *p)
+{
+	json_t *arr = json_object_get(st, "photos"), *o;
+
+	if (!json_is_array(arr)) {
+		arr = json_array();
+		if (!arr || json_object_set_new(st, "photos", arr))
+			return MW_ERR_NOMEM;
+	}
+	o = json_pack("{s:s, s:s, s:s, s:s, s:I}", "sha256", p->sha256, "public_sha256",
+		      p->public_sha256, "mime", p->mime, "public_mime", p->public_mime, "size",
+		      (json_int_t)p->size);
+	if (!o)
+		return MW_ERR_NOMEM;
+	if (p->has_gps) {
+		json_object_set_new(o, "lat", json_real(p->lat));
+		json_object_set_new(o, "lon", json_real(p->lon));
+	}
+	return json_array_append_new(arr, o) ? MW_ERR_NOMEM : MW_OK;
+}
+
+static int photos_from_state(mw_req *r, struct chat_turn *t, json_t *st)
+{
+	json_t *arr = json_object_get(st, "photos"), *o;
+	size_t i;
+
+	t->nphotos = json_is_array(arr) ? json_array_size(arr) : 0;
+	if (!t->nphotos)
+		return MW_OK;
+	t->photos = mw_arena_alloc(&r->arena, t->nphotos * sizeof(*t->photos));
+	if (!t->photos)
+		return MW_ERR_NOMEM;
+	json_array_foreach(arr, i, o) {
+		mw_attachment_row *p = &t->photos[i];
+		json_t *lat = json_object_get(o, "lat"), *lon = json_object_get(o, "lon");
+
+		*p = (mw_attachment_row){ .size = json_integer_value(json_object_get(o, "size")) };
+		mw_strlcpy(p->sha256, state_str(o, "sha256") ? state_str(o, "sha256") : "",
+			   sizeof(p->sha256));
+		mw_strlcpy(p->public_sha256,
+			   state_str(o, "public_sha256") ? state_str(o, "public_sha256") : "",
+			   sizeof(p->public_sha256));
+		p->mime = mw_arena_strdup(&r->arena, state_str(o, "mime"));
+		p->public_mime = mw_arena_strdup(&r->arena, state_str(o, "public_mime"));
+		if (!p->mime || !p->public_mime || strlen(p->sha256) != 64 ||
+		    strlen(p->public_sha256) != 64)
+			return MW_ERR_INVALID;
+		if (json_is_number(lat) && json_is_number(lon)) {
+			p->has_gps = true;
+			p->lat = json_number_value(lat);
+			p->lon = json_number_value(lon);
+		}
+	}
+	return MW_OK;
 }
 
 /* Files the reported problem through the core: the same rows, events and
@@ -111,7 +204,7 @@ static int prepare_filing(mw_req *r, struct chat_turn *t, json_t *st, mw_refdata
 	mw_token_new(t->token);
 	mw_token_digest(t->token, t->sec.token_hash);
 	t->file = true;
-	return MW_OK;
+	return photos_from_state(r, t, st);
 }
 
 static void reply_json(mw_req *r, struct chat_turn *t, const char *session_token,
@@ -236,15 +329,31 @@ int api_chat(mw_req *r)
 		}
 		if (!has_lat || strlen(text) > 1)
 			json_object_set_new(st, "address", json_string(text));
+		json_object_set_new(st, "stage", json_string("photo"));
+		t->out.kind = "report";
+		t->out.category = state_str(st, "category");
+		t->out.body = "사진이 있으면 올려 주세요(최대 5장). 사진 없이 접수하려면 '접수'라고 "
+			      "답해 주세요.";
+	} else if (stage && !strcmp(stage, "photo")) {
+		/* Anything but "file it now" is more about the problem. */
+		if (!done_with_photos(text)) {
+			const char *was = state_str(st, "text");
+
+			json_object_set_new(st, "text", json_string(mw_arena_printf(
+				&r->arena, "%s\n%s", was ? was : "", text)));
+		}
 		if ((rc = prepare_filing(r, t, st, ref))) {
 			mw_resp_err(r, rc, "the complaint could not be prepared");
 			goto out;
 		}
 		json_object_set_new(st, "stage", json_string("filed"));
+		json_object_del(st, "photos");
 		t->out.kind = "report";
 		t->out.category = t->c.category;
-		t->out.body = "접수되었습니다. 접수번호로 처리 상황을 확인하실 수 있습니다. 사진이 있으면 "
-			      "접수된 민원에 올려 주세요(사진 추가).";
+		t->out.body = t->nphotos ? mw_arena_printf(&r->arena,
+				"사진 %zu장과 함께 접수되었습니다. 접수번호로 처리 상황을 확인하실 수 "
+				"있습니다.", t->nphotos)
+				: "접수되었습니다. 접수번호로 처리 상황을 확인하실 수 있습니다.";
 	} else {
 		/* A new message (also one that is neither yes nor no to the
 		 * filing offer, which then lapses). */
@@ -314,6 +423,101 @@ out:
 	return MW_OK;
 }
 
+/* The conversation a citizen's session token names. */
+static int session_by_token(mw_req *r, const char *token, mw_chat_session *s)
+{
+	char digest[MW_DIGEST_HEX];
+
+	if (!token || strlen(token) != MW_TOKEN_CHARS)
+		return MW_ERR_NOTFOUND;
+	mw_token_digest(token, digest);
+	return mw_store_chat_session(r->app->store, digest, &r->arena, s);
+}
+
+/* POST /api/v1/chat/photo?session=...: a photo for the report being
+ * collected (at the location or photo step), the image itself as the body.
+ * A photo with a GPS position answers the location question. */
+int api_chat_photo(mw_req *r)
+{
+	const char *token = mw_req_query(r, "session");
+	struct chat_turn *t = mw_arena_alloc(&r->arena, sizeof(*t));
+	json_t *st = NULL, *photos;
+	const char *stage;
+	mw_attachment_row row;
+	mw_time now = mw_now();
+	size_t n;
+	char *state_text;
+	int rc;
+
+	if (!t) {
+		mw_resp_err(r, MW_ERR_NOMEM, "out of memory");
+		return MW_OK;
+	}
+	if (session_by_token(r, token, &t->s)) {
+		mw_resp_error(r, 404, "not_found", "no such conversation");
+		return MW_OK;
+	}
+	st = json_loads(t->s.state ? t->s.state : "{}", 0, NULL);
+	stage = state_str(st, "stage");
+	if (t->s.handoff || !stage || (strcmp(stage, "location") && strcmp(stage, "photo"))) {
+		mw_resp_error(r, 409, "no_report",
+			      "no report is being collected in this conversation; describe the problem first");
+		goto out;
+	}
+	photos = json_object_get(st, "photos");
+	n = json_is_array(photos) ? json_array_size(photos) : 0;
+	if (n >= CHAT_PHOTOS_MAX) {
+		mw_resp_error(r, 409, "too_many_attachments", "a report holds at most %d photos",
+			      CHAT_PHOTOS_MAX);
+		goto out;
+	}
+	if (mw_api_photo_store(r, &row))
+		goto out;
+	if ((rc = photo_to_state(st, &row))) {
+		mw_resp_err(r, rc, "out of memory");
+		goto out;
+	}
+	n++;
+	t->app = r->app;
+	t->a = &r->arena;
+	t->s.updated_at = now;
+	t->in = (mw_chat_message){ .at = now, .sender = "citizen",
+				   .body = mw_arena_printf(&r->arena, "[사진 %zu]", n) };
+	t->out = (mw_chat_message){ .at = now, .sender = "bot", .kind = "report",
+				    .category = state_str(st, "category") };
+	if (!strcmp(stage, "location") && row.has_gps && !json_object_get(st, "lat")) {
+		json_object_set_new(st, "lat", json_real(row.lat));
+		json_object_set_new(st, "lon", json_real(row.lon));
+		json_object_set_new(st, "stage", json_string("photo"));
+		t->out.body = "사진에 담긴 위치 정보로 위치를 확인했습니다. 더 올릴 사진이 있으면 "
+			      "올려 주시고, 다 되었으면 '접수'라고 답해 주세요.";
+	} else if (!strcmp(stage, "location")) {
+		t->out.body = "사진을 받았습니다. 이제 위치를 알려 주세요. 주소나 가까운 건물 "
+			      "이름을 적어 주시거나, '내 위치 보내기'로 현재 위치를 보내 주세요.";
+	} else {
+		t->out.body = mw_arena_printf(&r->arena,
+			"사진 %zu장을 받았습니다. 더 있으면 올려 주시고, 다 되었으면 '접수'라고 "
+			"답해 주세요.", n);
+	}
+	state_text = json_dumps(st, JSON_COMPACT);
+	t->s.state = mw_arena_strdup(&r->arena, state_text ? state_text : "{}");
+	free(state_text);
+	t->w.run = chat_run;
+	if ((rc = mw_store_exec(r->app->store, &t->w))) {
+		mw_resp_err(r, rc, "the photo could not be saved");
+		goto out;
+	}
+	{
+		mw_refdata *ref = mw_app_ref_get(r->app);
+
+		reply_json(r, t, token, ref, NULL, 0);
+		mw_app_ref_put(r->app, ref);
+	}
+out:
+	json_decref(st);
+	return MW_OK;
+}
+
 static void transcript_json(mw_buf *b, const mw_chat_message *msg, size_t n)
 {
 	mw_buf_puts(b, "\"messages\":[");
@@ -335,19 +539,12 @@ static void transcript_json(mw_buf *b, const mw_chat_message *msg, size_t n)
 
 int api_chat_transcript(mw_req *r)
 {
-	const char *token = mw_req_query(r, "session");
-	char digest[MW_DIGEST_HEX];
 	mw_chat_session s;
 	mw_chat_message *msg;
 	size_t n;
 	mw_buf b = MW_BUF_INIT;
 
-	if (!token || strlen(token) != MW_TOKEN_CHARS) {
-		mw_resp_error(r, 404, "not_found", "no such conversation");
-		return MW_OK;
-	}
-	mw_token_digest(token, digest);
-	if (mw_store_chat_session(r->app->store, digest, &r->arena, &s) ||
+	if (session_by_token(r, mw_req_query(r, "session"), &s) ||
 	    mw_store_chat_messages(r->app->store, s.id, &r->arena, &msg, &n)) {
 		mw_resp_error(r, 404, "not_found", "no such conversation");
 		return MW_OK;
@@ -376,7 +573,6 @@ int api_chat_rating(mw_req *r)
 {
 	json_t *body = mw_api_json_body(r);
 	const char *token;
-	char digest[MW_DIGEST_HEX];
 	struct rate_work rw = { .w = { .run = rate_run } };
 	mw_chat_session s;
 	bool present;
@@ -392,12 +588,7 @@ int api_chat_rating(mw_req *r)
 		mw_resp_error(r, 400, "missing_field", "session, message_id and helpful are required");
 		goto out;
 	}
-	if (!token || strlen(token) != MW_TOKEN_CHARS) {
-		mw_resp_error(r, 404, "not_found", "no such conversation");
-		goto out;
-	}
-	mw_token_digest(token, digest);
-	if (mw_store_chat_session(r->app->store, digest, &r->arena, &s)) {
+	if (session_by_token(r, token, &s)) {
 		mw_resp_error(r, 404, "not_found", "no such conversation");
 		goto out;
 	}

@@ -47,7 +47,8 @@ static void usage(FILE *f)
 /* What a person is told when the chat goes to a counsellor, by reason.
  * The answer time is the counsellor queue's promise (src/api/chat.c). */
 #define HANDOFF_WHEN \
-	" 상담원이 근무시간(평일 09:00~18:00, 공휴일 제외) 기준 4시간 안에 이 대화로 답변드립니다."
+	" 상담원이 근무시간(평일 09:00~18:00, 공휴일 제외) 기준 " MW_COUNSEL_HOURS_TEXT \
+	"시간 안에 이 대화로 답변드립니다."
 
 static const struct handoff_text {
 	const char *reason;

@@ -936,8 +936,10 @@ static const struct chat_rule {
 	{ "nothing to read", rule_empty, MW_CHAT_HUMAN, "not_covered" },
 	{ "abuse", rule_abuse, MW_CHAT_HUMAN, "abuse" },
 	{ "asks for a person", rule_ask_human, MW_CHAT_HUMAN, "requested" },
-	{ "legal dispute", rule_legal, MW_CHAT_HUMAN, "legal" },
+	/* Before "legal": a formal protest about how staff behaved is about
+	 * the official even when it sounds like a dispute. */
 	{ "complaint about an official", rule_official, MW_CHAT_HUMAN, "official" },
+	{ "legal dispute", rule_legal, MW_CHAT_HUMAN, "legal" },
 	{ "judgement on a personal case", rule_personal, MW_CHAT_HUMAN, "personal_case" },
 	{ "close FAQ entry", rule_faq_sure, MW_CHAT_FAQ, NULL },
 	{ "reports a problem", rule_report, MW_CHAT_REPORT, NULL },

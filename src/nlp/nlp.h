@@ -106,6 +106,11 @@ const mw_faq_entry *mw_faq_entry_at(const mw_faq *f, size_t i);
 
 typedef enum mw_chat_kind { MW_CHAT_FAQ, MW_CHAT_REPORT, MW_CHAT_HUMAN } mw_chat_kind;
 
+/* A conversation handed to a person is answered within this many working
+ * hours: the counsellor queue's promise, told to the citizen. */
+#define MW_COUNSEL_HOURS 8
+#define MW_COUNSEL_HOURS_TEXT "8"
+
 typedef struct mw_chat_decision {
 	mw_chat_kind kind;
 	const mw_faq_entry *faq;        /* MW_CHAT_FAQ */

@@ -55,6 +55,7 @@ MATRIX = {
     "chat":                     (200, 200, 200, 200, 200, 200, 200, 200),
     "chat_transcript":          (200, 200, 200, 200, 200, 200, 200, 200),
     "chat_rating":              (200, 200, 200, 200, 200, 200, 200, 200),
+    "chat_photo":               (409, 409, 409, 409, 409, 409, 409, 409),
     "counsel_queue":            (401, 200, 200, 200, 200, 200, 403, 403),
     "counsel_get":              (401, 200, 200, 200, 200, 200, 403, 403),
     "counsel_reply":            (401, 200, 200, 200, 200, 200, 403, 403),
@@ -167,6 +168,9 @@ class AuthzMatrixTest(harness.ServerTestCase, unittest.TestCase):
             "chat_rating": lambda role, c: c.post("/api/v1/chat/rating", {
                 "session": chat["session"], "message_id": chat["message_id"],
                 "helpful": role != "anon"}),
+            "chat_photo": lambda role, c: c.post(
+                "/api/v1/chat/photo", b"\x89PNG\r\n\x1a\n", query={"session": chat["session"]},
+                headers={"Content-Type": "image/png"}),
             "counsel_queue": lambda role, c: c.get("/api/v1/staff/counsel"),
             "counsel_get": lambda role, c: c.get("/api/v1/staff/counsel/%d" % waiting),
             "counsel_reply": lambda role, c: c.post("/api/v1/staff/counsel/%d/reply" % waiting, {

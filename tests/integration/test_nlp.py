@@ -497,6 +497,10 @@ class NlpTest(harness.ServerTestCase, unittest.TestCase):
         lat, lon = 37.55555, 127.04444
         j = self.chat("목련로 25 편의점 앞 전봇대예요", session=sess, lat=lat, lon=lon)
         self.assertEqual(j["kind"], "report", repr(j))
+        self.assertIn("사진", j["answer"])
+        self.assertNotIn("complaint", j)
+        j = self.chat("사진은 없어요", session=sess)
+        self.assertEqual(j["kind"], "report", repr(j))
         self.assertIn("complaint", j, repr(j))
         c = j["complaint"]
         self.assertRegex(c["receipt_no"], harness.RECEIPT_RE)
@@ -518,6 +522,56 @@ class NlpTest(harness.ServerTestCase, unittest.TestCase):
         # It is in the department's queue like any other complaint.
         q = self.queue(self.as_user("fac_manager"), limit=100)
         self.assertIn(c["receipt_no"], [i["receipt_no"] for i in q["items"]])
+
+    def test_chat_report_with_photos(self):
+        # The report flow collects photos: one with a GPS position answers
+        # the location question, and both end up on the filed complaint.
+        with open(os.path.join(harness.FIXTURES, "media", "gps.jpg"), "rb") as f:
+            gps = f.read()
+        with open(os.path.join(harness.FIXTURES, "media", "plain.png"), "rb") as f:
+            plain = f.read()
+        anon = self.anon()
+
+        def photo(sess, data, ctype):
+            return anon.post("/api/v1/chat/photo", data, query={"session": sess},
+                             headers={"Content-Type": ctype})
+
+        j = self.chat("골목에 누가 폐가구랑 쓰레기를 잔뜩 버리고 갔어요")
+        self.assertEqual(j["kind"], "report", repr(j))
+        sess = j["session"]
+        # No photos before the citizen agreed to file.
+        self.assertError(photo(sess, gps, "image/jpeg"), 409, "no_report")
+        j = self.chat("네", session=sess)
+        self.assertIn("위치", j["answer"])
+        r = photo(sess, gps, "image/jpeg")
+        self.assertStatus(r, 200)
+        self.assertEqual(r.json()["kind"], "report")
+        self.assertIn("위치 정보", r.json()["answer"])
+        self.assertNotIn("complaint", r.json())
+        r = photo(sess, plain, "image/png")
+        self.assertStatus(r, 200)
+        self.assertIn("2장", r.json()["answer"])
+        # Not a photo, and an unknown session.
+        self.assertError(photo(sess, b"hello, not an image", "image/jpeg"), 415)
+        self.assertError(photo("B" * 22, plain, "image/png"), 404)
+        j = self.chat("비 오기 전에 치워 주세요", session=sess)
+        self.assertIn("complaint", j, repr(j))
+        self.assertIn("2장", j["answer"])
+        c = j["complaint"]
+        v = self.citizen_view(c["receipt_no"], c["token"]).json()
+        self.assertEqual(len(v["attachments"]), 2, v)
+        self.assertAlmostEqual(v["location"]["lat"], 37.5665, places=4)
+        self.assertAlmostEqual(v["location"]["lon"], 126.978, places=3)
+        # What the citizen added at the photo step is part of the text.
+        self.assertIn("비 오기 전에 치워 주세요", v["text"])
+        # The public copy of the photo is served, without its metadata.
+        r = anon.get(v["attachments"][0]["url"], query={"token": c["token"]})
+        self.assertStatus(r, 200)
+        self.assertNotIn(b"FixtureCam", r.body)
+        # Filed: no more photos through the chat.
+        self.assertError(photo(sess, plain, "image/png"), 409, "no_report")
+        t = anon.get("/api/v1/chat", query={"session": sess}).json()["messages"]
+        self.assertIn("[사진 1]", [m["text"] for m in t])
 
     def test_chat_report_declined(self):
         j = self.chat("동네 놀이터 그네 줄이 끊어져 있어요")
@@ -545,7 +599,8 @@ class NlpTest(harness.ServerTestCase, unittest.TestCase):
         self.assertEqual(j["kind"], "report", repr(j))
         sess = j["session"]
         self.chat("네 접수해 주세요", session=sess)
-        j = self.chat("은행나무로 8 앞 도로", session=sess, lat=37.56001, lon=127.03001)
+        self.chat("은행나무로 8 앞 도로", session=sess, lat=37.56001, lon=127.03001)
+        j = self.chat("접수", session=sess)
         c = j["complaint"]
         v = self.citizen_view(c["receipt_no"], c["token"]).json()
         self.assertIs(v["urgent"], True, "a sinkhole filed through the chatbot is not urgent")
