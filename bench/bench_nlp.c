@@ -7,13 +7,18 @@
  *
  *   bench_nlp [COMPLAINTS] [SECONDS]
  *
+ * With the bench data (MINWON_BENCH_DIR, else ../shared/bench) it also
+ * times the chatbot's decision (mw_chat_decide with the bench FAQ and the
+ * model above) on every question of questions.jsonl: p50 and p99.
+ *
  * Targets (issue 3): training on 10,000 complaints <= 30 s; classify
- * >= 20,000 texts/s per core.
+ * >= 20,000 texts/s per core; a chatbot reply p99 <= 5 ms.
  */
 #include "demo/demo.h"
 #include "nlp/corpus.h"
 #include "nlp/nlp.h"
 
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,6 +46,70 @@ static mw_classifier *timed_train(const char *label, const mw_nlp_corpus *c)
 	}
 	printf("train     %-34s %6zu examples  %6.2f s\n", label, c->n, now_s() - t0);
 	return m;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* p50/p99 of mw_chat_decide over the bench questions, 20 rounds. */
+static void time_chat(const mw_classifier *m)
+{
+	const char *dir = getenv("MINWON_BENCH_DIR") ? getenv("MINWON_BENCH_DIR") : "../shared/bench";
+	char path[1024], line[65536], err[256];
+	mw_faq *faq = NULL;
+	char **q = NULL;
+	size_t nq = 0, nt = 0;
+	double *t = NULL;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/faq.jsonl", dir);
+	if (mw_faq_load_jsonl(path, &faq, err, sizeof(err))) {
+		printf("chat      skipped (%s)\n", err);
+		return;
+	}
+	snprintf(path, sizeof(path), "%s/questions.jsonl", dir);
+	if (!(f = fopen(path, "r"))) {
+		printf("chat      skipped (no %s)\n", path);
+		mw_faq_free(faq);
+		return;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		json_t *j = json_loads(line, 0, NULL);
+		const char *text = json_string_value(json_object_get(j, "text"));
+		char **grown = text ? realloc(q, (nq + 1) * sizeof(*q)) : NULL;
+
+		if (grown) {
+			q = grown;
+			q[nq++] = strdup(text);
+		}
+		json_decref(j);
+	}
+	fclose(f);
+	t = malloc(20 * (nq ? nq : 1) * sizeof(*t));
+	for (int round = 0; t && round < 20; round++) {
+		for (size_t i = 0; i < nq; i++) {
+			mw_chat_decision d;
+			double t0 = now_s();
+
+			if (mw_chat_decide(faq, m, q[i], strlen(q[i]), &d) == 0)
+				t[nt++] = now_s() - t0;
+		}
+	}
+	if (nt) {
+		qsort(t, nt, sizeof(*t), cmp_double);
+		printf("chat      mw_chat_decide, %zu questions x 20: p50 %.3f ms, p99 %.3f ms, "
+		       "max %.3f ms\n", nq, 1e3 * t[nt / 2], 1e3 * t[nt * 99 / 100],
+		       1e3 * t[nt - 1]);
+	}
+	for (size_t i = 0; i < nq; i++)
+		free(q[i]);
+	free(q);
+	free(t);
+	mw_faq_free(faq);
 }
 
 int main(int argc, char **argv)
@@ -89,6 +158,7 @@ int main(int argc, char **argv)
 	printf("classify  one thread, %zu texts of %.0f bytes on average: %.0f texts/s "
 	       "(%.1f us each, %zu urgent)\n",
 	       n, (double)bytes / (double)texts.n, (double)n / dt, 1e6 * dt / (double)n, urgent);
+	time_chat(m);
 	printf("model     %s\n", mw_classifier_version(m));
 	mw_classifier_free(m);
 	mw_nlp_corpus_release(&office);

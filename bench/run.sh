@@ -90,6 +90,8 @@ stop_server
 
 # ---- intake with the classifier in the path ------------------------
 ROUTED="n/a"
+CHAT_RPS="n/a"
+CHAT_P99="n/a"
 BENCH_DIR=${MINWON_BENCH_DIR:-../shared/bench}
 if [ -f "$BENCH_DIR/complaints.jsonl" ]; then
 	echo "intake with AI routing: training a model, wrk -t2 -c32 ($SECS s)..." >&2
@@ -97,6 +99,14 @@ if [ -f "$BENCH_DIR/complaints.jsonl" ]; then
 	"$BIN" init --db "$WORK/routed.db" >/dev/null 2>&1
 	start_server "$WORK/routed.db" --model "$WORK/model"
 	ROUTED=$(MW_ROUTE=1 wrk -t2 -c32 -d"${SECS}s" -s bench/intake.lua "http://127.0.0.1:$PORT/" | wrk_rps)
+	stop_server
+	# The chatbot over HTTP: one client, each reply written durably.
+	echo "chatbot: wrk -t1 -c1 --latency ($SECS s)..." >&2
+	"$BIN" faq import "$BENCH_DIR/faq.jsonl" --db "$WORK/routed.db" >/dev/null 2>&1
+	start_server "$WORK/routed.db" --model "$WORK/model"
+	CHAT_OUT=$(wrk -t1 -c1 -d"${SECS}s" --latency -s bench/chat.lua "http://127.0.0.1:$PORT/")
+	CHAT_RPS=$(echo "$CHAT_OUT" | wrk_rps)
+	CHAT_P99=$(echo "$CHAT_OUT" | wrk_p99)
 	stop_server
 fi
 
@@ -150,6 +160,12 @@ cat <<EOT
 | p99 latency at half load ($HALF/s, h2load open loop, $HALF_DONE requests) | $HALF_P99 ms | target ≤ 10 ms | |
 | mean units per group commit | $BATCH | | |
 | throughput with AI routing (no category sent, the classifier decides) | $ROUTED complaints/s | intake without routing above: $INTAKE/s | $(ratio "$ROUTED" "$INTAKE") |
+
+## Chatbot (POST /api/v1/chat, a new conversation per request, durable)
+
+| measure | value | target |
+|---|---|---|
+| reply p99, wrk -t1 -c1 | $CHAT_P99 ms ($CHAT_RPS replies/s) | ≤ 5 ms |
 
 ## Status read (GET /api/v1/complaints/{rn}?token=) at $ROWS complaints
 
