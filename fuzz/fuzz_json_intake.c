@@ -10,7 +10,7 @@
  * when there is none, lat/lon, consent, and the contact object, whose
  * name, phone and e-mail are validated, written into the contact JSON
  * that gets sealed, and masked for a staff screen as api_staff_complaint
- * does. The helpers complaints.c keeps static are copied here.
+ * does, with the same helpers (api.h).
  *
  * Checks: every string jansson hands out is valid UTF-8 of its stated
  * length; mw_buf_json_str re-encodes every string (keys too) into JSON
@@ -19,6 +19,7 @@
  * JSON parse back, the masked values as valid UTF-8.
  */
 #include "fuzz.h"
+#include "api/api.h"
 #include "base/buf.h"
 #include "base/mw.h"
 #include "core/complaint.h"
@@ -128,58 +129,6 @@ static char *text_field(json_t *obj, const char *key, size_t max, bool multiline
 	return norm;
 }
 
-/* ---- copies of the static helpers of src/api/complaints.c ------------- */
-
-static bool valid_phone(const char *p, char *digits, size_t dsz)
-{
-	size_t n = 0;
-
-	for (; *p; p++) {
-		if (*p >= '0' && *p <= '9') {
-			if (n + 1 >= dsz)
-				return false;
-			digits[n++] = *p;
-		} else if (*p != '-' && *p != ' ' && *p != '+' && *p != '(' && *p != ')') {
-			return false;
-		}
-	}
-	digits[n] = '\0';
-	return n >= 8 && n <= 15;
-}
-
-static bool valid_email(const char *e)
-{
-	const char *at = strchr(e, '@');
-
-	return at && at != e && at[1] && strchr(at + 1, '.') && !strchr(at + 1, '@') &&
-	       !strpbrk(e, " \t<>\"");
-}
-
-static char *derive_title(const char *text)
-{
-	size_t n = 0, len = strlen(text);
-	char *t;
-
-	while (n < len && n < 60 && text[n] != '\n') {
-		size_t step = 1;
-		unsigned char c = (unsigned char)text[n];
-
-		if (c >= 0xf0)
-			step = 4;
-		else if (c >= 0xe0)
-			step = 3;
-		else if (c >= 0xc0)
-			step = 2;
-		if (n + step > 60)
-			break;
-		n += step;
-	}
-	t = malloc(n + sizeof("…"));
-	FUZZ_CHECK(t != NULL, "out of memory");
-	snprintf(t, n + sizeof("…"), n < len ? "%.*s…" : "%.*s", (int)n, text);
-	return t;
-}
-
 /* ---------------------------------------------------------------------- */
 
 /* A JSON object body written with mw_buf_json_str must parse back, each
@@ -227,8 +176,8 @@ static void contact(json_t *body)
 	name = text_field(c, "name", MW_NAME_MAX, false);
 	phone = text_field(c, "phone", MW_PHONE_MAX, false);
 	email = text_field(c, "email", MW_EMAIL_MAX, false);
-	if ((phone && !valid_phone(phone, digits, sizeof(digits))) ||
-	    (email && !valid_email(email)) || (!name && !phone && !email))
+	if ((phone && !mw_api_phone_digits(phone, digits, sizeof(digits))) ||
+	    (email && !mw_api_email_valid(email)) || (!name && !phone && !email))
 		goto out;
 	{
 		const char *const plain[3] = { name, phone, email };
@@ -282,7 +231,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	text = text_field(root, "text", MW_TEXT_MAX, true);
 	title = text_field(root, "title", MW_TITLE_MAX, false);
 	if (text && !title) {
-		title = derive_title(text);
+		mw_arena a = MW_ARENA_INIT;
+
+		title = strdup(mw_api_derive_title(&a, text));
+		mw_arena_release(&a);
 		FUZZ_CHECK(mw_text_valid_utf8(title, strlen(title)),
 			   "derived title \"%s\" of \"%s\" is not valid UTF-8",
 			   ESC(title, strlen(title)), ESC2(text, strlen(text)));

@@ -81,6 +81,9 @@ int mw_api_attachment_write(mw_tx *tx, mw_attachment_row *row, const mw_complain
 /* The digits of a phone number written with spaces, dashes, + or
  * parentheses; false when it is not one (8 to 15 digits). */
 bool mw_api_phone_digits(const char *phone, char *digits, size_t dsz);
+/* A plausible e-mail address: one @ with text before it and a dot after
+ * it, no spaces, quotes or angle brackets. */
+bool mw_api_email_valid(const char *email);
 
 /* A title for a complaint filed without one: the start of its text, cut
  * at a character boundary (at most 60 bytes). */

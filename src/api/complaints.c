@@ -233,7 +233,7 @@ bool mw_api_phone_digits(const char *p, char *digits, size_t dsz)
 	return n >= 8 && n <= 15;
 }
 
-static bool valid_email(const char *e)
+bool mw_api_email_valid(const char *e)
 {
 	const char *at = strchr(e, '@');
 
@@ -285,7 +285,7 @@ static int build_contact(mw_req *r, json_t *body, struct intake_work *iw)
 		mw_resp_error(r, 400, "invalid", "contact.phone is not a phone number");
 		return MW_ERR_INVALID;
 	}
-	if (email && !valid_email(email)) {
+	if (email && !mw_api_email_valid(email)) {
 		mw_resp_error(r, 400, "invalid", "contact.email is not an e-mail address");
 		return MW_ERR_INVALID;
 	}
