@@ -325,6 +325,17 @@ typedef struct mw_brief {
 /* Open complaints within radius_m metres of (lat, lon), newest first. */
 int mw_store_open_near(mw_store *s, double lat, double lon, double radius_m, int limit,
 		       mw_arena *a, mw_brief **out, size_t *n);
+/* The public map: complaints whose authors agreed to show them
+ * (public_map), with a position, inside a box, newest first. Never
+ * withdrawn, merged or transferred ones. */
+typedef struct mw_map_filter {
+	const char *category;     /* NULL = all */
+	int state;                /* 0 all, 1 open, 2 answered or closed */
+	double south, north, west, east;
+	int limit;
+} mw_map_filter;
+int mw_store_public_map(mw_store *s, const mw_map_filter *f, mw_arena *a, mw_brief **out,
+			size_t *n);
 /* Complaints by the same person (phone digest) received since, newest
  * first, any state. */
 int mw_store_recent_by_phone(mw_store *s, const char *phone_hash, mw_time since, int limit,

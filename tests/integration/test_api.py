@@ -639,6 +639,54 @@ class PrivacyTest(harness.ServerTestCase, unittest.TestCase):
     """Masked contact data, unmasking with a reason, the access log, desk
     filing, lookup by phone."""
 
+    def test_public_map_shows_only_opted_in(self):
+        # A box of its own, so other tests' complaints stay out.
+        lat, lon = 35.10123, 129.03456
+        phone, name = unique_phone(), "지도공개" + uniq("n")[-4:]
+        shown = self.file(lat=lat, lon=lon, category="streetlight", title="공원 입구 가로등 꺼짐",
+                          contact={"name": name, "phone": phone},
+                          consent={"privacy": True, "public_map": True})
+        hidden = self.file(lat=lat, lon=lon, consent={"privacy": True, "public_map": False})
+        gone = self.file(lat=lat + 0.0002, lon=lon, consent={"privacy": True, "public_map": True})
+        self.assertStatus(self.anon().post("/api/v1/complaints/%s/withdraw" % gone["receipt_no"],
+                                           {"token": gone["token"]}), 200)
+        bbox = "%.4f,%.4f,%.4f,%.4f" % (lon - 0.01, lat - 0.01, lon + 0.01, lat + 0.01)
+        r = self.anon().get("/api/v1/map", query={"bbox": bbox})
+        self.assertStatus(r, 200)
+        m = r.json()
+        self.assertEqual(m["type"], "FeatureCollection")
+        self.assertIs(m["truncated"], False)
+        got = [f["properties"]["receipt_no"] for f in m["features"]]
+        self.assertEqual(got, [shown["receipt_no"]])
+        f = m["features"][0]
+        self.assertEqual(f["geometry"]["type"], "Point")
+        # Rounded to 4 decimals (about 10 m), longitude first as GeoJSON has it.
+        self.assertEqual(f["geometry"]["coordinates"], [round(lon, 4), round(lat, 4)])
+        p = f["properties"]
+        self.assertEqual((p["category"], p["status"], p["title"]),
+                         ("streetlight", "received", "공원 입구 가로등 꺼짐"))
+        for k in ("token", "contact", "text", "id", "address"):
+            self.assertNotIn(k, p)
+        for secret in (phone, name, shown["token"], hidden["receipt_no"]):
+            self.assertNotIn(secret, r.text)
+        # Filters.
+        q = lambda **kw: self.anon().get("/api/v1/map", query=dict(bbox=bbox, **kw))
+        self.assertEqual(len(q(category="streetlight").json()["features"]), 1)
+        self.assertEqual(q(category="noise").json()["features"], [])
+        self.assertEqual(len(q(state="open").json()["features"]), 1)
+        self.assertEqual(q(state="done").json()["features"], [])
+        two = self.file(lat=lat, lon=lon, consent={"privacy": True, "public_map": True})
+        m = q(limit="1").json()
+        self.assertEqual([f["properties"]["receipt_no"] for f in m["features"]],
+                         [two["receipt_no"]])
+        self.assertIs(m["truncated"], True)
+        # Bad input.
+        for bad in ({"bbox": "1,2,3"}, {"bbox": "129,35,128,36"}, {"bbox": "a,b,c,d"},
+                    {"bbox": "0,0,0,nan"}, {"state": "closed"}, {"limit": "0"},
+                    {"limit": "5000"}, {"category": "nope"}):
+            self.assertError(self.anon().get("/api/v1/map", query=bad), 400, "invalid",
+                             msg="%r" % bad)
+
     def test_reveal_contact_is_logged(self):
         officer, auditor = self.as_user("officer"), self.as_user("auditor")
         phone = unique_phone()

@@ -50,6 +50,7 @@ MATRIX = {
     "attachment_staff":         (401, 200, 200, 200, 403, 403, 403, 403),
     "staff_lookup":             (401, 200, 200, 200, 200, 200, 403, 403),
     "complaint_similar":        (200, 200, 200, 200, 200, 200, 200, 200),
+    "public_map":               (200, 200, 200, 200, 200, 200, 200, 200),
     "complaint_support":        (201, 201, 201, 201, 201, 201, 201, 201),
     "staff_similar":            (401, 200, 200, 200, 403, 403, 403, 403),
     "chat":                     (200, 200, 200, 200, 200, 200, 200, 200),
@@ -158,6 +159,7 @@ class AuthzMatrixTest(harness.ServerTestCase, unittest.TestCase):
             "complaint_similar": lambda role, c: c.get(
                 "/api/v1/complaints/similar", query={"lat": "37.5", "lon": "127.0",
                                                      "text": "보도블록 파손"}),
+            "public_map": lambda role, c: c.get("/api/v1/map", query={"limit": "5"}),
             "complaint_support": lambda role, c: c.post(
                 "/api/v1/complaints/%s/support" % rn,
                 {"phone": "010-5%03d-%04d" % (next(seq) % 1000, next(seq) % 10000)}),

@@ -94,6 +94,7 @@ enum stmt_id {
 	ST_CHAT_RATE,
 	ST_SUPPORT_ADD,
 	ST_SUPPORT_COUNT,
+	ST_PUBLIC_MAP,
 	ST__COUNT
 };
 
@@ -255,6 +256,15 @@ static const char *const stmt_sql[ST__COUNT] = {
 		"INSERT OR IGNORE INTO supports(complaint_id, supporter_hash, at) VALUES (?1, ?2, ?3)",
 	[ST_SUPPORT_COUNT] =
 		"SELECT count(*) FROM supports WHERE complaint_id = ?1",
+	/* ?1 category or NULL; ?2 0 all shown, 1 open, 2 answered or
+	 * closed; ?3..?6 the box (south, north, west, east); ?7 limit.
+	 * Withdrawn, merged and transferred complaints are never shown. */
+	[ST_PUBLIC_MAP] =
+		"SELECT " BRIEF_COLS " FROM complaints WHERE public_map AND lat IS NOT NULL "
+		"AND status NOT IN (6, 7, 9) AND (?1 IS NULL OR category = ?1) "
+		"AND (?2 = 0 OR (?2 = 1 AND is_open) OR (?2 = 2 AND status IN (4, 5))) "
+		"AND lat BETWEEN ?3 AND ?4 AND lon BETWEEN ?5 AND ?6 "
+		"ORDER BY received_at DESC, id DESC LIMIT ?7",
 };
 
 typedef struct conn {
@@ -511,7 +521,8 @@ static bool sqlite_accepts(const char *uri)
  * each in its own transaction. */
 static int migrate(sqlite3 *db, char *errbuf, size_t errsz)
 {
-	static const char *const migrations[] = { "0001_init.sql", "0002_nlp.sql", "0003_support.sql" };
+	static const char *const migrations[] = { "0001_init.sql", "0002_nlp.sql", "0003_support.sql",
+						   "0004_public_map.sql" };
 	sqlite3_stmt *st;
 	int version = 0;
 
@@ -1932,6 +1943,30 @@ static int rd_support_count(mw_store *s, int64_t complaint_id, int64_t *count)
 	conn *c = reader(s);
 
 	return c ? support_count(c, complaint_id, count) : MW_ERR_DB;
+}
+
+/* ST_PUBLIC_MAP names statuses by number. */
+_Static_assert(MW_STATUS_ANSWERED == 4 && MW_STATUS_CLOSED == 5 && MW_STATUS_WITHDRAWN == 6 &&
+		       MW_STATUS_MERGED == 7 && MW_STATUS_TRANSFERRED == 9,
+	       "status numbers in ST_PUBLIC_MAP");
+
+static int rd_public_map(mw_store *s, const mw_map_filter *f, mw_arena *a, mw_brief **out,
+			 size_t *n)
+{
+	conn *c = reader(s);
+	sqlite3_stmt *st;
+
+	if (!c || !(st = stmt(c, ST_PUBLIC_MAP)))
+		return MW_ERR_DB;
+	bind_text(st, 1, f->category);
+	sqlite3_bind_int(st, 2, f->state);
+	sqlite3_bind_double(st, 3, f->south);
+	sqlite3_bind_double(st, 4, f->north);
+	sqlite3_bind_double(st, 5, f->west);
+	sqlite3_bind_double(st, 6, f->east);
+	sqlite3_bind_int(st, 7, f->limit);
+	COLLECT(c, st, mw_brief, a, out, n, read_brief(st, a, row));
+	return MW_OK;
 }
 
 static int rd_schema_version(mw_store *s)
