@@ -14,10 +14,12 @@ static const struct {
 } roles[MW_ROLE__COUNT] = {
 	[MW_ROLE_ADMIN] = { "admin", P(PUBLIC) | P(FILE) | P(STAFF) | P(QUEUE) | P(READ) | P(ACT) |
 					     P(LOOKUP) | P(STATS) | P(ADMIN) | P(REVEAL) |
-					     P(ASSIGN) | P(FILE_STAFF_CHANNEL) | P(COUNSEL) },
+					     P(ASSIGN) | P(FILE_STAFF_CHANNEL) | P(COUNSEL) |
+					     P(TEMPLATES) },
 	[MW_ROLE_MANAGER] = { "manager", P(PUBLIC) | P(FILE) | P(STAFF) | P(QUEUE) | P(READ) |
 						 P(ACT) | P(LOOKUP) | P(STATS) | P(REVEAL) |
-						 P(ASSIGN) | P(FILE_STAFF_CHANNEL) | P(COUNSEL) },
+						 P(ASSIGN) | P(FILE_STAFF_CHANNEL) | P(COUNSEL) |
+						 P(TEMPLATES) },
 	[MW_ROLE_OFFICER] = { "officer", P(PUBLIC) | P(FILE) | P(STAFF) | P(QUEUE) | P(READ) |
 						 P(ACT) | P(LOOKUP) | P(REVEAL) |
 						 P(FILE_STAFF_CHANNEL) | P(COUNSEL) },

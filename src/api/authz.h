@@ -45,6 +45,7 @@ typedef enum mw_perm {
 	PERM_ASSIGN,   /* the assign action */
 	PERM_FILE_STAFF_CHANNEL, /* file with channel phone/visit/field */
 	PERM_COUNSEL,  /* answer chatbot hand-offs (상담 대기열) */
+	PERM_TEMPLATES, /* keep answer templates (record-level: own department) */
 	PERM__COUNT
 } mw_perm;
 

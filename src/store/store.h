@@ -325,6 +325,25 @@ typedef struct mw_brief {
 /* Open complaints within radius_m metres of (lat, lon), newest first. */
 int mw_store_open_near(mw_store *s, double lat, double lon, double radius_m, int limit,
 		       mw_arena *a, mw_brief **out, size_t *n);
+/* An answer template (canned response) of a category, or of any category
+ * when category is NULL. */
+typedef struct mw_template {
+	int64_t id;                /* 0: a new one */
+	const char *category;
+	const char *title;
+	const char *body;
+	mw_time updated_at;
+	const char *updated_by;
+} mw_template;
+/* Inserts (id 0; the new id is set) or updates; NOTFOUND for an unknown id. */
+int mw_tx_template_put(mw_tx *tx, mw_template *t);
+int mw_tx_template_delete(mw_tx *tx, int64_t id);
+/* category NULL: all templates; else that category's and the general ones
+ * (general last), by title. */
+int mw_store_templates(mw_store *s, const char *category, mw_arena *a, mw_template **out,
+		       size_t *n);
+int mw_store_template_get(mw_store *s, int64_t id, mw_arena *a, mw_template *out);
+
 /* The public map: complaints whose authors agreed to show them
  * (public_map), with a position, inside a box, newest first. Never
  * withdrawn, merged or transferred ones. */

@@ -635,6 +635,59 @@ class LifecycleTest(harness.ServerTestCase, unittest.TestCase):
         self.assertNotIn(rn, [i["receipt_no"] for i in items])
 
 
+class TemplateTest(harness.ServerTestCase, unittest.TestCase):
+    """Answer templates: kept per category by the department's manager,
+    general ones by the administrator, listed for staff who answer."""
+
+    def test_templates(self):
+        admin, manager, officer = (self.as_user(u) for u in ("admin", "manager", "officer"))
+        title = uniq("포트홀 보수")
+        r = manager.post("/api/v1/staff/templates", {
+            "category": "road_damage", "title": title,
+            "body": "안녕하십니까. 요청하신 {위치}의 포트홀을 {날짜}에 보수했습니다."})
+        self.assertStatus(r, 201)
+        mine = r.json()
+        self.assertEqual((mine["category"], mine["updated_by"]), ("road_damage", "manager"))
+        general = admin.post("/api/v1/staff/templates",
+                             {"title": uniq("일반 감사"), "body": "의견 주셔서 감사합니다."})
+        self.assertStatus(general, 201)
+        general = general.json()
+        self.assertIsNone(general["category"])
+        other = admin.post("/api/v1/staff/templates", {
+            "category": "noise", "title": uniq("소음 측정"), "body": "소음을 측정했습니다."}).json()
+        # The officer sees the category's templates and the general ones, general last.
+        items = officer.get("/api/v1/staff/templates",
+                            query={"category": "road_damage"}).json()["items"]
+        ids = [t["id"] for t in items]
+        self.assertIn(mine["id"], ids)
+        self.assertIn(general["id"], ids)
+        self.assertNotIn(other["id"], ids)
+        self.assertLess(ids.index(mine["id"]), ids.index(general["id"]))
+        # Update; the manager may not touch general or other departments' ones.
+        r = manager.post("/api/v1/staff/templates", dict(mine, body="수정한 답변입니다."))
+        self.assertStatus(r, 200)
+        self.assertEqual(r.json()["body"], "수정한 답변입니다.")
+        self.assertError(manager.post("/api/v1/staff/templates",
+                                      dict(general, category="road_damage")), 403, "forbidden")
+        self.assertError(manager.post("/api/v1/staff/templates", dict(other)), 403, "forbidden")
+        self.assertError(manager.delete("/api/v1/staff/templates/%d" % general["id"]), 403)
+        # Bad input.
+        for bad in ({"title": "", "body": "x", "category": "road_damage"},
+                    {"title": "t", "body": "x", "category": "nope"},
+                    {"title": "t", "body": "x" * 9000, "category": "road_damage"},
+                    {"id": 0, "title": "t", "body": "x", "category": "road_damage"},
+                    {"id": "1", "title": "t", "body": "x", "category": "road_damage"}):
+            r = admin.post("/api/v1/staff/templates", bad)
+            self.assertIn(r.status, (400, 413), "%r -> %r" % (bad, r))
+            self.assertErrorBody(r)
+        self.assertError(admin.post("/api/v1/staff/templates", {
+            "id": 99999999, "title": "t", "body": "x"}), 404)
+        # Delete.
+        self.assertStatus(manager.delete("/api/v1/staff/templates/%d" % mine["id"]), 200)
+        self.assertError(manager.delete("/api/v1/staff/templates/%d" % mine["id"]), 404)
+        self.assertError(admin.delete("/api/v1/staff/templates/abc"), 404)
+
+
 class PrivacyTest(harness.ServerTestCase, unittest.TestCase):
     """Masked contact data, unmasking with a reason, the access log, desk
     filing, lookup by phone."""

@@ -48,6 +48,11 @@ MATRIX = {
     "staff_action:assign":      (401, 200, 200, 403, 403, 403, 403, 403),
     "staff_action:parking":     (401, 200, 403, 403, 200, 403, 403, 403),
     "attachment_staff":         (401, 200, 200, 200, 403, 403, 403, 403),
+    "templates":                (401, 200, 200, 200, 200, 403, 403, 403),
+    "template_put":             (401, 201, 201, 403, 403, 403, 403, 403),
+    "template_put:general":     (401, 201, 403, 403, 403, 403, 403, 403),
+    "template_put:parking":     (401, 201, 403, 403, 403, 403, 403, 403),
+    "template_delete":          (401, 200, 200, 403, 403, 403, 403, 403),
     "staff_lookup":             (401, 200, 200, 200, 200, 200, 403, 403),
     "complaint_similar":        (200, 200, 200, 200, 200, 200, 200, 200),
     "public_map":               (200, 200, 200, 200, 200, 200, 200, 200),
@@ -160,6 +165,20 @@ class AuthzMatrixTest(harness.ServerTestCase, unittest.TestCase):
                 "/api/v1/complaints/similar", query={"lat": "37.5", "lon": "127.0",
                                                      "text": "보도블록 파손"}),
             "public_map": lambda role, c: c.get("/api/v1/map", query={"limit": "5"}),
+            "templates": lambda role, c: c.get("/api/v1/staff/templates",
+                                               query={"category": "road_damage"}),
+            "template_put": lambda role, c: c.post("/api/v1/staff/templates", {
+                "category": "road_damage", "title": "보수 완료 %d" % next(seq),
+                "body": "요청하신 도로를 보수했습니다."}),
+            "template_put:general": lambda role, c: c.post("/api/v1/staff/templates", {
+                "title": "일반 %d" % next(seq), "body": "감사합니다."}),
+            "template_put:parking": lambda role, c: c.post("/api/v1/staff/templates", {
+                "category": "illegal_parking", "title": "단속 %d" % next(seq),
+                "body": "단속했습니다."}),
+            "template_delete": lambda role, c: c.delete(
+                "/api/v1/staff/templates/%d" % self.as_user("admin").post(
+                    "/api/v1/staff/templates", {"category": "road_damage", "title": "삭제용",
+                                                "body": "x"}).json()["id"]),
             "complaint_support": lambda role, c: c.post(
                 "/api/v1/complaints/%s/support" % rn,
                 {"phone": "010-5%03d-%04d" % (next(seq) % 1000, next(seq) % 10000)}),

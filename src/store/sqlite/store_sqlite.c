@@ -95,6 +95,11 @@ enum stmt_id {
 	ST_SUPPORT_ADD,
 	ST_SUPPORT_COUNT,
 	ST_PUBLIC_MAP,
+	ST_TEMPLATE_INSERT,
+	ST_TEMPLATE_UPDATE,
+	ST_TEMPLATE_DELETE,
+	ST_TEMPLATES,
+	ST_TEMPLATE_GET,
 	ST__COUNT
 };
 
@@ -265,6 +270,21 @@ static const char *const stmt_sql[ST__COUNT] = {
 		"AND (?2 = 0 OR (?2 = 1 AND is_open) OR (?2 = 2 AND status IN (4, 5))) "
 		"AND lat BETWEEN ?3 AND ?4 AND lon BETWEEN ?5 AND ?6 "
 		"ORDER BY received_at DESC, id DESC LIMIT ?7",
+	[ST_TEMPLATE_INSERT] =
+		"INSERT INTO answer_templates(category, title, body, updated_at, updated_by) "
+		"VALUES (?1, ?2, ?3, ?4, ?5)",
+	[ST_TEMPLATE_UPDATE] =
+		"UPDATE answer_templates SET category = ?1, title = ?2, body = ?3, updated_at = ?4, "
+		"updated_by = ?5 WHERE id = ?6",
+	[ST_TEMPLATE_DELETE] = "DELETE FROM answer_templates WHERE id = ?1",
+	/* ?1 NULL: every template; else the category's and the general ones. */
+	[ST_TEMPLATES] =
+		"SELECT id, category, title, body, updated_at, updated_by FROM answer_templates "
+		"WHERE ?1 IS NULL OR category = ?1 OR category IS NULL "
+		"ORDER BY category IS NULL, category, title, id",
+	[ST_TEMPLATE_GET] =
+		"SELECT id, category, title, body, updated_at, updated_by FROM answer_templates "
+		"WHERE id = ?1",
 };
 
 typedef struct conn {
@@ -522,7 +542,7 @@ static bool sqlite_accepts(const char *uri)
 static int migrate(sqlite3 *db, char *errbuf, size_t errsz)
 {
 	static const char *const migrations[] = { "0001_init.sql", "0002_nlp.sql", "0003_support.sql",
-						   "0004_public_map.sql" };
+						   "0004_public_map.sql", "0005_templates.sql" };
 	sqlite3_stmt *st;
 	int version = 0;
 
@@ -1966,6 +1986,83 @@ static int rd_public_map(mw_store *s, const mw_map_filter *f, mw_arena *a, mw_br
 	sqlite3_bind_double(st, 6, f->east);
 	sqlite3_bind_int(st, 7, f->limit);
 	COLLECT(c, st, mw_brief, a, out, n, read_brief(st, a, row));
+	return MW_OK;
+}
+
+static int tx_template_put(mw_tx *tx, mw_template *t)
+{
+	conn *c = W(tx);
+	sqlite3_stmt *st = stmt(c, t->id ? ST_TEMPLATE_UPDATE : ST_TEMPLATE_INSERT);
+	int rc;
+
+	if (!st)
+		return MW_ERR_DB;
+	bind_text(st, 1, t->category);
+	bind_text(st, 2, t->title);
+	bind_text(st, 3, t->body);
+	sqlite3_bind_int64(st, 4, t->updated_at);
+	bind_text(st, 5, t->updated_by);
+	if (t->id)
+		sqlite3_bind_int64(st, 6, t->id);
+	if ((rc = step_done(c, st, "template_put")))
+		return rc;
+	if (t->id)
+		return sqlite3_changes(c->db) ? MW_OK : MW_ERR_NOTFOUND;
+	t->id = sqlite3_last_insert_rowid(c->db);
+	return MW_OK;
+}
+
+static int tx_template_delete(mw_tx *tx, int64_t id)
+{
+	conn *c = W(tx);
+	sqlite3_stmt *st = stmt(c, ST_TEMPLATE_DELETE);
+	int rc;
+
+	if (!st)
+		return MW_ERR_DB;
+	sqlite3_bind_int64(st, 1, id);
+	if ((rc = step_done(c, st, "template_delete")))
+		return rc;
+	return sqlite3_changes(c->db) ? MW_OK : MW_ERR_NOTFOUND;
+}
+
+static void read_template(sqlite3_stmt *st, mw_arena *a, mw_template *t)
+{
+	t->id = sqlite3_column_int64(st, 0);
+	t->category = col_text(st, 1, a);
+	t->title = col_text(st, 2, a);
+	t->body = col_text(st, 3, a);
+	t->updated_at = sqlite3_column_int64(st, 4);
+	t->updated_by = col_text(st, 5, a);
+}
+
+static int rd_templates(mw_store *s, const char *category, mw_arena *a, mw_template **out,
+			size_t *n)
+{
+	conn *c = reader(s);
+	sqlite3_stmt *st;
+
+	if (!c || !(st = stmt(c, ST_TEMPLATES)))
+		return MW_ERR_DB;
+	bind_text(st, 1, category);
+	COLLECT(c, st, mw_template, a, out, n, read_template(st, a, row));
+	return MW_OK;
+}
+
+static int rd_template_get(mw_store *s, int64_t id, mw_arena *a, mw_template *out)
+{
+	conn *c = reader(s);
+	sqlite3_stmt *st;
+	mw_template *rows;
+	size_t n;
+
+	if (!c || !(st = stmt(c, ST_TEMPLATE_GET)))
+		return MW_ERR_DB;
+	sqlite3_bind_int64(st, 1, id);
+	COLLECT(c, st, mw_template, a, &rows, &n, read_template(st, a, row));
+	if (!n)
+		return MW_ERR_NOTFOUND;
+	*out = rows[0];
 	return MW_OK;
 }
 
