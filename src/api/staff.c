@@ -619,12 +619,20 @@ int api_staff_stats(mw_req *r)
 {
 	const char *dept;
 	int64_t counts[MW_STATUS__COUNT], overdue, open = 0;
+	mw_time now = mw_now();
+	mw_civil today;
+	mw_sla sla = { 0 };
 	mw_buf b = MW_BUF_INIT;
 	int rc;
 
 	if (scope_department(r, mw_req_query(r, "department"), &dept))
 		return MW_OK;
-	rc = mw_store_counts(r->app->store, dept, mw_now(), counts, &overdue);
+	mw_time_to_kst(now, &today);
+	rc = mw_store_counts(r->app->store, dept, now, counts, &overdue);
+	if (!rc)
+		rc = mw_store_sla(r->app->store, dept, now,
+				  mw_time_from_kst(today.year, today.month, today.day, 0, 0, 0) + 86400,
+				  now - 30 * 86400, &sla);
 	if (rc) {
 		mw_resp_err(r, rc, "cannot count");
 		return MW_OK;
@@ -638,7 +646,14 @@ int api_staff_stats(mw_req *r)
 		if (mw_status_is_open((mw_status)s))
 			open += counts[s];
 	}
-	mw_buf_printf(&b, "},\"open\":%lld,\"overdue\":%lld}", (long long)open, (long long)overdue);
+	mw_buf_printf(&b, "},\"open\":%lld,\"overdue\":%lld,\"due_today\":%lld,"
+			  "\"answered_30d\":%lld,\"on_time_30d\":%lld,\"on_time_rate_30d\":",
+		      (long long)open, (long long)overdue, (long long)sla.due_today,
+		      (long long)sla.answered, (long long)sla.on_time);
+	if (sla.answered)
+		mw_buf_printf(&b, "%.3f}", (double)sla.on_time / (double)sla.answered);
+	else
+		mw_buf_puts(&b, "null}");
 	mw_resp_json(r, 200, &b);
 	return MW_OK;
 }

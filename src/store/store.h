@@ -325,6 +325,17 @@ typedef struct mw_brief {
 /* Open complaints within radius_m metres of (lat, lon), newest first. */
 int mw_store_open_near(mw_store *s, double lat, double lon, double radius_m, int limit,
 		       mw_arena *a, mw_brief **out, size_t *n);
+/* The manager's view of deadlines, for a department (NULL: all): open
+ * complaints due between now and day_end, and how many of those answered
+ * since were answered by their due time. */
+typedef struct mw_sla {
+	int64_t due_today;
+	int64_t answered;
+	int64_t on_time;
+} mw_sla;
+int mw_store_sla(mw_store *s, const char *department, mw_time now, mw_time day_end, mw_time since,
+		 mw_sla *out);
+
 /* An answer template (canned response) of a category, or of any category
  * when category is NULL. */
 typedef struct mw_template {

@@ -1037,6 +1037,20 @@ class QueueTest(harness.ServerTestCase, unittest.TestCase):
         st = admin.get("/api/v1/staff/stats", query={"department": "qdept"}).json()
         self.assertEqual(st["by_status"]["received"], self.N)
         self.assertEqual(st["open"], self.N)
+        self.assertEqual((st["answered_30d"], st["on_time_30d"]), (0, 0))
+        self.assertIsNone(st["on_time_rate_30d"])
+        now = datetime.datetime.now(KST)
+        midnight = (now + datetime.timedelta(days=1)).replace(hour=0, minute=0, second=0,
+                                                              microsecond=0)
+        self.assertEqual(st["due_today"], len([k for k in keys if now <= k[0] < midnight]))
+        # One answered in time: the manager's on-time rate.
+        rn = admin.get("/api/v1/queue", query={"department": "qdept",
+                                                "limit": 1}).json()["items"][0]["receipt_no"]
+        self.assertStatus(admin.action(rn, "start"), 200)
+        self.assertStatus(admin.action(rn, "answer", text="조치했습니다."), 200)
+        st = admin.get("/api/v1/staff/stats", query={"department": "qdept"}).json()
+        self.assertEqual((st["answered_30d"], st["on_time_30d"], st["on_time_rate_30d"]),
+                         (1, 1, 1.0))
 
     def test_metrics(self):
         self.file()

@@ -100,6 +100,8 @@ enum stmt_id {
 	ST_TEMPLATE_DELETE,
 	ST_TEMPLATES,
 	ST_TEMPLATE_GET,
+	ST_SLA,
+	ST_SLA_DEPT,
 	ST__COUNT
 };
 
@@ -282,6 +284,20 @@ static const char *const stmt_sql[ST__COUNT] = {
 		"SELECT id, category, title, body, updated_at, updated_by FROM answer_templates "
 		"WHERE ?1 IS NULL OR category = ?1 OR category IS NULL "
 		"ORDER BY category IS NULL, category, title, id",
+	/* ?1 now, ?2 the end of today, ?3 since: due today (running clocks),
+	 * answered since, of those answered by their due time. */
+	[ST_SLA] =
+		"SELECT (SELECT count(*) FROM complaints WHERE is_open AND due_at >= ?1 AND due_at < ?2), "
+		"(SELECT count(*) FROM complaints WHERE answered_at > 0 AND answered_at >= ?3), "
+		"(SELECT count(*) FROM complaints WHERE answered_at > 0 AND answered_at >= ?3 "
+		" AND due_at > 0 AND answered_at <= due_at)",
+	[ST_SLA_DEPT] =
+		"SELECT (SELECT count(*) FROM complaints WHERE is_open AND department = ?4 "
+		" AND due_at >= ?1 AND due_at < ?2), "
+		"(SELECT count(*) FROM complaints WHERE department = ?4 AND answered_at > 0 "
+		" AND answered_at >= ?3), "
+		"(SELECT count(*) FROM complaints WHERE department = ?4 AND answered_at > 0 "
+		" AND answered_at >= ?3 AND due_at > 0 AND answered_at <= due_at)",
 	[ST_TEMPLATE_GET] =
 		"SELECT id, category, title, body, updated_at, updated_by FROM answer_templates "
 		"WHERE id = ?1",
@@ -542,7 +558,8 @@ static bool sqlite_accepts(const char *uri)
 static int migrate(sqlite3 *db, char *errbuf, size_t errsz)
 {
 	static const char *const migrations[] = { "0001_init.sql", "0002_nlp.sql", "0003_support.sql",
-						   "0004_public_map.sql", "0005_templates.sql" };
+						   "0004_public_map.sql", "0005_templates.sql",
+						   "0006_stats.sql" };
 	sqlite3_stmt *st;
 	int version = 0;
 
@@ -2064,6 +2081,30 @@ static int rd_template_get(mw_store *s, int64_t id, mw_arena *a, mw_template *ou
 		return MW_ERR_NOTFOUND;
 	*out = rows[0];
 	return MW_OK;
+}
+
+static int rd_sla(mw_store *s, const char *department, mw_time now, mw_time day_end,
+		  mw_time since, mw_sla *out)
+{
+	conn *c = reader(s);
+	sqlite3_stmt *st;
+	int r;
+
+	if (!c || !(st = stmt(c, department ? ST_SLA_DEPT : ST_SLA)))
+		return MW_ERR_DB;
+	sqlite3_bind_int64(st, 1, now);
+	sqlite3_bind_int64(st, 2, day_end);
+	sqlite3_bind_int64(st, 3, since);
+	if (department)
+		bind_text(st, 4, department);
+	r = sqlite3_step(st);
+	if (r == SQLITE_ROW) {
+		out->due_today = sqlite3_column_int64(st, 0);
+		out->answered = sqlite3_column_int64(st, 1);
+		out->on_time = sqlite3_column_int64(st, 2);
+	}
+	finish(st);
+	return r == SQLITE_ROW ? MW_OK : db_error(c->db, "sla");
 }
 
 static int rd_schema_version(mw_store *s)
