@@ -241,3 +241,52 @@ out:
 	json_decref(body);
 	return MW_OK;
 }
+
+/* Moves the test clock forward: {"to": ISO 8601} or {"advance": seconds}.
+ * Without a test clock (minwon serve --now / MINWON_NOW) there is nothing
+ * to move and the endpoint answers 404, as if it did not exist. */
+int api_admin_clock(mw_req *r)
+{
+	json_t *body;
+	const char *to_s = NULL;
+	int64_t advance = 0;
+	bool has_advance = false;
+	mw_time to;
+	mw_buf b = MW_BUF_INIT;
+
+	if (!mw_clock_is_test()) {
+		mw_resp_error(r, 404, "not_found", "this server runs on the real clock");
+		return MW_OK;
+	}
+	if (!(body = mw_api_json_body(r)))
+		return MW_OK;
+	if (mw_api_opt_string(r, body, "to", &to_s) ||
+	    mw_api_opt_int(r, body, "advance", &advance, &has_advance))
+		goto out;
+	if (!to_s == !has_advance) {
+		mw_resp_error(r, 400, "invalid", "give either to (an ISO 8601 time) or advance (seconds)");
+		goto out;
+	}
+	if (to_s && mw_time_parse_iso8601(to_s, &to)) {
+		mw_resp_error(r, 400, "invalid", "to must be an ISO 8601 time");
+		goto out;
+	}
+	if (has_advance && (advance < 0 || advance > INT64_C(10) * 365 * 86400)) {
+		mw_resp_error(r, 400, "invalid", "advance must be 0 to 315360000 seconds");
+		goto out;
+	}
+	if (has_advance)
+		to = mw_now() + advance;
+	if (mw_clock_jump(to)) {
+		mw_resp_error(r, 409, "conflict", "the test clock only moves forward");
+		goto out;
+	}
+	mw_app_clock_moved(r->app);
+	mw_buf_puts(&b, "{\"clock\":\"test\"");
+	mw_api_json_time(&b, "now", mw_now(), true);
+	mw_buf_putc(&b, '}');
+	mw_resp_json(r, 200, &b);
+out:
+	json_decref(body);
+	return MW_OK;
+}

@@ -130,6 +130,15 @@ int mw_app_reload(mw_app *app)
 	return MW_OK;
 }
 
+void mw_app_clock_moved(mw_app *app)
+{
+	char now[32];
+
+	MW_UNUSED(app);
+	mw_time_format_kst(mw_now(), now);
+	mw_log_warn("app", "event=test_clock_moved now=%s", now);
+}
+
 const mw_category *mw_ref_category(const mw_refdata *ref, const char *code)
 {
 	for (size_t i = 0; i < ref->ncategories; i++)

@@ -95,6 +95,10 @@ int mw_app_models_reload(mw_app *app, char *errbuf, size_t errsz);
 mw_models *mw_app_models_get(mw_app *app);
 void mw_app_models_put(mw_app *app, mw_models *m);
 
+/* Called after the test clock moved forward: whatever waits for a time
+ * (the deadline monitor, retries) looks again at once. */
+void mw_app_clock_moved(mw_app *app);
+
 /* Looks up a category in ref; NULL when unknown. */
 const mw_category *mw_ref_category(const mw_refdata *ref, const char *code);
 const mw_department *mw_ref_department(const mw_refdata *ref, const char *code);

@@ -22,7 +22,7 @@ void mw_log(enum mw_log_level level, const char *mod, const char *fmt, ...)
 
 	if (level < min_level)
 		return;
-	mw_time_format_kst(mw_now(), ts);
+	mw_time_format_kst(mw_real_now(), ts);
 	n = snprintf(line, sizeof(line), "ts=%s level=%s mod=%s ", ts, level_names[level], mod);
 	if (n < 0 || (size_t)n >= sizeof(line))
 		return;

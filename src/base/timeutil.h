@@ -8,6 +8,7 @@
 #ifndef MW_TIMEUTIL_H
 #define MW_TIMEUTIL_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stddef.h>
 
@@ -29,10 +30,27 @@ void mw_civil_from_days(int64_t days, int *y, int *m, int *d);
 void mw_time_to_kst(mw_time t, mw_civil *out);
 mw_time mw_time_from_kst(int y, int m, int d, int hh, int mm, int ss);
 
-/* Current time, seconds and microseconds. */
+/*
+ * The process clock. mw_now() and mw_now_us() are "now" for everything the
+ * service decides: receipt times, deadlines, reminders, sessions. Normally
+ * that is the system's real time. A test clock (MINWON_NOW, `--now`) starts
+ * at a given instant and then runs on with real time; mw_clock_jump() moves
+ * it forward, never back, so a simulated month of deadlines passes in
+ * seconds. There is no way back to the real clock: a process with a test
+ * clock keeps it until it exits. Thread-safe.
+ */
 mw_time mw_now(void);
 int64_t mw_now_us(void);
 int64_t mw_monotonic_us(void);
+/* Real time, whatever the process clock says (logs). */
+mw_time mw_real_now(void);
+/* Starts the test clock at start. MW_ERR_INVALID when a test clock is
+ * running already. */
+int mw_clock_start_test(mw_time start);
+/* Moves the test clock forward to `to`. MW_ERR_INVALID without a test
+ * clock or when `to` is earlier than now. */
+int mw_clock_jump(mw_time to);
+bool mw_clock_is_test(void);
 
 /* Formats t as "2024-12-11T15:00:00+09:00" into out (>= 26 bytes). */
 void mw_time_format_kst(mw_time t, char out[32]);

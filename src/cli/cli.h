@@ -56,6 +56,12 @@ int mw_cli_init_db(const char *db, bool quiet);
 
 void mw_cli_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* Starts the test clock (timeutil.h) at the time given by --now (flag)
+ * or else MINWON_NOW; with neither the process keeps the real clock. A
+ * time before the newest event in the database is refused: the clock of
+ * a database never runs backwards. Warns on stderr and in the log. */
+int mw_cli_clock(const char *flag, mw_store *s);
+
 /* The sub-commands. */
 int mw_cmd_init(int argc, char **argv);
 int mw_cmd_serve(int argc, char **argv);

@@ -30,7 +30,10 @@ static void usage(FILE *f)
 		   "                      default PATH-of-db.model when it exists). Without one,\n"
 		   "                      complaints filed without a category wait in triage.\n"
 		   "  --triage-threshold P  route automatically only at confidence >= P\n"
-		   "                      (default 0.6); below it the complaint goes to triage\n\n"
+		   "                      (default 0.6); below it the complaint goes to triage\n"
+		   "  --now TIME          TESTS ONLY: start a test clock at TIME (or MINWON_NOW),\n"
+		   "                      e.g. 2025-01-24T17:00:00+09:00; it runs on with real time\n"
+		   "                      and admins can move it forward (POST /api/v1/admin/clock)\n\n"
 		   "SIGHUP also reloads the model and the chatbot's FAQ.\n");
 }
 
@@ -58,10 +61,11 @@ int mw_cmd_serve(int argc, char **argv)
 		{ "session-idle", required_argument, NULL, 'i' },
 		{ "model", required_argument, NULL, 'm' },
 		{ "triage-threshold", required_argument, NULL, 'T' },
+		{ "now", required_argument, NULL, 'N' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *db = NULL, *listen = NULL, *public_url = NULL, *model = NULL;
+	const char *db = NULL, *listen = NULL, *public_url = NULL, *model = NULL, *now = NULL;
 	double threshold = 0.6;
 	mw_server_config cfg = { 0 };
 	char host[256], dir[1024], err[512];
@@ -74,12 +78,13 @@ int mw_cmd_serve(int argc, char **argv)
 	int c, sig, rc = MW_EXIT_FAIL;
 
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "d:l:t:u:i:m:T:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "d:l:t:u:i:m:T:N:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd': db = optarg; break;
 		case 'l': listen = optarg; break;
 		case 'u': public_url = optarg; break;
 		case 'm': model = optarg; break;
+		case 'N': now = optarg; break;
 		case 'T': {
 			char *end;
 
@@ -125,6 +130,8 @@ int mw_cmd_serve(int argc, char **argv)
 		return MW_EXIT_FAIL;
 	if (mw_cli_keys(db, &keys) || mw_cli_open(db, &store))
 		return MW_EXIT_FAIL;
+	if (mw_cli_clock(now, store))
+		goto out;
 	mw_cli_data_dir(db, dir, sizeof(dir));
 	if (mw_app_init(&app, store, &keys, dir, err, sizeof(err))) {
 		mw_cli_err("%s", err);

@@ -1,5 +1,6 @@
 #include "cli.h"
 #include "../base/embedded.h"
+#include "../base/log.h"
 #include "../base/mw.h"
 #include "../core/deadline.h"
 #include "../store/sync.h"
@@ -21,6 +22,35 @@ void mw_cli_err(const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
+}
+
+int mw_cli_clock(const char *flag, mw_store *s)
+{
+	const char *v = flag ? flag : getenv("MINWON_NOW");
+	mw_time start, latest = 0;
+	char when[32], newest[32];
+
+	if (!v || !*v)
+		return MW_OK;
+	if (mw_time_parse_iso8601(v, &start)) {
+		mw_cli_err("%s must be an ISO 8601 time, e.g. 2025-01-24T17:00:00+09:00",
+			   flag ? "--now" : "MINWON_NOW");
+		return MW_ERR_INVALID;
+	}
+	if (s && mw_store_latest_event_at(s, &latest) == MW_OK && latest > start) {
+		mw_time_format_kst(start, when);
+		mw_time_format_kst(latest, newest);
+		mw_cli_err("the test clock (%s) is earlier than the newest event in the database "
+			   "(%s); refusing to run the clock backwards", when, newest);
+		return MW_ERR_INVALID;
+	}
+	if (mw_clock_start_test(start))
+		return MW_ERR_INVALID;
+	mw_time_format_kst(start, when);
+	mw_cli_err("warning: TEST CLOCK: now is %s and runs on from there; never use this "
+		   "in production", when);
+	mw_log_warn("clock", "event=test_clock start=%s", when);
+	return MW_OK;
 }
 
 const char *mw_cli_db(const char *flag)

@@ -436,4 +436,6 @@ int mw_store_support_count(mw_store *s, int64_t complaint_id, int64_t *count);
 /* Online backup to path while serving (SQLite backup API). */
 int mw_store_backup(mw_store *s, const char *path, char *errbuf, size_t errsz);
 
+#include "store_notify.h"
+
 #endif

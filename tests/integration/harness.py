@@ -269,10 +269,11 @@ def read_http_response(sock):
 
 
 class Server:
-    def __init__(self, users=USERS, threads=None, extra_args=()):
+    def __init__(self, users=USERS, threads=None, extra_args=(), env=None, db=None):
         self.extra_args = list(extra_args)
+        self.env = dict(env or {})
         self.dir = tempfile.mkdtemp(prefix="minwon-it-")
-        self.db = os.path.join(self.dir, "minwon.db")
+        self.db = db or os.path.join(self.dir, "minwon.db")
         self.users = dict(users)
         self.threads = threads
         self.proc = None
@@ -280,6 +281,8 @@ class Server:
         self.stderr_path = os.path.join(self.dir, "stderr.log")
         self._stderr = None
         self._starts = 0
+        if db:
+            return      # another Server's database: initialised there
         self._cli("init", "--db", self.db)
         for login, (role, dept) in self.users.items():
             args = ["user", "add", login, "--role", role, "--password-stdin", "--db", self.db]
@@ -305,8 +308,10 @@ class Server:
         if self.threads:
             args += ["--threads", str(self.threads)]
         args += self.extra_args
+        env = dict(os.environ)
+        env.update(self.env)
         self.proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                     stderr=self._stderr)
+                                     stderr=self._stderr, env=env)
         deadline = time.monotonic() + timeout(20)
         line = b""
         while time.monotonic() < deadline and not line.endswith(b"\n"):
@@ -450,12 +455,14 @@ class ServerTestCase:
 
     server_threads = None
     server_args = ()
+    server_env = None
     srv = None
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.srv = Server(threads=cls.server_threads, extra_args=cls.server_args)
+        cls.srv = Server(threads=cls.server_threads, extra_args=cls.server_args,
+                         env=cls.server_env)
         try:
             cls.srv.start()
         except Exception:

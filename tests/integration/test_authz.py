@@ -74,6 +74,8 @@ MATRIX = {
     "admin_category_put":       (401, 200, 403, 403, 403, 403, 403, 403),
     "admin_holidays":           (401, 200, 403, 403, 403, 403, 403, 403),
     "admin_holiday_put":        (401, 200, 403, 403, 403, 403, 403, 403),
+    # Only a server with a test clock has a clock to move (test_notify.py).
+    "admin_clock":              (401, 404, 403, 403, 403, 403, 403, 403),
 }
 # fmt: on
 
@@ -250,6 +252,7 @@ class AuthzMatrixTest(harness.ServerTestCase, unittest.TestCase):
             "admin_holidays": lambda role, c: c.get("/api/v1/admin/holidays"),
             "admin_holiday_put": lambda role, c: c.post("/api/v1/admin/holidays", {
                 "date": "2199-12-%02d" % (1 + next(seq) % 28), "name": "권한시험일"}),
+            "admin_clock": lambda role, c: c.post("/api/v1/admin/clock", {"advance": 1}),
         }
 
     def test_matrix_covers_every_route(self):

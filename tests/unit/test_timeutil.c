@@ -229,6 +229,29 @@ static void test_clocks(void **state)
 	assert_true(mw_now_us() / 1000000 - mw_now() <= 1);
 }
 
+/* The test clock starts where it is told, runs on with real time, moves
+ * only forward, and cannot be started twice. It is process-wide, so this
+ * test runs last. */
+static void test_test_clock(void **state)
+{
+	mw_time start = mw_time_from_kst(2025, 1, 24, 17, 0, 0);
+	mw_time real = mw_real_now();
+
+	(void)state;
+	assert_false(mw_clock_is_test());
+	assert_int_equal(mw_clock_jump(start + 60), MW_ERR_INVALID);
+	assert_int_equal(mw_clock_start_test(start), MW_OK);
+	assert_true(mw_clock_is_test());
+	assert_true(mw_now() >= start && mw_now() <= start + 5);
+	assert_true(mw_real_now() >= real && mw_real_now() <= real + 5);
+	assert_int_equal(mw_clock_start_test(start), MW_ERR_INVALID);
+	assert_int_equal(mw_clock_jump(start + 30 * 86400), MW_OK);
+	assert_true(mw_now() >= start + 30 * 86400 && mw_now() <= start + 30 * 86400 + 5);
+	assert_true(mw_now_us() / 1000000 - mw_now() <= 1);
+	assert_int_equal(mw_clock_jump(start), MW_ERR_INVALID);
+	assert_true(mw_now() >= start + 30 * 86400);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -240,6 +263,7 @@ int main(void)
 		cmocka_unit_test(test_kst_conversion),
 		cmocka_unit_test(test_weekdays),
 		cmocka_unit_test(test_clocks),
+		cmocka_unit_test(test_test_clock),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -8,7 +8,7 @@
  * what lets store.c acknowledge a group of units after one commit.
  * Statements are prepared once per connection and kept.
  */
-#include "../store_int.h"
+#include "sqlite_int.h"
 #include "../../base/embedded.h"
 #include "../../base/log.h"
 #include "../../base/mw.h"
@@ -306,6 +306,7 @@ static const char *const stmt_sql[ST__COUNT] = {
 typedef struct conn {
 	sqlite3 *db;
 	sqlite3_stmt *stmts[ST__COUNT];
+	sqlite3_stmt *ext[MW_SQLITE_EXT_STMTS]; /* other files' (sqlite_int.h) */
 	struct conn *next_free;
 	struct sqlite_be *owner;   /* readers: for the thread-exit destructor */
 } conn;
@@ -364,6 +365,8 @@ static void conn_close(conn *c)
 {
 	for (int i = 0; i < ST__COUNT; i++)
 		sqlite3_finalize(c->stmts[i]);
+	for (int i = 0; i < MW_SQLITE_EXT_STMTS; i++)
+		sqlite3_finalize(c->ext[i]);
 	sqlite3_close(c->db);
 	memset(c, 0, sizeof(*c));
 }
@@ -559,7 +562,7 @@ static int migrate(sqlite3 *db, char *errbuf, size_t errsz)
 {
 	static const char *const migrations[] = { "0001_init.sql", "0002_nlp.sql", "0003_support.sql",
 						   "0004_public_map.sql", "0005_templates.sql",
-						   "0006_stats.sql" };
+						   "0006_stats.sql", "0007_notify.sql" };
 	sqlite3_stmt *st;
 	int version = 0;
 
@@ -1252,36 +1255,6 @@ static int rd_complaint_by_token(mw_store *s, const char *token_hash, mw_arena *
 {
 	return get_complaint(reader(s), ST_COMPLAINT_BY_TOKEN, token_hash, 0, a, c, sec);
 }
-
-/* Collects rows into an arena array, growing it by doubling. */
-#define COLLECT(conn_, st_, T, a, out, n, ...)                                    \
-	do {                                                                      \
-		size_t cap_ = 0;                                                  \
-		int r_;                                                           \
-		T *arr_ = NULL;                                                   \
-		*(n) = 0;                                                         \
-		while ((r_ = sqlite3_step(st_)) == SQLITE_ROW) {                  \
-			T *row;                                                   \
-			if (*(n) == cap_) {                                       \
-				T *p_;                                            \
-				cap_ = cap_ ? cap_ * 2 : 16;                      \
-				p_ = mw_arena_alloc(a, cap_ * sizeof(T));         \
-				if (!p_) {                                        \
-					finish(st_);                              \
-					return MW_ERR_NOMEM;                      \
-				}                                                 \
-				if (*(n))                                         \
-					memcpy(p_, arr_, *(n) * sizeof(T));       \
-				arr_ = p_;                                        \
-			}                                                         \
-			row = &arr_[(*(n))++];                                    \
-			__VA_ARGS__;                                              \
-		}                                                                 \
-		finish(st_);                                                      \
-		*(out) = arr_;                                                    \
-		if (r_ != SQLITE_DONE)                                            \
-			return db_error((conn_)->db, "collect");                  \
-	} while (0)
 
 static int rd_events(mw_store *s, int64_t complaint_id, bool public_only, mw_arena *a,
 		     mw_event_row **out, size_t *n)
@@ -2158,6 +2131,60 @@ static int rd_backup(mw_store *s, const char *path, char *errbuf, size_t errsz)
 	r = sqlite3_exec(dst, "PRAGMA journal_mode = DELETE", NULL, NULL, NULL);
 	sqlite3_close(dst);
 	return r == SQLITE_OK ? MW_OK : MW_ERR_DB;
+}
+
+/* ---- for the other files of this backend (sqlite_int.h) ------------- */
+
+mw_sqlite_conn *mw_sqlite_writer(mw_tx *tx)
+{
+	return W(tx);
+}
+
+mw_sqlite_conn *mw_sqlite_reader(mw_store *s)
+{
+	return reader(s);
+}
+
+sqlite3 *mw_sqlite_db(mw_sqlite_conn *c)
+{
+	return c->db;
+}
+
+sqlite3_stmt *mw_sqlite_stmt(mw_sqlite_conn *c, int slot, const char *sql)
+{
+	MW_ASSERT(slot >= 0 && slot < MW_SQLITE_EXT_STMTS);
+	if (!c->ext[slot] &&
+	    sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &c->ext[slot], NULL) !=
+		    SQLITE_OK) {
+		db_error(c->db, "prepare");
+		return NULL;
+	}
+	return c->ext[slot];
+}
+
+int mw_sqlite_error(mw_sqlite_conn *c, const char *what)
+{
+	return db_error(c->db, what);
+}
+
+int mw_sqlite_step_done(mw_sqlite_conn *c, sqlite3_stmt *st, const char *what)
+{
+	return step_done(c, st, what);
+}
+
+void mw_sqlite_finish(sqlite3_stmt *st)
+{
+	finish(st);
+}
+
+void mw_sqlite_bind_text(sqlite3_stmt *st, int i, const char *v)
+{
+	bind_text(st, i, v);
+}
+
+const char *mw_sqlite_col_text(sqlite3_stmt *st, int i, mw_arena *a)
+{
+	return col_text(st, i, a);
 }
 
 const struct mw_store_ops mw_store_sqlite = {
