@@ -7,8 +7,11 @@ set -eu
 
 RUN_PKGS="build-essential cmake pkg-config libsqlite3-dev libmicrohttpd-dev
 libjansson-dev libsodium-dev libutf8proc-dev libmagic-dev libmagic-mgc
-libexif-dev libheif-dev libjpeg-dev liblinear-dev sqlite3 ca-certificates"
-TEST_PKGS="libcmocka-dev python3 curl"
+libexif-dev libheif-dev libjpeg-dev liblinear-dev libqrencode-dev sqlite3
+ca-certificates"
+# The browser tests (tests/e2e) drive Debian's chromium; fonts-noto-cjk
+# renders the Korean pages (and their screenshots).
+TEST_PKGS="libcmocka-dev python3 curl chromium fonts-noto-cjk"
 BENCH_PKGS="wrk nginx-light nghttp2-client libh2o-evloop-dev"
 
 want="$RUN_PKGS"
@@ -25,6 +28,13 @@ for p in $want; do
 		missing="$missing $p"
 	fi
 done
+# Node and npm for tests/e2e: any install will do (Debian's, or another one
+# that brings npm along), so look for the commands, not for the packages.
+case "${1:-run}" in
+test|bench)
+	command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 ||
+		missing="$missing nodejs npm" ;;
+esac
 [ -z "$missing" ] && exit 0
 
 echo "minwon: installing missing packages:$missing"

@@ -69,6 +69,8 @@ typedef struct mw_app {
 	double similar_radius_m;    /* duplicates: how near (100 m) */
 	double similar_threshold;   /* duplicates: how alike (0..1) */
 
+	struct mw_web *web;          /* the pages (src/web); NULL: none served */
+
 	mw_route_stats *route_stats; /* one per route, plus one for "unmatched" */
 	_Atomic uint64_t in_flight;
 } mw_app;

@@ -9,6 +9,7 @@
 #include "../base/log.h"
 #include "../base/mw.h"
 #include "../core/text.h"
+#include "../web/web.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -44,6 +45,11 @@ long mw_api_begin(mw_req *r)
 	int idx = mw_route_match(r, r->method, r->path, &wrong_method);
 
 	if (idx < 0) {
+		/* Outside the API a person is reading: answer with a page. */
+		if (strncmp(r->path, "/api/", 5) && r->app->web) {
+			mw_web_error_page(r, wrong_method ? 405 : 404);
+			return -1;
+		}
 		if (wrong_method) {
 			mw_resp_header(r, "Allow", mw_route_methods(r, r->path));
 			mw_resp_error(r, 405, "method_not_allowed", "%s is not allowed on this path",
@@ -76,19 +82,31 @@ void mw_api_handle(mw_req *r)
 		mw_store_read_end(r->app->store);
 }
 
+/* A refusal before the handler: JSON for the API, a page for a page. */
+static void refuse(mw_req *r, int status, const char *code, const char *msg)
+{
+	if (r->route->flags & MW_ROUTE_PAGE)
+		mw_web_error_page(r, status);
+	else
+		mw_resp_error(r, status, code, "%s", msg);
+}
+
 static void handle(mw_req *r)
 {
 	int rc;
 
 	rc = mw_session_resolve(r);
 	if (rc) {
-		mw_resp_err(r, rc, "%s", rc == MW_ERR_UNAUTHORIZED ? "the session has expired; sign in again"
-								 : "cannot read the session");
+		refuse(r, mw_err_http(rc), mw_err_code(rc),
+		       rc == MW_ERR_UNAUTHORIZED ? "the session has expired; sign in again"
+						 : "cannot read the session");
 		return;
 	}
 	/* A browser sends the session cookie on its own; a state-changing
-	 * request must also prove it came from our pages (CSRF). */
-	if (r->auth && state_changing(r->method) && r->route->handler != api_session_login) {
+	 * request must also prove it came from our pages (CSRF). A page
+	 * checks the token of its form itself (src/web). */
+	if (r->auth && state_changing(r->method) && r->route->handler != api_session_login &&
+	    !(r->route->flags & MW_ROUTE_PAGE)) {
 		const char *t = mw_req_header(r, "X-CSRF-Token");
 
 		if (!t || !mw_ct_streq(t, r->auth->csrf)) {
@@ -98,8 +116,8 @@ static void handle(mw_req *r)
 	}
 	rc = mw_authz_route(r->auth, r->route->perm);
 	if (rc) {
-		mw_resp_err(r, rc, "%s", rc == MW_ERR_UNAUTHORIZED ? "sign in first"
-								 : "your role may not use this endpoint");
+		refuse(r, mw_err_http(rc), mw_err_code(rc),
+		       rc == MW_ERR_UNAUTHORIZED ? "sign in first" : "your role may not use this endpoint");
 		return;
 	}
 	r->route->handler(r);

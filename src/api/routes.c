@@ -8,8 +8,12 @@
 
 static const mw_route routes[] = {
 #define MW_ROUTE(method, pattern, handler, perm, max_body, name) \
-	{ #method, pattern, handler, perm, max_body, name },
+	{ #method, pattern, handler, perm, max_body, name, 0 },
+#define MW_PAGE(method, pattern, handler, perm, max_body, name) \
+	{ #method, pattern, handler, perm, max_body, name, MW_ROUTE_PAGE },
 #include "routes.def"
+#include "../web/pages.def"
+#undef MW_PAGE
 #undef MW_ROUTE
 };
 
@@ -24,13 +28,19 @@ const mw_route *mw_route_at(size_t i)
 }
 
 /* Matches pattern against path segment by segment; "{}" takes one
- * non-empty segment. */
+ * non-empty segment, a final "{*}" the non-empty rest. */
 static bool match(mw_req *r, const char *pattern, const char *path)
 {
 	const char *p = pattern, *s = path;
 
 	r->nparams = 0;
 	while (*p && *s) {
+		if (!strcmp(p, "{*}")) {
+			if (r->nparams == MW_MAX_PATH_PARAMS)
+				return false;
+			r->params[r->nparams++] = mw_arena_strdup(&r->arena, s);
+			return true;
+		}
 		if (p[0] == '{' && p[1] == '}') {
 			const char *end = strchr(s, '/');
 			size_t n = end ? (size_t)(end - s) : strlen(s);

@@ -11,6 +11,11 @@
 
 typedef int (*mw_handler)(mw_req *r);
 
+/* A web page (src/web/pages.def): it answers in HTML, checks the CSRF
+ * token of its form itself (the form field, not a header), and its
+ * errors before the handler are pages too. */
+#define MW_ROUTE_PAGE 1u
+
 typedef struct mw_route {
 	const char *method;
 	const char *pattern;
@@ -18,12 +23,17 @@ typedef struct mw_route {
 	mw_perm perm;
 	size_t max_body;
 	const char *name;
+	unsigned flags;           /* MW_ROUTE_PAGE */
 } mw_route;
 
 size_t mw_routes_count(void);
 const mw_route *mw_route_at(size_t i);
 
 /*
+ * The table is routes.def (the API) followed by src/web/pages.def (the
+ * pages). In a pattern "{}" takes one path segment and a final "{*}" the
+ * rest of the path (one or more segments).
+ *
  * Finds the route for method + path, filling r->params (pointers into the
  * arena). Returns the route index, or -1 with *method_mismatch set when
  * the path exists under another method (405), or -1 for no such path.
@@ -36,7 +46,10 @@ const char *mw_route_methods(mw_req *r, const char *path);
 
 /* Handlers, one per route row. */
 #define MW_ROUTE(method, pattern, handler, perm, max_body, name) int handler(mw_req *r);
+#define MW_PAGE MW_ROUTE
 #include "routes.def"
+#include "../web/pages.def"
+#undef MW_PAGE
 #undef MW_ROUTE
 
 #endif

@@ -4,6 +4,7 @@
 #include "../base/mw.h"
 #include "../base/version.h"
 #include "../http/server.h"
+#include "../web/web.h"
 
 #include <getopt.h>
 #include <signal.h>
@@ -12,6 +13,8 @@
 #include <unistd.h>
 
 #include "../base/banned.h"
+
+#define MW_DEFAULT_TILE_URL "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 
 static void usage(FILE *f)
 {
@@ -33,7 +36,10 @@ static void usage(FILE *f)
 		   "                      (default 0.6); below it the complaint goes to triage\n"
 		   "  --now TIME          TESTS ONLY: start a test clock at TIME (or MINWON_NOW),\n"
 		   "                      e.g. 2025-01-24T17:00:00+09:00; it runs on with real time\n"
-		   "                      and admins can move it forward (POST /api/v1/admin/clock)\n\n"
+		   "                      and admins can move it forward (POST /api/v1/admin/clock)\n"
+		   "  --tile-url URL      map tiles of the web pages (default\n"
+		   "                      " MW_DEFAULT_TILE_URL ";\n"
+		   "                      \"none\": no map, address and coordinates only)\n\n"
 		   "SIGHUP also reloads the model and the chatbot's FAQ.\n");
 }
 
@@ -62,10 +68,12 @@ int mw_cmd_serve(int argc, char **argv)
 		{ "model", required_argument, NULL, 'm' },
 		{ "triage-threshold", required_argument, NULL, 'T' },
 		{ "now", required_argument, NULL, 'N' },
+		{ "tile-url", required_argument, NULL, 'M' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *db = NULL, *listen = NULL, *public_url = NULL, *model = NULL, *now = NULL;
+	mw_web_config web = { MW_DEFAULT_TILE_URL };
 	double threshold = 0.6;
 	mw_server_config cfg = { 0 };
 	char host[256], dir[1024], err[512];
@@ -78,13 +86,21 @@ int mw_cmd_serve(int argc, char **argv)
 	int c, sig, rc = MW_EXIT_FAIL;
 
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "d:l:t:u:i:m:T:N:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "d:l:t:u:i:m:T:N:M:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd': db = optarg; break;
 		case 'l': listen = optarg; break;
 		case 'u': public_url = optarg; break;
 		case 'm': model = optarg; break;
 		case 'N': now = optarg; break;
+		case 'M':
+			if (strcmp(optarg, "none") && strncmp(optarg, "https://", 8) &&
+			    strncmp(optarg, "http://", 7)) {
+				mw_cli_err("--tile-url must be an http(s) URL with {z}/{x}/{y}, or none");
+				return MW_EXIT_USAGE;
+			}
+			web.tile_url = strcmp(optarg, "none") ? optarg : "";
+			break;
 		case 'T': {
 			char *end;
 
@@ -151,6 +167,10 @@ int mw_cmd_serve(int argc, char **argv)
 		mw_cli_err("%s", err);
 		goto out_app;
 	}
+	if (mw_web_new(&web, &app.web, err, sizeof(err))) {
+		mw_cli_err("the web pages: %s", err);
+		goto out_app;
+	}
 	/* Signals are taken synchronously by this thread only; every other
 	 * thread inherits the blocked mask. */
 	sigemptyset(&set);
@@ -188,6 +208,8 @@ int mw_cmd_serve(int argc, char **argv)
 	mw_server_stop(srv);
 	rc = MW_EXIT_OK;
 out_app:
+	mw_web_free(app.web);
+	app.web = NULL;
 	mw_app_release(&app);
 out:
 	mw_store_close(store);

@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -41,7 +42,24 @@ struct mw_server {
 
 const char *mw_req_header(mw_req *r, const char *name)
 {
+	for (int i = 0; i < r->novr; i++)
+		if (!strcasecmp(r->ovr_name[i], name))
+			return r->ovr_value[i];
 	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
+}
+
+void mw_req_set_header(mw_req *r, const char *name, const char *value)
+{
+	int i;
+
+	for (i = 0; i < r->novr; i++)
+		if (!strcasecmp(r->ovr_name[i], name))
+			break;
+	MW_ASSERT(i < MW_MAX_REQ_OVERRIDES);
+	r->ovr_name[i] = name;
+	r->ovr_value[i] = value;
+	if (i == r->novr)
+		r->novr++;
 }
 
 const char *mw_req_query(mw_req *r, const char *name)
@@ -82,7 +100,13 @@ const char *mw_req_peer(mw_req *r)
 
 static void set_body(mw_req *r, int status, const char *ctype, char *heap, size_t len)
 {
-	free(r->resp_body);
+	if (!r->resp_static)
+		free(r->resp_body);
+	r->resp_static = false;
+	if (r->file_fd >= 0) {
+		close(r->file_fd);
+		r->file_fd = -1;
+	}
 	r->resp_body = heap;
 	r->resp_len = len;
 	r->status = status;
@@ -119,6 +143,12 @@ void mw_resp_file(mw_req *r, int status, const char *content_type, int fd, uint6
 	set_body(r, status, content_type, NULL, 0);
 	r->file_fd = fd;
 	r->file_size = size;
+}
+
+void mw_resp_static(mw_req *r, int status, const char *content_type, const char *data, size_t len)
+{
+	set_body(r, status, content_type, (char *)data, len);
+	r->resp_static = true;
 }
 
 static void resp_error_v(mw_req *r, int status, const char *code, const char *fmt, va_list ap)
@@ -164,6 +194,11 @@ void mw_resp_header(mw_req *r, const char *name, const char *value)
 	r->nhdr++;
 }
 
+void mw_resp_headers_clear(mw_req *r)
+{
+	r->nhdr = 0;
+}
+
 void mw_req_suspend(mw_req *r)
 {
 	r->state = MW_REQ_SUSPENDED;
@@ -187,9 +222,11 @@ static enum MHD_Result send_response(mw_req *r)
 		r->file_fd = -1; /* MHD closes it */
 	} else {
 		resp = MHD_create_response_from_buffer(r->resp_len, r->resp_body ? r->resp_body : "",
-						       r->resp_body ? MHD_RESPMEM_MUST_FREE
-								    : MHD_RESPMEM_PERSISTENT);
+						       r->resp_body && !r->resp_static
+							       ? MHD_RESPMEM_MUST_FREE
+							       : MHD_RESPMEM_PERSISTENT);
 		r->resp_body = NULL;
+		r->resp_static = false;
 	}
 	if (!resp)
 		return MHD_NO;
@@ -200,7 +237,8 @@ static enum MHD_Result send_response(mw_req *r)
 	if (r->content_type)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, r->content_type);
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
-	MHD_add_response_header(resp, "Cache-Control", "no-store");
+	MHD_add_response_header(resp, "Cache-Control",
+				r->cache_control ? r->cache_control : "no-store");
 	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
 	for (int i = 0; i < r->nhdr; i++)
 		MHD_add_response_header(resp, r->hdr_name[i], r->hdr_value[i]);
@@ -208,6 +246,20 @@ static enum MHD_Result send_response(mw_req *r)
 	MHD_destroy_response(resp);
 	r->state = MW_REQ_SENT;
 	return ret;
+}
+
+/* The page's render step, once the handler's answer is ready. It runs
+ * after a resume too; a render that starts more work (and suspends)
+ * sets r->render again for the next round. */
+static void run_render(mw_req *r)
+{
+	void (*cb)(mw_req *) = r->render;
+
+	if (!cb)
+		return;
+	r->render = NULL;
+	r->suspended = false;
+	cb(r);
 }
 
 static enum MHD_Result access_cb(void *cls, struct MHD_Connection *conn, const char *url,
@@ -289,6 +341,9 @@ static enum MHD_Result access_cb(void *cls, struct MHD_Connection *conn, const c
 		 * resumed; either way MHD calls us again to send. */
 		if (r->suspended)
 			return MHD_YES;
+		run_render(r);
+		if (r->suspended)
+			return MHD_YES;
 		return send_response(r);
 	case MW_REQ_READY:
 		if (r->on_resume) {
@@ -297,6 +352,10 @@ static enum MHD_Result access_cb(void *cls, struct MHD_Connection *conn, const c
 			r->on_resume = NULL;
 			cb(r);
 		}
+		run_render(r);
+		/* A page may chain another API handler that suspends. */
+		if (r->suspended)
+			return MHD_YES;
 		return send_response(r);
 	case MW_REQ_SUSPENDED:
 		return MHD_YES;
@@ -320,9 +379,13 @@ static void completed_cb(void *cls, struct MHD_Connection *conn, void **con_cls,
 		mw_log_info("http", "event=response_not_delivered route=%d status=%d term=%d",
 			    r->route_index, r->status, (int)toe);
 	atomic_fetch_sub(&srv->app->in_flight, 1);
+	if (r->cleanup)
+		r->cleanup(r);
+	mw_buf_release(&r->form_body);
 	if (r->file_fd >= 0)
 		close(r->file_fd);
-	free(r->resp_body);
+	if (!r->resp_static)
+		free(r->resp_body);
 	mw_buf_release(&r->body);
 	mw_arena_release(&r->arena);
 	free(r);

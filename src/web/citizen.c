@@ -1,0 +1,718 @@
+/*
+ * citizen.c - the citizen's pages: file a complaint (/), the receipt
+ * (/receipt) and following it (/track: status, timeline, answer, rating,
+ * 보완 and other messages, withdrawal).
+ *
+ * Every page runs the API's own handlers in-process (web_int.h); nothing
+ * here validates a complaint or touches the store.
+ *
+ * The citizen's token never appears in a URL: after filing, and after
+ * opening /track with receipt number and token, the pair is kept in an
+ * HttpOnly, SameSite=Strict cookie (mw_track) for an hour, and the pages
+ * redirect to plain /receipt and /track. The QR code on the receipt
+ * carries it in the fragment (/track#RECEIPT.TOKEN), which browsers never
+ * send to the server; the track page's script posts it as a form.
+ */
+#include "web_int.h"
+#include "../base/mw.h"
+#include "../media/media.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../base/banned.h"
+
+#define MAX_PHOTOS 3
+#define TRACK_COOKIE_SECONDS 3600
+
+/* ---- helpers ------------------------------------------------------------ */
+
+static void view_set_str(json_t *obj, const char *key, const char *v)
+{
+	json_object_set_new(obj, key, v ? json_string(v) : json_null());
+}
+
+static const char *jstr(json_t *obj, const char *key)
+{
+	return json_string_value(json_object_get(obj, key));
+}
+
+/* A form value as the API wants it: NULL when empty after trimming
+ * blanks (the API normalises the rest). */
+static const char *form_opt(const mw_page *pg, const char *name)
+{
+	const char *v = mw_page_field(pg, name);
+
+	while (*v == ' ' || *v == '\t' || *v == '\r' || *v == '\n')
+		v++;
+	return *v ? v : NULL;
+}
+
+/* The tracked complaint from the mw_track cookie. */
+static bool track_cookie(mw_page *pg, const char **receipt, const char **token)
+{
+	const char *v = mw_req_cookie(pg->r, MW_COOKIE_TRACK), *dot;
+
+	if (!v || !(dot = strchr(v, '.')) || dot == v || strlen(dot + 1) != MW_TOKEN_CHARS)
+		return false;
+	*receipt = mw_arena_strndup(&pg->r->arena, v, (size_t)(dot - v));
+	*token = mw_arena_strdup(&pg->r->arena, dot + 1);
+	return *receipt && *token;
+}
+
+/* Points the request at one citizen complaint for a handler that takes
+ * the receipt number from the path and the token from a header. */
+static void citizen_target(mw_page *pg, const char *receipt, const char *token)
+{
+	pg->r->params[0] = receipt;
+	pg->r->nparams = 1;
+	mw_req_set_header(pg->r, "X-Complaint-Token", token);
+}
+
+/* Adds "<key>_text" with the localised date of the ISO time obj[key]. */
+static void add_date(mw_page *pg, json_t *obj, const char *key, bool with_time)
+{
+	char k[64];
+	const char *d = mw_page_date(pg, jstr(obj, key), with_time);
+
+	snprintf(k, sizeof(k), "%s_text", key);
+	if (d)
+		json_object_set_new(obj, k, json_string(d));
+}
+
+static const char *category_name(mw_page *pg, const char *code, const char *api_name)
+{
+	char key[96];
+	const char *en;
+
+	if (pg->lang == MW_LANG_KO || !code)
+		return api_name;
+	snprintf(key, sizeof(key), "category.%s", code);
+	en = mw_catalog_get(pg->web->cat[pg->lang], key);
+	return en ? en : api_name;
+}
+
+/* ---- the filing form (/) ----------------------------------------------- */
+
+struct file_state {
+	json_t *errors;          /* {"field": "message"} */
+	const char *form_error;  /* a message for the whole form */
+};
+
+static void add_error(mw_page *pg, struct file_state *fs, const char *field, const char *key)
+{
+	if (!fs->errors)
+		fs->errors = json_object();
+	if (!json_object_get(fs->errors, field))
+		json_object_set_new(fs->errors, field, json_string(mw_page_msg(pg, key)));
+}
+
+/* The form's values for a re-render (never the photos). */
+static json_t *form_values(mw_page *pg)
+{
+	static const char *const names[] = { "text", "category", "address", "lat", "lon",
+					     "name", "phone", "email", "idem" };
+	json_t *v = json_object();
+
+	for (size_t i = 0; i < MW_ARRAY_LEN(names); i++)
+		json_object_set_new(v, names[i], json_string(mw_page_field(pg, names[i])));
+	json_object_set_new(v, "consent", json_boolean(!strcmp(mw_page_field(pg, "consent"), "yes")));
+	json_object_set_new(v, "public_map",
+			    json_boolean(!strcmp(mw_page_field(pg, "public_map"), "yes")));
+	return v;
+}
+
+static void home_render(mw_page *pg, int status, json_t *answer)
+{
+	json_t *items = json_object_get(answer, "items"), *cats = json_array(), *form;
+	const char *chosen;
+	size_t i;
+	json_t *it;
+
+	form = json_object_get(pg->view, "form");
+	chosen = form ? jstr(form, "category") : NULL;
+	json_array_foreach(items, i, it) {
+		const char *code = jstr(it, "code");
+
+		json_array_append_new(cats, json_pack("{s:s?, s:s?, s:b}", "code", code, "name",
+						      category_name(pg, code, jstr(it, "name")),
+						      "selected", chosen && code && !strcmp(chosen, code)));
+	}
+	json_object_set_new(pg->view, "categories", cats);
+	json_object_set_new(pg->view, "title", json_string(mw_page_msg(pg, "home.title")));
+	json_object_set_new(pg->view, "max_photos", json_integer(MAX_PHOTOS));
+	if (!form) {
+		char idem[MW_TOKEN_CHARS + 1];
+
+		mw_token_new(idem);
+		json_object_set_new(pg->view, "form", json_pack("{s:s}", "idem", idem));
+	}
+	mw_page_render(pg, pg->data ? 400 : (status == 200 ? 200 : 500), "home");
+}
+
+int web_home(mw_req *r)
+{
+	mw_page *pg = mw_page_begin(r);
+
+	if (pg)
+		mw_page_call(pg, api_categories, NULL, home_render);
+	return MW_OK;
+}
+
+/* Shows the form again with the citizen's values and the errors. */
+static void form_again(mw_page *pg, struct file_state *fs)
+{
+	json_object_set_new(pg->view, "form", form_values(pg));
+	if (fs->errors) {
+		json_t *list = json_array();
+		const char *k;
+		json_t *v;
+
+		json_object_foreach(fs->errors, k, v)
+			json_array_append_new(list, json_pack("{s:s, s:O}", "field", k, "message", v));
+		json_object_set_new(pg->view, "err", fs->errors);
+		json_object_set_new(pg->view, "error_list", list);
+		fs->errors = NULL;
+	}
+	if (fs->form_error)
+		json_object_set_new(pg->view, "form_error", json_string(fs->form_error));
+	pg->data = fs;
+	mw_page_call(pg, api_categories, NULL, home_render);
+}
+
+/*
+ * Which form field an API error belongs to: the error's code and a word
+ * of its message (the API names the field it refuses), and the catalogue
+ * key of what to tell the citizen. First match wins.
+ */
+static const struct {
+	const char *code;
+	const char *says;
+	const char *field;
+	const char *msg;
+} api_field_errors[] = {
+	{ "too_large", "text", "text", "error.text_long" },
+	{ "missing_field", "text", "text", "error.text_required" },
+	{ "invalid", "field text", "text", "error.text_invalid" },
+	{ "consent_required", "", "consent", "error.consent_required" },
+	{ "missing_field", "consent", "consent", "error.consent_required" },
+	{ "invalid", "contact.phone", "phone", "error.phone_invalid" },
+	{ "invalid", "contact.email", "email", "error.email_invalid" },
+	{ "too_large", "contact", "name", "error.contact_long" },
+	{ "too_large", "name", "name", "error.contact_long" },
+	{ "too_large", "phone", "phone", "error.phone_invalid" },
+	{ "too_large", "email", "email", "error.email_invalid" },
+	{ "invalid", "category", "category", "error.category_invalid" },
+	{ "invalid", "lat", "location", "error.location_invalid" },
+	{ "too_large", "address", "address", "error.address_long" },
+};
+
+static void file_refused(mw_page *pg, int status, json_t *answer)
+{
+	json_t *err = json_object_get(answer, "error");
+	const char *code = jstr(err, "code"), *message = jstr(err, "message");
+	struct file_state *fs = mw_arena_alloc(&pg->r->arena, sizeof(*fs));
+
+	if (!fs) {
+		mw_web_error_page(pg->r, 503);
+		return;
+	}
+	for (size_t i = 0; code && message && i < MW_ARRAY_LEN(api_field_errors); i++)
+		if (!strcmp(code, api_field_errors[i].code) &&
+		    strstr(message, api_field_errors[i].says)) {
+			add_error(pg, fs, api_field_errors[i].field, api_field_errors[i].msg);
+			break;
+		}
+	if (!fs->errors)
+		fs->form_error = mw_page_msg(pg, status >= 500 ? "error.busy" : "error.form");
+	form_again(pg, fs);
+}
+
+/* Sends one photo of the form to the API's upload handler. */
+static bool upload_photo(mw_page *pg, const char *receipt, const char *token,
+			 const mw_form_field *f)
+{
+	mw_req *r = pg->r;
+	mw_buf saved = r->body;
+
+	r->body = (mw_buf){ (char *)f->value, f->len, f->len, 0 };
+	citizen_target(pg, receipt, token);
+	mw_req_set_header(r, "Content-Type", "application/octet-stream");
+	r->status = 0;
+	api_attachment_upload(r);
+	r->body = saved;
+	return r->status == 201;
+}
+
+static bool replayed(const mw_req *r)
+{
+	for (int i = 0; i < r->nhdr; i++)
+		if (!strcmp(r->hdr_name[i], "Idempotent-Replayed"))
+			return true;
+	return false;
+}
+
+static void file_answered(mw_page *pg, int status, json_t *answer)
+{
+	const char *receipt = jstr(answer, "receipt_no"), *token = jstr(answer, "token");
+	int failed = 0;
+	char *cookie;
+
+	if (status != 201 || !receipt || !token) {
+		file_refused(pg, status, answer);
+		return;
+	}
+	/* A form sent twice (the same idempotency key) filed once, and its
+	 * photos went with the first. */
+	if (!replayed(pg->r))
+		for (size_t i = 0; i < pg->form.n; i++)
+			if (pg->form.f[i].filename && !strcmp(pg->form.f[i].name, "photo") &&
+			    !upload_photo(pg, receipt, token, &pg->form.f[i]))
+				failed++;
+	cookie = mw_arena_printf(&pg->r->arena, "%s.%s", receipt, token);
+	mw_page_cookie(pg, MW_COOKIE_TRACK, cookie ? cookie : "", TRACK_COOKIE_SECONDS, true);
+	mw_page_redirect(pg, failed ? "/receipt?photos=failed" : "/receipt");
+}
+
+/* Checks what the API cannot see in its JSON: the location typed as
+ * numbers and the photos. */
+static void check_form(mw_page *pg, struct file_state *fs, double *lat, double *lon, bool *has_loc)
+{
+	const char *la = form_opt(pg, "lat"), *lo = form_opt(pg, "lon");
+	size_t photos = 0;
+	char *end;
+
+	*has_loc = false;
+	if (la || lo) {
+		*lat = la ? strtod(la, &end) : NAN;
+		if (!la || *end || !isfinite(*lat))
+			*lat = NAN;
+		*lon = lo ? strtod(lo, &end) : NAN;
+		if (!lo || *end || !isfinite(*lon))
+			*lon = NAN;
+		if (isnan(*lat) || isnan(*lon) || *lat < -90 || *lat > 90 || *lon < -180 || *lon > 180)
+			add_error(pg, fs, "location", "error.location_invalid");
+		else
+			*has_loc = true;
+	}
+	for (size_t i = 0; i < pg->form.n; i++) {
+		const mw_form_field *f = &pg->form.f[i];
+		mw_media_type type;
+
+		if (!f->filename || strcmp(f->name, "photo"))
+			continue;
+		if (++photos > MAX_PHOTOS)
+			add_error(pg, fs, "photo", "error.photo_count");
+		else if (mw_media_detect(f->value, f->len, &type))
+			add_error(pg, fs, "photo", f->len > 10485760 ? "error.photo_large"
+								    : "error.photo_type");
+	}
+}
+
+static json_t *complaint_body(mw_page *pg, double lat, double lon, bool has_loc)
+{
+	json_t *b = json_object(), *contact = json_object();
+	const char *v;
+
+	json_object_set_new(b, "text", json_string(mw_page_field(pg, "text")));
+	if ((v = form_opt(pg, "category")))
+		json_object_set_new(b, "category", json_string(v));
+	json_object_set_new(b, "channel", json_string("web"));
+	if (has_loc) {
+		json_object_set_new(b, "lat", json_real(lat));
+		json_object_set_new(b, "lon", json_real(lon));
+	}
+	if ((v = form_opt(pg, "address")))
+		json_object_set_new(b, "address", json_string(v));
+	if ((v = form_opt(pg, "name")))
+		json_object_set_new(contact, "name", json_string(v));
+	if ((v = form_opt(pg, "phone")))
+		json_object_set_new(contact, "phone", json_string(v));
+	if ((v = form_opt(pg, "email")))
+		json_object_set_new(contact, "email", json_string(v));
+	json_object_set_new(b, "contact", contact);
+	json_object_set_new(b, "consent",
+			    json_pack("{s:b, s:b}", "privacy", !strcmp(mw_page_field(pg, "consent"), "yes"),
+				      "public_map", !strcmp(mw_page_field(pg, "public_map"), "yes")));
+	return b;
+}
+
+static bool token_chars(const char *s, size_t min, size_t max)
+{
+	size_t n = strlen(s);
+
+	if (n < min || n > max)
+		return false;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		      (*s >= '0' && *s <= '9') || *s == '-' || *s == '_'))
+			return false;
+	return true;
+}
+
+int web_file(mw_req *r)
+{
+	mw_page *pg = mw_page_begin(r);
+	struct file_state *fs;
+	double lat = 0, lon = 0;
+	bool has_loc;
+	const char *idem;
+	json_t *body;
+
+	if (!pg || mw_page_form(pg))
+		return MW_OK;
+	fs = mw_arena_alloc(&r->arena, sizeof(*fs));
+	if (!fs) {
+		mw_web_error_page(r, 503);
+		return MW_OK;
+	}
+	check_form(pg, fs, &lat, &lon, &has_loc);
+	if (fs->errors) {
+		form_again(pg, fs);
+		return MW_OK;
+	}
+	/* The form's own key: a second click on "submit" files nothing new. */
+	idem = mw_page_field(pg, "idem");
+	if (token_chars(idem, 16, 64))
+		mw_req_set_header(r, "Idempotency-Key", idem);
+	body = complaint_body(pg, lat, lon, has_loc);
+	if (!body) {
+		mw_web_error_page(r, 503);
+		return MW_OK;
+	}
+	mw_page_call(pg, api_complaint_create, body, file_answered);
+	json_decref(body);
+	return MW_OK;
+}
+
+/* ---- the receipt (/receipt) --------------------------------------------- */
+
+static void receipt_render(mw_page *pg, int status, json_t *c)
+{
+	const char *receipt, *token;
+	char *url, *svg;
+
+	if (status != 200 || !track_cookie(pg, &receipt, &token)) {
+		mw_page_cookie(pg, MW_COOKIE_TRACK, "", 0, true);
+		mw_page_redirect(pg, "/track");
+		return;
+	}
+	url = mw_arena_printf(&pg->r->arena, "%s/track#%s.%s", pg->r->app->public_url, receipt, token);
+	svg = url ? mw_qr_svg(&pg->r->arena, url, mw_page_msg(pg, "receipt.qr_label")) : NULL;
+	add_date(pg, c, "due_at", true);
+	add_date(pg, c, "received_at", true);
+	json_object_set_new(c, "category_text",
+			    json_string(category_name(pg, jstr(c, "category"), jstr(c, "category_name"))));
+	json_object_set(pg->view, "c", c);
+	view_set_str(pg->view, "token", token);
+	view_set_str(pg->view, "qr_svg", svg);
+	json_object_set_new(pg->view, "photos_failed",
+			    json_boolean(mw_req_query(pg->r, "photos") != NULL));
+	json_object_set_new(pg->view, "title", json_string(mw_page_msg(pg, "receipt.title")));
+	mw_page_render(pg, 200, "receipt");
+}
+
+int web_receipt(mw_req *r)
+{
+	mw_page *pg = mw_page_begin(r);
+	const char *receipt, *token;
+
+	if (!pg)
+		return MW_OK;
+	if (!track_cookie(pg, &receipt, &token)) {
+		mw_page_redirect(pg, "/track");
+		return MW_OK;
+	}
+	citizen_target(pg, receipt, token);
+	mw_page_call(pg, api_complaint_status, NULL, receipt_render);
+	return MW_OK;
+}
+
+/* ---- tracking (/track) --------------------------------------------------- */
+
+/* Messages the track page shows after an action (?done=, ?err=): only
+ * these keys, so a link cannot make the page say anything else. */
+static const char *const track_notes[] = {
+	"rated", "reopened", "message", "withdrawn", "rate", "message_empty", "withdraw", "failed",
+};
+
+static const char *track_note(mw_page *pg, const char *param)
+{
+	const char *v = mw_req_query(pg->r, param);
+
+	for (size_t i = 0; v && i < MW_ARRAY_LEN(track_notes); i++)
+		if (!strcmp(v, track_notes[i]))
+			return mw_page_msg2(pg, !strcmp(param, "done") ? "track.done." : "track.err.", v);
+	return NULL;
+}
+
+/* Events that move the due date, and the reason the page gives. */
+static const char *const due_movers[] = { "request_info", "provide_info", "extend", "transfer",
+					  "reopen", "rate" };
+
+static bool status_is(json_t *c, const char *const *set, size_t n)
+{
+	const char *s = jstr(c, "status");
+
+	for (size_t i = 0; s && i < n; i++)
+		if (!strcmp(s, set[i]))
+			return true;
+	return false;
+}
+
+static void track_view(mw_page *pg, json_t *c)
+{
+	static const char *const open[] = { "received", "assigned", "in_progress", "needs_info",
+					    "reopened" };
+	static const char *const messageable[] = { "received", "assigned", "in_progress",
+						   "needs_info", "reopened", "answered" };
+	static const char *const rateable[] = { "answered" };
+	json_t *tl = json_object_get(c, "timeline"), *ev, *moves = json_array(), *photos;
+	size_t i;
+
+	json_object_set_new(c, "status_text", json_string(mw_page_msg2(pg, "status.", jstr(c, "status"))));
+	json_object_set_new(c, "category_text",
+			    json_string(category_name(pg, jstr(c, "category"), jstr(c, "category_name"))));
+	add_date(pg, c, "due_at", true);
+	add_date(pg, c, "received_at", true);
+	add_date(pg, c, "answered_at", true);
+	json_array_foreach(tl, i, ev) {
+		const char *kind = jstr(ev, "kind");
+
+		add_date(pg, ev, "at", true);
+		add_date(pg, ev, "due_at", true);
+		json_object_set_new(ev, "label_text", json_string(mw_page_msg2(pg, "event.", kind)));
+		for (size_t k = 0; kind && k < MW_ARRAY_LEN(due_movers); k++)
+			if (!strcmp(kind, due_movers[k])) {
+				json_array_append_new(moves,
+						      json_pack("{s:s?, s:s?, s:s, s:s?}", "at_text",
+								jstr(ev, "at_text"), "due_text",
+								jstr(ev, "due_at_text"), "why",
+								mw_page_msg2(pg, "track.why.", kind),
+								"text", jstr(ev, "text")));
+				break;
+			}
+	}
+	json_object_set_new(c, "has_moves", json_boolean(json_array_size(moves) > 0));
+	json_object_set_new(c, "due_moves", moves);
+	photos = json_object_get(c, "attachments");
+	json_array_foreach(photos, i, ev) {
+		json_t *id = json_object_get(ev, "id");
+
+		if (json_is_integer(id))
+			json_object_set_new(ev, "page_url",
+					    json_string(mw_arena_printf(&pg->r->arena, "/track/photo/%lld",
+									(long long)json_integer_value(id))));
+	}
+	json_object_set_new(c, "is_open", json_boolean(status_is(c, open, MW_ARRAY_LEN(open))));
+	json_object_set_new(c, "can_message",
+			    json_boolean(status_is(c, messageable, MW_ARRAY_LEN(messageable))));
+	json_object_set_new(c, "can_rate", json_boolean(status_is(c, rateable, MW_ARRAY_LEN(rateable))));
+	json_object_set_new(c, "needs_info", json_boolean(!strcmp(jstr(c, "status") ? jstr(c, "status") : "",
+								  "needs_info")));
+	json_object_set(pg->view, "c", c);
+}
+
+static void track_render(mw_page *pg, int status, json_t *c)
+{
+	const char *note;
+
+	json_object_set_new(pg->view, "title", json_string(mw_page_msg(pg, "track.title")));
+	if ((note = track_note(pg, "done")))
+		json_object_set_new(pg->view, "done", json_string(note));
+	if ((note = track_note(pg, "err")))
+		json_object_set_new(pg->view, "error", json_string(note));
+	if (status == 200 && c) {
+		track_view(pg, c);
+	} else if (status) {
+		/* The cookie names a complaint that is gone: start over. */
+		mw_page_cookie(pg, MW_COOKIE_TRACK, "", 0, true);
+	}
+	mw_page_render(pg, 200, "track");
+}
+
+int web_track(mw_req *r)
+{
+	mw_page *pg = mw_page_begin(r);
+	const char *receipt, *token;
+
+	if (!pg)
+		return MW_OK;
+	if (!track_cookie(pg, &receipt, &token)) {
+		track_render(pg, 0, NULL);
+		return MW_OK;
+	}
+	citizen_target(pg, receipt, token);
+	mw_page_call(pg, api_complaint_status, NULL, track_render);
+	return MW_OK;
+}
+
+static void track_opened(mw_page *pg, int status, json_t *c)
+{
+	const char *receipt = jstr(c, "receipt_no");
+	const char *token = mw_req_header(pg->r, "X-Complaint-Token");
+	char *cookie;
+
+	if (status != 200 || !receipt || !token) {
+		json_object_set_new(pg->view, "title", json_string(mw_page_msg(pg, "track.title")));
+		json_object_set_new(pg->view, "lookup_error",
+				    json_string(mw_page_msg(pg, "track.err.not_found")));
+		json_object_set_new(pg->view, "lookup",
+				    json_pack("{s:s}", "receipt", mw_page_field(pg, "receipt")));
+		mw_page_render(pg, status == 404 ? 404 : 400, "track");
+		return;
+	}
+	cookie = mw_arena_printf(&pg->r->arena, "%s.%s", receipt, token);
+	mw_page_cookie(pg, MW_COOKIE_TRACK, cookie ? cookie : "", TRACK_COOKIE_SECONDS, true);
+	mw_page_redirect(pg, "/track");
+}
+
+/* Trims blanks and removes the spaces people type into codes. */
+static const char *code_field(mw_page *pg, const char *name)
+{
+	const char *v = mw_page_field(pg, name);
+	char *out = mw_arena_alloc(&pg->r->arena, strlen(v) + 1), *o = out;
+
+	if (!out)
+		return "";
+	for (; *v; v++)
+		if (*v != ' ' && *v != '\t' && *v != '\r' && *v != '\n')
+			*o++ = *v;
+	*o = '\0';
+	return out;
+}
+
+int web_track_open(mw_req *r)
+{
+	mw_page *pg = mw_page_begin(r);
+
+	if (!pg || mw_page_form(pg))
+		return MW_OK;
+	citizen_target(pg, code_field(pg, "receipt"), code_field(pg, "token"));
+	mw_page_call(pg, api_complaint_status, NULL, track_opened);
+	return MW_OK;
+}
+
+/* The three citizen actions: run the API's handler, then back to /track
+ * with a note (POST → redirect → GET). */
+static void track_acted(mw_page *pg, int status, json_t *answer)
+{
+	const char *what = pg->data;
+	const char *st = jstr(answer, "status");
+	char *loc;
+
+	if (status == 200)
+		loc = mw_arena_printf(&pg->r->arena, "/track?done=%s",
+				      st && !strcmp(st, "reopened") ? "reopened" : what);
+	else
+		loc = mw_arena_printf(&pg->r->arena, "/track?err=%s",
+				      status == 400 && !strcmp(what, "message") ? "message_empty"
+				      : status >= 500			       ? "failed"
+				      : !strcmp(what, "rated")		       ? "rate"
+				      : !strcmp(what, "withdrawn")	       ? "withdraw"
+									       : "failed");
+	mw_page_redirect(pg, loc ? loc : "/track");
+}
+
+typedef json_t *(*body_builder)(mw_page *pg);
+
+static int track_action(mw_req *r, mw_handler h, const char *what, body_builder build)
+{
+	mw_page *pg = mw_page_begin(r);
+	const char *receipt, *token;
+	json_t *body;
+
+	if (!pg || mw_page_form(pg))
+		return MW_OK;
+	if (!track_cookie(pg, &receipt, &token)) {
+		mw_page_redirect(pg, "/track");
+		return MW_OK;
+	}
+	body = build(pg);
+	if (!body) {
+		mw_web_error_page(r, 503);
+		return MW_OK;
+	}
+	pg->data = (void *)what;
+	citizen_target(pg, receipt, token);
+	mw_page_call(pg, h, body, track_acted);
+	json_decref(body);
+	return MW_OK;
+}
+
+static json_t *one_text(mw_page *pg, const char *field)
+{
+	const char *v = form_opt(pg, field);
+
+	return v ? json_pack("{s:s}", field, v) : json_object();
+}
+
+static json_t *rate_body(mw_page *pg)
+{
+	json_t *b = one_text(pg, "comment");
+	int64_t n;
+
+	if (b && !mw_parse_i64(mw_page_field(pg, "rating"), 1, 5, &n))
+		json_object_set_new(b, "rating", json_integer(n));
+	return b;
+}
+
+static json_t *message_body(mw_page *pg)
+{
+	return one_text(pg, "text");
+}
+
+static json_t *withdraw_body(mw_page *pg)
+{
+	return one_text(pg, "reason");
+}
+
+int web_track_rate(mw_req *r)
+{
+	return track_action(r, api_complaint_rating, "rated", rate_body);
+}
+
+int web_track_message(mw_req *r)
+{
+	return track_action(r, api_complaint_message, "message", message_body);
+}
+
+int web_track_withdraw(mw_req *r)
+{
+	return track_action(r, api_complaint_withdraw, "withdrawn", withdraw_body);
+}
+
+int web_track_forget(mw_req *r)
+{
+	mw_page *pg = mw_page_begin(r);
+
+	if (!pg || mw_page_form(pg))
+		return MW_OK;
+	mw_page_cookie(pg, MW_COOKIE_TRACK, "", 0, true);
+	mw_page_redirect(pg, "/track");
+	return MW_OK;
+}
+
+/* GET /track/photo/{id}: the public copy of a photo of the tracked
+ * complaint, so that <img> needs no token in its URL. */
+int web_track_photo(mw_req *r)
+{
+	mw_page *pg = mw_page_begin(r);
+	const char *receipt, *token, *id = mw_req_param(r, 0);
+
+	if (!pg)
+		return MW_OK;
+	if (!track_cookie(pg, &receipt, &token)) {
+		mw_web_error_page(r, 404);
+		return MW_OK;
+	}
+	r->params[0] = receipt;
+	r->params[1] = id;
+	r->nparams = 2;
+	mw_req_set_header(r, "X-Complaint-Token", token);
+	api_attachment_public(r);
+	r->cache_control = "private, max-age=3600";
+	return MW_OK;
+}

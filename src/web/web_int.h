@@ -1,0 +1,111 @@
+/*
+ * web_int.h - what the page files of src/web/ share: the compiled web
+ * (templates, catalogues, assets) and one page being answered.
+ *
+ * A page handler's life:
+ *   mw_page *pg = mw_page_begin(r);        language, easy mode, CSRF token,
+ *                                          the base view (layout data)
+ *   mw_page_form(pg);                      POST: parse the form, check CSRF
+ *   mw_page_call(pg, api_handler, body, then);  run the API in-process
+ *   then(pg, status, answer):              the API's JSON answer →
+ *       mw_page_render(pg, 200, "track")   HTML from pg->view, or
+ *       mw_page_redirect(pg, "/receipt")   303 (POST → redirect → GET)
+ * The view (pg->view) and the answer are freed when the request ends.
+ */
+#ifndef MW_WEB_INT_H
+#define MW_WEB_INT_H
+
+#include <jansson.h>
+#include <stdbool.h>
+
+#include "i18n.h"
+#include "template.h"
+#include "web.h"
+#include "../api/api.h"
+#include "../api/routes.h"
+#include "../http/form.h"
+
+typedef enum mw_lang { MW_LANG_KO, MW_LANG_EN, MW_LANG__COUNT } mw_lang;
+
+typedef struct mw_asset {
+	const char *path;           /* under static/, e.g. "app.css" */
+	const char *data;
+	size_t len;
+	const char *content_type;
+	char etag[40];              /* "\"<16 hex>\"" */
+} mw_asset;
+
+struct mw_web {
+	mw_tpl_set *tpl;
+	mw_catalog *cat[MW_LANG__COUNT];
+	mw_asset *assets;
+	size_t nassets;
+	/* "/static/v/<hash of every asset>": URLs under it never change
+	 * their content, so they are cached for a year. */
+	char static_prefix[48];
+	char tile_url[512];
+	char csp[1024];
+};
+
+/* Cookies of the pages. */
+#define MW_COOKIE_BROWSER "mw_b"    /* random per browser: the CSRF token's key */
+#define MW_COOKIE_LANG "mw_lang"
+#define MW_COOKIE_EASY "mw_easy"
+#define MW_COOKIE_TRACK "mw_track"  /* RECEIPT.TOKEN of the complaint being followed */
+
+typedef struct mw_page mw_page;
+typedef void (*mw_page_then)(mw_page *pg, int status, json_t *answer);
+
+struct mw_page {
+	mw_req *r;
+	const mw_web *web;
+	mw_lang lang;
+	bool easy;
+	char csrf[48];
+	json_t *view;               /* what the template sees (owned) */
+	json_t *answer;             /* the API handler's answer (owned) */
+	mw_form form;
+	mw_page_then then;
+	void *data;                 /* the page's own state */
+};
+
+/* Starts a page for r. NULL when r was answered already (503: no web
+ * configured, or out of memory). */
+mw_page *mw_page_begin(mw_req *r);
+
+/* Parses the form body and checks its "csrf" field (the session's token
+ * for signed-in staff, else the browser cookie's MAC). On failure answers
+ * with an error page (400, 403) and returns non-zero. */
+int mw_page_form(mw_page *pg);
+/* A text field of the form, or "" when absent. */
+const char *mw_page_field(const mw_page *pg, const char *name);
+
+/* Runs an API handler in-process with body (NULL: none) as its JSON
+ * request body; then() gets its status and parsed answer once it is
+ * ready (after the group commit when the handler suspends). */
+void mw_page_call(mw_page *pg, mw_handler h, json_t *body, mw_page_then then);
+
+/* The catalogue text of key in the page's language (Korean when the
+ * language lacks it, the key itself when both do). */
+const char *mw_page_msg(const mw_page *pg, const char *key);
+/* mw_page_msg of prefix + key, e.g. ("status.", "received"). */
+const char *mw_page_msg2(const mw_page *pg, const char *prefix, const char *key);
+
+/* An ISO 8601 time of the API as the page's language writes it:
+ * "2026년 11월 25일 (수) 오후 3:00" / "Wed 25 Nov 2026, 3:00 PM" (KST);
+ * with_time false leaves the time of day out. NULL for a bad time. */
+const char *mw_page_date(mw_page *pg, const char *iso, bool with_time);
+
+/* Answers with template tpl rendered over pg->view. */
+void mw_page_render(mw_page *pg, int status, const char *tpl);
+/* 303 See Other to a path of this site. */
+void mw_page_redirect(mw_page *pg, const char *location);
+/* Set-Cookie with Path=/, HttpOnly, SameSite (Strict or Lax); max_age
+ * 0 deletes it, -1 makes a browser-session cookie. */
+void mw_page_cookie(mw_page *pg, const char *name, const char *value, int max_age, bool strict);
+
+/* An inline SVG QR code of text (libqrencode), labelled for screen
+ * readers; NULL on failure. The SVG has no script and no style. */
+char *mw_qr_svg(mw_arena *a, const char *text, const char *label);
+
+#endif
