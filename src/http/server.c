@@ -346,6 +346,8 @@ static enum MHD_Result access_cb(void *cls, struct MHD_Connection *conn, const c
 			return MHD_YES;
 		return send_response(r);
 	case MW_REQ_READY:
+		/* This round runs on the I/O thread: the suspension is over. */
+		r->suspended = false;
 		if (r->on_resume) {
 			void (*cb)(mw_req *) = r->on_resume;
 

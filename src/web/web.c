@@ -607,7 +607,8 @@ const char *mw_page_date(mw_page *pg, const char *iso, bool with_time)
 		return NULL;
 	mw_time_to_kst(t, &c);
 	fill_pattern(&b, pg, mw_page_msg(pg, "date.date"), &c);
-	if (with_time) {
+	/* A deadline counted in days ends at 23:59:59: "by that day". */
+	if (with_time && !(c.hour == 23 && c.min == 59)) {
 		mw_buf_puts(&b, mw_page_msg(pg, "date.between"));
 		fill_pattern(&b, pg, mw_page_msg(pg, "date.time"), &c);
 	}

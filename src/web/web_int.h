@@ -93,7 +93,8 @@ const char *mw_page_msg2(const mw_page *pg, const char *prefix, const char *key)
 
 /* An ISO 8601 time of the API as the page's language writes it:
  * "2026년 11월 25일 (수) 오후 3:00" / "Wed 25 Nov 2026, 3:00 PM" (KST);
- * with_time false leaves the time of day out. NULL for a bad time. */
+ * with_time false leaves the time of day out, and so does 23:59 (the end
+ * of a deadline counted in days). NULL for a bad time. */
 const char *mw_page_date(mw_page *pg, const char *iso, bool with_time);
 
 /* Answers with template tpl rendered over pg->view. */
