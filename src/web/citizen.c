@@ -605,7 +605,8 @@ static void track_acted(mw_page *pg, int status, json_t *answer)
 
 	if (status == 200)
 		loc = mw_arena_printf(&pg->r->arena, "/track?done=%s",
-				      st && !strcmp(st, "reopened") ? "reopened" : what);
+				      !strcmp(what, "rated") && st && !strcmp(st, "reopened") ? "reopened"
+											      : what);
 	else
 		loc = mw_arena_printf(&pg->r->arena, "/track?err=%s",
 				      status == 400 && !strcmp(what, "message") ? "message_empty"

@@ -19,7 +19,7 @@ import unittest
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
-QUICK = ("test_api", "test_badinput", "test_authz", "test_nlp")
+QUICK = ("test_api", "test_badinput", "test_authz", "test_nlp", "test_web")
 
 
 def main():
