@@ -8,7 +8,9 @@ LISTEN     ?= 127.0.0.1:8080
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 PYTHON     ?= /usr/bin/python3
 
-.PHONY: all build deps-run deps-test deps-bench run test unit asan integration bench clean
+E2E        ?= tests/e2e
+
+.PHONY: all build deps-run deps-test deps-bench run test unit asan integration e2e screenshots bench clean
 
 all: build
 
@@ -36,7 +38,7 @@ run: deps-run
 
 test: deps-test
 	@$(MAKE) --no-print-directory build
-	@$(MAKE) --no-print-directory unit asan integration
+	@$(MAKE) --no-print-directory unit asan integration e2e
 
 unit:
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
@@ -50,6 +52,18 @@ asan:
 
 integration:
 	MINWON_BIN=$(CURDIR)/$(BUILD)/minwon $(PYTHON) tests/integration/run.py
+
+# The pages in a real browser: Debian's chromium driven by playwright-core
+# (tests/e2e/package-lock.json; npm ci runs when the lock file changed).
+$(E2E)/node_modules/.package-lock.json: $(E2E)/package-lock.json
+	cd $(E2E) && npm ci --no-audit --no-fund
+
+e2e: $(E2E)/node_modules/.package-lock.json
+	MINWON_BIN=$(CURDIR)/$(BUILD)/minwon node $(E2E)/run.mjs
+
+# Renews the screenshots of docs/screenshots/ (shown in the README).
+screenshots: $(E2E)/node_modules/.package-lock.json
+	E2E_SCREENSHOTS=1 MINWON_BIN=$(CURDIR)/$(BUILD)/minwon node $(E2E)/run.mjs
 
 bench: deps-bench
 	@$(MAKE) --no-print-directory build

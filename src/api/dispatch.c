@@ -39,6 +39,13 @@ int mw_api_slot_status(int slot)
 	return slot >= 0 && slot < MW_STATUS_SLOTS ? status_slots[slot] : 0;
 }
 
+/* Paths people open in a browser; the rest (/api/, /healthz, /metrics)
+ * belongs to programs and gets JSON errors. */
+static bool is_page_path(const char *path)
+{
+	return strncmp(path, "/api/", 5) && strcmp(path, "/healthz") && strcmp(path, "/metrics");
+}
+
 long mw_api_begin(mw_req *r)
 {
 	bool wrong_method;
@@ -46,8 +53,10 @@ long mw_api_begin(mw_req *r)
 
 	if (idx < 0) {
 		/* Outside the API a person is reading: answer with a page. */
-		if (strncmp(r->path, "/api/", 5) && r->app->web) {
+		if (is_page_path(r->path) && r->app->web) {
 			mw_web_error_page(r, wrong_method ? 405 : 404);
+			if (wrong_method)
+				mw_resp_header(r, "Allow", mw_route_methods(r, r->path));
 			return -1;
 		}
 		if (wrong_method) {

@@ -56,6 +56,7 @@ MATRIX = {
     "staff_lookup":             (401, 200, 200, 200, 200, 200, 403, 403),
     "complaint_similar":        (200, 200, 200, 200, 200, 200, 200, 200),
     "public_map":               (200, 200, 200, 200, 200, 200, 200, 200),
+    "complaint_classify":       (200, 200, 200, 200, 200, 200, 200, 200),
     "complaint_support":        (201, 201, 201, 201, 201, 201, 201, 201),
     "staff_similar":            (401, 200, 200, 200, 403, 403, 403, 403),
     "chat":                     (200, 200, 200, 200, 200, 200, 200, 200),
@@ -163,6 +164,8 @@ class AuthzMatrixTest(harness.ServerTestCase, unittest.TestCase):
         waiting = self.staff_chat_id(chat)
 
         return {
+            "complaint_classify": lambda role, c: c.get(
+                "/api/v1/complaints/classify", query={"text": "보도블록 파손"}),
             "complaint_similar": lambda role, c: c.get(
                 "/api/v1/complaints/similar", query={"lat": "37.5", "lon": "127.0",
                                                      "text": "보도블록 파손"}),

@@ -381,14 +381,19 @@ class BadInputTest(harness.ServerTestCase, unittest.TestCase):
             r = anon.get(path)
             self.assertGreaterEqual(r.status, 400, path)
             self.assertLess(r.status, 500, path)
-            self.assertErrorBody(r)
+            if path.startswith("/api/"):
+                self.assertErrorBody(r)
+            else:
+                # Outside the API a person is reading: an HTML error page.
+                self.assertTrue(r.header("Content-Type").startswith("text/html"), path)
             self.assertNotIn(b"root:", r.body)
 
     def test_long_url_handled_by_the_app(self):
         r = self.anon().get("/api/v1/complaints/" + "A" * 8000)
         self.assertRefused(r, 404, "not_found")
         r = self.anon().get("/no/such/" + "b" * 8000)
-        self.assertRefused(r, 404, "not_found")
+        self.assertStatus(r, 404)
+        self.assertTrue(r.header("Content-Type").startswith("text/html"))
         r = self.anon().get("/healthz?q=" + "a" * 30000)
         self.assertStatus(r, 200)
 
@@ -436,8 +441,16 @@ class BadInputTest(harness.ServerTestCase, unittest.TestCase):
 
     def test_unknown_route_and_method(self):
         anon = self.anon()
-        for path in ("/", "/api", "/api/v2/complaints", "/api/v1/nothing", "/favicon.ico"):
+        for path in ("/api/", "/api/v2/complaints", "/api/v1/nothing"):
             self.assertRefused(anon.get(path), 404, "not_found", path)
+        # Outside /api/ the pages answer (src/web): HTML, also for errors.
+        for path in ("/api", "/favicon.ico"):
+            r = anon.get(path)
+            self.assertStatus(r, 404)
+            self.assertTrue(r.header("Content-Type").startswith("text/html"), path)
+        r = anon.request("PUT", "/track")
+        self.assertStatus(r, 405)
+        self.assertEqual({m.strip() for m in r.header("Allow").split(",")}, {"GET", "POST"})
         for method, path in (("PUT", "/api/v1/complaints"), ("DELETE", "/api/v1/complaints"),
                              ("GET", "/api/v1/complaints"), ("POST", "/healthz"),
                              ("PATCH", "/api/v1/session"), ("POST", "/metrics"),
