@@ -414,7 +414,9 @@ static void receipt_render(mw_page *pg, int status, json_t *c)
 	mw_page_render(pg, 200, "receipt");
 }
 
-int web_receipt(mw_req *r)
+/* Runs the API's status view of the tracked complaint (the mw_track
+ * cookie), then `then`; without one, `then` gets status 0. */
+static int show_tracked(mw_req *r, mw_page_then then)
 {
 	mw_page *pg = mw_page_begin(r);
 	const char *receipt, *token;
@@ -422,12 +424,17 @@ int web_receipt(mw_req *r)
 	if (!pg)
 		return MW_OK;
 	if (!track_cookie(pg, &receipt, &token)) {
-		mw_page_redirect(pg, "/track");
+		then(pg, 0, NULL);
 		return MW_OK;
 	}
 	citizen_target(pg, receipt, token);
-	mw_page_call(pg, api_complaint_status, NULL, receipt_render);
+	mw_page_call(pg, api_complaint_status, NULL, then);
 	return MW_OK;
+}
+
+int web_receipt(mw_req *r)
+{
+	return show_tracked(r, receipt_render);
 }
 
 /* ---- tracking (/track) --------------------------------------------------- */
@@ -535,18 +542,7 @@ static void track_render(mw_page *pg, int status, json_t *c)
 
 int web_track(mw_req *r)
 {
-	mw_page *pg = mw_page_begin(r);
-	const char *receipt, *token;
-
-	if (!pg)
-		return MW_OK;
-	if (!track_cookie(pg, &receipt, &token)) {
-		track_render(pg, 0, NULL);
-		return MW_OK;
-	}
-	citizen_target(pg, receipt, token);
-	mw_page_call(pg, api_complaint_status, NULL, track_render);
-	return MW_OK;
+	return show_tracked(r, track_render);
 }
 
 static void track_opened(mw_page *pg, int status, json_t *c)
