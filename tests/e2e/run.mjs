@@ -144,6 +144,9 @@ test('home page first load is at most 100 KB and passes axe (ko, en, easy)', asy
   let bytes = 0;
   cdp.on('Network.loadingFinished', (e) => { bytes += e.encodedDataLength; });
   await page.goto(srv.base + '/', { waitUntil: 'networkidle' });
+  await page.keyboard.press('Tab');
+  assert(await page.evaluate(() => document.activeElement.classList.contains('skip')),
+         'the skip link comes first');
   assert(bytes > 1000 && bytes <= 100 * 1024, `home page transferred ${bytes} bytes`);
   console.log(`    home page first load: ${bytes} bytes`);
   assert((await page.getAttribute('html', 'lang')) === 'ko', 'lang=ko');
@@ -230,6 +233,10 @@ test('journey 1: file with a photo and a location, similar hint, receipt with QR
   assert(!page.url().includes(token), 'no token in the URL');
   await axe(page, 'receipt');
   await shot(page, 'receipt');
+  for (const q of ['?lang=en', '?easy=1', '?lang=ko&easy=0']) {
+    await page.goto(srv.base + '/receipt' + q);
+    await axe(page, 'receipt ' + q);
+  }
   await Promise.all([page.waitForURL(/\/track$/), page.click('a.button.primary')]);
   assert((await page.textContent('#track-receipt')).trim() === receipt, 'track shows the receipt');
   const cats = (await api(srv, 'GET', '/api/v1/categories')).json.items;
@@ -239,6 +246,10 @@ test('journey 1: file with a photo and a location, similar hint, receipt with QR
   assert(await img.evaluate((i) => i.complete && i.naturalWidth > 0), 'photo shown');
   await axe(page, 'track');
   await shot(page, 'track');
+  for (const q of ['?lang=en', '?easy=1', '?lang=ko&easy=0']) {
+    await page.goto(srv.base + '/track' + q);
+    await axe(page, 'track ' + q);
+  }
   /* The QR code's link in a fresh browser: /track#RECEIPT.TOKEN. */
   const other = await (await newContext(browser)).newPage();
   await other.goto(`${srv.base}/track#${receipt}.${token}`);
