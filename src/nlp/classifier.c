@@ -1119,7 +1119,7 @@ static void choose_calibration_set(trainer *tr)
 		if (tr->docs[i].weight > wmax)
 			wmax = tr->docs[i].weight;
 	for (i = 0; i < tr->ndocs; i++) {
-		if (tr->docs[i].weight < wmax)
+		if (tr->docs[i].weight < wmax || !tr->docs[i].urgent_known)
 			continue;
 		top++;
 		urgent += tr->docs[i].urgent_known && tr->docs[i].urgent;
@@ -1127,7 +1127,11 @@ static void choose_calibration_set(trainer *tr)
 	for (i = 0; i < tr->ndocs; i++) {
 		doc *d = &tr->docs[i];
 
-		if (top >= CALIB_MIN_DOCS && urgent >= CALIB_MIN_URGENT)
+		/* Whole complaints only: lexicon phrases and neutral texts
+		 * (urgency unknown) are not what the model will be asked. */
+		if (!d->urgent_known)
+			d->cw = 0;
+		else if (top >= CALIB_MIN_DOCS && urgent >= CALIB_MIN_URGENT)
 			d->cw = d->weight >= wmax ? 1 : 0;
 		else
 			d->cw = d->reps;

@@ -107,8 +107,50 @@ static int seed_file(mw_nlp_corpus *c, const struct mw_embedded *f, double weigh
 	return MW_OK;
 }
 
+int mw_nlp_corpus_neutral(mw_nlp_corpus *c, double weight, size_t *count)
+{
+	const struct mw_embedded *f = mw_embedded_find("nlp_neutral.tsv");
+	const char **cats = NULL;
+	size_t ncats = 0, base = c->n;
+	int rc = MW_OK;
+
+	if (!f)
+		return MW_OK;
+	for (size_t i = 0; i < base; i++) {
+		size_t k = 0;
+
+		while (k < ncats && strcmp(cats[k], c->ex[i].category))
+			k++;
+		if (k == ncats) {
+			const char **grown = realloc(cats, (ncats + 1) * sizeof(*cats));
+
+			if (!grown) {
+				free(cats);
+				return MW_ERR_NOMEM;
+			}
+			cats = grown;
+			cats[ncats++] = c->ex[i].category;
+		}
+	}
+	for (const char *p = f->data, *end = f->data + f->len; p < end && !rc;) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *le = nl ? nl : end;
+
+		for (size_t k = 0; k < ncats && *p != '#' && le > p && !rc; k++) {
+			rc = add_n(c, p, (size_t)(le - p), cats[k], strlen(cats[k]), false, weight);
+			if (!rc) {
+				c->ex[c->n - 1].urgent_unknown = true;
+				(*count)++;
+			}
+		}
+		p = nl ? nl + 1 : end;
+	}
+	free(cats);
+	return rc;
+}
+
 /* Every embedded data file named nlp_seed*.tsv (data/), then the
- * lexicon examples. */
+ * lexicon examples and the neutral texts. */
 int mw_nlp_corpus_seed(mw_nlp_corpus *c, double weight, size_t *added)
 {
 	size_t count = 0;
@@ -123,6 +165,8 @@ int mw_nlp_corpus_seed(mw_nlp_corpus *c, double weight, size_t *added)
 	}
 	if (!rc)
 		rc = lexicon_examples(c, weight, &count);
+	if (!rc)
+		rc = mw_nlp_corpus_neutral(c, weight, &count);
 	if (added)
 		*added = count;
 	return rc;

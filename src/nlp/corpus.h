@@ -35,6 +35,13 @@ int mw_nlp_corpus_generated(mw_nlp_corpus *c, size_t n, uint64_t seed, double we
  * category<TAB>urgent 0|1<TAB>text). Lines that do not parse are skipped;
  * *added (may be NULL) counts the others. */
 int mw_nlp_corpus_seed(mw_nlp_corpus *c, double weight, size_t *added);
+/* Appends the texts of nlp_neutral.tsv (greetings, thanks, fillers, test
+ * input), each once to every category the corpus has so far, for the
+ * category model only: words that say nothing about the problem then
+ * carry no category, and a text of nothing but them stays unsure (and
+ * goes to 분류대기). mw_nlp_corpus_seed ends with it. *count grows by the
+ * examples added. */
+int mw_nlp_corpus_neutral(mw_nlp_corpus *c, double weight, size_t *count);
 void mw_nlp_corpus_release(mw_nlp_corpus *c);
 
 #endif

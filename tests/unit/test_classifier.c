@@ -318,6 +318,37 @@ static void test_builtin_corpus(void **state)
 	mw_nlp_corpus_release(&c);
 }
 
+/* Greetings and fillers carry no category: with the neutral texts, a
+ * message of nothing but them is unsure, while a real complaint is not. */
+static void test_neutral_texts_stay_unsure(void **state)
+{
+	mw_nlp_corpus c = MW_NLP_CORPUS_INIT;
+	mw_classifier *m = NULL;
+	mw_prediction p;
+	size_t added = 0;
+	static const char *const empty[] = { "안녕하세요 ㅎㅎ", "감사합니다", "수고하십니다", "hello" };
+
+	(void)state;
+	assert_int_equal(mw_nlp_corpus_generated(&c, 600, 3, 1.0), MW_OK);
+	assert_int_equal(mw_nlp_corpus_neutral(&c, 1.0, &added), MW_OK);
+	assert_true(added > 17 * 50);
+	assert_int_equal(c.n, 600 + added);
+	assert_int_equal(mw_classifier_train(c.ex, c.n, NULL, &m), MW_OK);
+	for (size_t i = 0; i < MW_ARRAY_LEN(empty); i++) {
+		assert_int_equal(mw_classifier_predict(m, empty[i], strlen(empty[i]), &p), MW_OK);
+		if (p.confidence >= 0.3)
+			fail_msg("\"%s\" -> %s with confidence %.2f", empty[i], p.category,
+				 p.confidence);
+	}
+	assert_int_equal(mw_classifier_predict(m, "가로등이 사흘째 꺼져 있어서 밤길이 어두워요",
+					       strlen("가로등이 사흘째 꺼져 있어서 밤길이 어두워요"), &p),
+			 MW_OK);
+	assert_string_equal(p.category, "streetlight");
+	assert_true(p.confidence > 0.5);
+	mw_classifier_free(m);
+	mw_nlp_corpus_release(&c);
+}
+
 /* ---- shared benchmark data, when present ------------------------------- */
 
 static FILE *open_bench(void)
@@ -386,6 +417,7 @@ int main(void)
 		cmocka_unit_test(test_needs_two_categories),
 		cmocka_unit_test(test_threads),
 		cmocka_unit_test(test_builtin_corpus),
+		cmocka_unit_test(test_neutral_texts_stay_unsure),
 		cmocka_unit_test(test_bench_half),
 	};
 
