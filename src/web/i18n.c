@@ -1,5 +1,7 @@
 #include "i18n.h"
 #include "../base/arena.h"
+#include "../base/buf.h"
+#include "../base/embedded.h"
 #include "../base/mw.h"
 
 #include <stdio.h>
@@ -130,4 +132,35 @@ size_t mw_catalog_count(const mw_catalog *c)
 const char *mw_catalog_key_at(const mw_catalog *c, size_t i)
 {
 	return c && i < c->n ? c->e[i].key : NULL;
+}
+
+int mw_catalog_load_lang(const char *lang, mw_catalog **out, char *errbuf, size_t errsz)
+{
+	char base[32], prefix[32];
+	const struct mw_embedded *e;
+	mw_buf all = MW_BUF_INIT;
+	int rc;
+
+	*out = NULL;
+	snprintf(base, sizeof(base), "i18n/%s.tsv", lang);
+	snprintf(prefix, sizeof(prefix), "i18n/%s.", lang);
+	if (!(e = mw_embedded_find(base))) {
+		snprintf(errbuf, errsz, "no message catalogue %s", base);
+		return MW_ERR_NOTFOUND;
+	}
+	mw_buf_append(&all, e->data, e->len);
+	for (e = mw_embedded_files; e->name; e++) {
+		size_t n = strlen(e->name);
+
+		if (!strncmp(e->name, prefix, strlen(prefix)) && strcmp(e->name, base) && n > 4 &&
+		    !strcmp(e->name + n - 4, ".tsv")) {
+			mw_buf_putc(&all, '\n');
+			mw_buf_append(&all, e->data, e->len);
+		}
+	}
+	if (!all.ptr)
+		return MW_ERR_NOMEM;
+	rc = mw_catalog_parse(base, all.ptr, all.len, out, errbuf, errsz);
+	mw_buf_release(&all);
+	return rc;
 }

@@ -18,6 +18,11 @@ typedef struct mw_catalog mw_catalog;
  * key or a key defined twice. */
 int mw_catalog_parse(const char *name, const char *src, size_t len, mw_catalog **out,
 		     char *errbuf, size_t errsz);
+/* The whole catalogue of a language ("ko", "en") as compiled into the
+ * binary: i18n/<lang>.tsv, then every i18n/<lang>.<area>.tsv (one file
+ * per area of pages, e.g. ko.staff.tsv), parsed as one (a key defined in
+ * two files is an error). */
+int mw_catalog_load_lang(const char *lang, mw_catalog **out, char *errbuf, size_t errsz);
 void mw_catalog_free(mw_catalog *c);
 
 /* The text of key, or NULL. */

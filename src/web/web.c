@@ -170,19 +170,8 @@ int mw_web_new(const mw_web_config *cfg, mw_web **out, char *errbuf, size_t errs
 			rc = mw_tpl_add(w->tpl, name, e->data, e->len, errbuf, errsz);
 		}
 	}
-	for (int l = 0; l < MW_LANG__COUNT && !rc; l++) {
-		char name[32];
-		const struct mw_embedded *e;
-
-		snprintf(name, sizeof(name), "i18n/%s.tsv", lang_codes[l]);
-		e = mw_embedded_find(name);
-		if (!e) {
-			snprintf(errbuf, errsz, "no message catalogue %s", name);
-			rc = MW_ERR_NOTFOUND;
-		} else {
-			rc = mw_catalog_parse(name, e->data, e->len, &w->cat[l], errbuf, errsz);
-		}
-	}
+	for (int l = 0; l < MW_LANG__COUNT && !rc; l++)
+		rc = mw_catalog_load_lang(lang_codes[l], &w->cat[l], errbuf, errsz);
 	if (!rc)
 		rc = mw_tpl_link(w->tpl, errbuf, errsz);
 	if (!rc) {
