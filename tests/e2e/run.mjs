@@ -154,11 +154,12 @@ test('home page first load is at most 100 KB and passes axe (ko, en, easy)', asy
   assert(/script-src 'self'/.test(csp) && /frame-ancestors 'none'/.test(csp), 'CSP header: ' + csp);
   await axe(page, 'home (ko)');
   await shot(page, 'home');
-  await page.click('a[hreflang=en]');
+  // The switches are links: wait for the new page and its stylesheet.
+  await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.click('a[hreflang=en]')]);
   assert((await page.getAttribute('html', 'lang')) === 'en', 'lang=en after the switch');
   assert((await page.textContent('h1')).includes('File a complaint'), 'English heading');
   await axe(page, 'home (en)');
-  await page.click('a.easy-switch');
+  await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.click('a.easy-switch')]);
   assert(await page.evaluate(() => document.body.classList.contains('easy')), 'easy class');
   const size = await page.evaluate(() => parseFloat(getComputedStyle(document.querySelector('#f-text')).fontSize));
   assert(size >= 20, `easy view text size ${size}px`);
