@@ -82,18 +82,6 @@ static void add_date(mw_page *pg, json_t *obj, const char *key, bool with_time)
 		json_object_set_new(obj, k, json_string(d));
 }
 
-static const char *category_name(mw_page *pg, const char *code, const char *api_name)
-{
-	char key[96];
-	const char *en;
-
-	if (pg->lang == MW_LANG_KO || !code)
-		return api_name;
-	snprintf(key, sizeof(key), "category.%s", code);
-	en = mw_catalog_get(pg->web->cat[pg->lang], key);
-	return en ? en : api_name;
-}
-
 /* ---- the filing form (/) ----------------------------------------------- */
 
 struct file_state {
@@ -126,21 +114,11 @@ static json_t *form_values(mw_page *pg)
 
 static void home_render(mw_page *pg, int status, json_t *answer)
 {
-	json_t *items = json_object_get(answer, "items"), *cats = json_array(), *form;
-	const char *chosen;
-	size_t i;
-	json_t *it;
+	json_t *form = json_object_get(pg->view, "form");
 
-	form = json_object_get(pg->view, "form");
-	chosen = form ? jstr(form, "category") : NULL;
-	json_array_foreach(items, i, it) {
-		const char *code = jstr(it, "code");
-
-		json_array_append_new(cats, json_pack("{s:s?, s:s?, s:b}", "code", code, "name",
-						      category_name(pg, code, jstr(it, "name")),
-						      "selected", chosen && code && !strcmp(chosen, code)));
-	}
-	json_object_set_new(pg->view, "categories", cats);
+	json_object_set_new(pg->view, "categories",
+			    mw_page_categories(pg, json_object_get(answer, "items"),
+					       form ? jstr(form, "category") : NULL));
 	json_object_set_new(pg->view, "title", json_string(mw_page_msg(pg, "home.title")));
 	json_object_set_new(pg->view, "max_photos", json_integer(MAX_PHOTOS));
 	if (!form) {
@@ -404,7 +382,7 @@ static void receipt_render(mw_page *pg, int status, json_t *c)
 	add_date(pg, c, "due_at", true);
 	add_date(pg, c, "received_at", true);
 	json_object_set_new(c, "category_text",
-			    json_string(category_name(pg, jstr(c, "category"), jstr(c, "category_name"))));
+			    json_string(mw_page_category(pg, jstr(c, "category"), jstr(c, "category_name"))));
 	json_object_set(pg->view, "c", c);
 	view_set_str(pg->view, "token", token);
 	view_set_str(pg->view, "qr_svg", svg);
@@ -481,7 +459,7 @@ static void track_view(mw_page *pg, json_t *c)
 
 	json_object_set_new(c, "status_text", json_string(mw_page_msg2(pg, "status.", jstr(c, "status"))));
 	json_object_set_new(c, "category_text",
-			    json_string(category_name(pg, jstr(c, "category"), jstr(c, "category_name"))));
+			    json_string(mw_page_category(pg, jstr(c, "category"), jstr(c, "category_name"))));
 	add_date(pg, c, "due_at", true);
 	add_date(pg, c, "received_at", true);
 	add_date(pg, c, "answered_at", true);

@@ -504,6 +504,42 @@ void mw_page_call(mw_page *pg, mw_handler h, json_t *body, mw_page_then then)
 	}
 }
 
+void mw_page_assets(mw_page *pg, const char *css, const char *js)
+{
+	if (css)
+		json_object_set_new(pg->view, "page_css", json_pack("[s]", css));
+	if (js)
+		json_object_set_new(pg->view, "page_js", json_pack("[s]", js));
+}
+
+const char *mw_page_category(const mw_page *pg, const char *code, const char *api_name)
+{
+	char key[96];
+	const char *en;
+
+	if (pg->lang == MW_LANG_KO || !code)
+		return api_name;
+	snprintf(key, sizeof(key), "category.%s", code);
+	en = mw_catalog_get(pg->web->cat[pg->lang], key);
+	return en ? en : api_name;
+}
+
+json_t *mw_page_categories(const mw_page *pg, json_t *items, const char *chosen)
+{
+	json_t *out = json_array(), *it;
+	size_t i;
+
+	json_array_foreach(items, i, it) {
+		const char *code = json_string_value(json_object_get(it, "code"));
+		const char *name = json_string_value(json_object_get(it, "name"));
+
+		json_array_append_new(out, json_pack("{s:s?, s:s?, s:b}", "code", code, "name",
+						     mw_page_category(pg, code, name), "selected",
+						     chosen && code && !strcmp(chosen, code)));
+	}
+	return out;
+}
+
 void mw_page_render(mw_page *pg, int status, const char *tpl)
 {
 	mw_req *r = pg->r;

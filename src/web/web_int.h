@@ -97,6 +97,18 @@ const char *mw_page_msg2(const mw_page *pg, const char *prefix, const char *key)
  * of a deadline counted in days). NULL for a bad time. */
 const char *mw_page_date(mw_page *pg, const char *iso, bool with_time);
 
+/* The page's own stylesheet and script under static/ (either NULL),
+ * linked by the layout after app.css and app.js. */
+void mw_page_assets(mw_page *pg, const char *css, const char *js);
+
+/* The name of category code in the page's language: the API's (Korean)
+ * name, or the catalogue's category.<code> in English. */
+const char *mw_page_category(const mw_page *pg, const char *code, const char *api_name);
+
+/* The options of a category <select>: [{code, name, selected}] from the
+ * items of GET /api/v1/categories, chosen (may be NULL) selected. */
+json_t *mw_page_categories(const mw_page *pg, json_t *items, const char *chosen);
+
 /* Answers with template tpl rendered over pg->view. */
 void mw_page_render(mw_page *pg, int status, const char *tpl);
 /* 303 See Other to a path of this site. */

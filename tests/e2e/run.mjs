@@ -12,10 +12,10 @@
  * Ends with "e2e: N passed, N failed" and exits non-zero on a failure.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, readFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, rmSync, readFileSync, readdirSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createRequire } from 'node:module';
 import { chromium } from 'playwright-core';
 
@@ -382,6 +382,14 @@ test('offline: the form keeps the complaint and files it once when back online',
   assert(await page.evaluate(() => localStorage.getItem('minwon.outbox') === null), 'outbox empty');
   await ctx.close();
 });
+
+/* Journeys of other areas of pages: every other tests/e2e/*.mjs exports
+ * a function that registers its tests with these helpers. */
+const helpers = { test, assert, api, staff, cli, axe, shot, newContext, fileByForm,
+                  PHOTO, PASSWORD, HERE_LAT, HERE_LON };
+for (const f of readdirSync(HERE).filter((n) => n.endsWith('.mjs') && n !== 'run.mjs').sort()) {
+  (await import(pathToFileURL(path.join(HERE, f)).href)).default(helpers);
+}
 
 /* ---- main ------------------------------------------------------------- */
 

@@ -271,6 +271,9 @@
     }
   }
 
+  /* For the scripts of single pages (map.js, chat.js, easy.js). */
+  window.minwon = { loadLeaflet: loadLeaflet, el: el, fill: fill };
+
   function loadLeaflet(done) {
     if (window.L) { done(true); return; }
     var css = document.createElement('link');
