@@ -65,6 +65,7 @@ int mw_app_init(mw_app *app, mw_store *store, const mw_keys *keys, const char *d
 	app->login_max_failures = 5;
 	app->login_lock_seconds = 15 * 60;
 	pthread_rwlock_init(&app->ref_lock, NULL);
+	pthread_mutex_init(&app->models_reload_lock, NULL);
 	app->route_stats = calloc(mw_routes_count() + 1, sizeof(*app->route_stats));
 	if (!app->route_stats)
 		return MW_ERR_NOMEM;
@@ -74,11 +75,26 @@ int mw_app_init(mw_app *app, mw_store *store, const mw_keys *keys, const char *d
 	return rc;
 }
 
+/* The classifier of one model file, shared by every mw_models made from
+ * it: an FAQ edit swaps in new models without loading the model again. */
+struct mw_cls_ref {
+	mw_classifier *cls;
+	_Atomic int refs;
+};
+
+static void cls_ref_put(struct mw_cls_ref *c)
+{
+	if (c && atomic_fetch_sub(&c->refs, 1) == 1) {
+		mw_classifier_free(c->cls);
+		free(c);
+	}
+}
+
 static void models_free(mw_models *m)
 {
 	if (!m)
 		return;
-	mw_classifier_free(m->cls);
+	cls_ref_put(m->cls_ref);
 	mw_faq_free(m->faq);
 	free(m);
 }
@@ -91,6 +107,7 @@ void mw_app_release(mw_app *app)
 	app->models = NULL;
 	free(app->route_stats);
 	pthread_rwlock_destroy(&app->ref_lock);
+	pthread_mutex_destroy(&app->models_reload_lock);
 }
 
 mw_refdata *mw_app_ref_get(mw_app *app)
@@ -181,27 +198,12 @@ static int faq_from_store(mw_store *store, mw_faq **out)
 	return rc;
 }
 
-int mw_app_models_reload(mw_app *app, char *errbuf, size_t errsz)
+/* Swaps m in; the old models go when their last user is done. Called
+ * with models_reload_lock held. */
+static void models_swap(mw_app *app, mw_models *m)
 {
-	mw_models *m = calloc(1, sizeof(*m)), *old;
-	int rc = MW_OK;
+	mw_models *old;
 
-	if (!m)
-		return MW_ERR_NOMEM;
-	m->refs = 1;
-	if (app->model_path[0]) {
-		rc = mw_classifier_load(app->model_path, &m->cls, errbuf, errsz);
-		if (rc) {
-			models_free(m);
-			return rc;
-		}
-	}
-	rc = faq_from_store(app->store, &m->faq);
-	if (rc) {
-		snprintf(errbuf, errsz, "cannot load the FAQ: %s", mw_err_str(rc));
-		models_free(m);
-		return rc;
-	}
 	pthread_rwlock_wrlock(&app->ref_lock);
 	old = app->models;
 	app->models = m;
@@ -211,7 +213,69 @@ int mw_app_models_reload(mw_app *app, char *errbuf, size_t errsz)
 	mw_log_info("app", "event=models_loaded model=%s faq_entries=%zu",
 		    m->cls ? mw_classifier_version(m->cls) : "none",
 		    m->faq ? mw_faq_count(m->faq) : (size_t)0);
+}
+
+int mw_app_models_reload(mw_app *app, char *errbuf, size_t errsz)
+{
+	mw_models *m = calloc(1, sizeof(*m));
+	int rc = MW_OK;
+
+	if (!m)
+		return MW_ERR_NOMEM;
+	m->refs = 1;
+	if (app->model_path[0]) {
+		m->cls_ref = calloc(1, sizeof(*m->cls_ref));
+		if (!m->cls_ref) {
+			models_free(m);
+			return MW_ERR_NOMEM;
+		}
+		m->cls_ref->refs = 1;
+		rc = mw_classifier_load(app->model_path, &m->cls_ref->cls, errbuf, errsz);
+		if (rc) {
+			models_free(m);
+			return rc;
+		}
+		m->cls = m->cls_ref->cls;
+	}
+	pthread_mutex_lock(&app->models_reload_lock);
+	rc = faq_from_store(app->store, &m->faq);
+	if (rc) {
+		pthread_mutex_unlock(&app->models_reload_lock);
+		snprintf(errbuf, errsz, "cannot load the FAQ: %s", mw_err_str(rc));
+		models_free(m);
+		return rc;
+	}
+	models_swap(app, m);
+	pthread_mutex_unlock(&app->models_reload_lock);
 	return MW_OK;
+}
+
+int mw_app_faq_reload(mw_app *app)
+{
+	mw_models *m = calloc(1, sizeof(*m)), *cur;
+	int rc;
+
+	if (!m)
+		return MW_ERR_NOMEM;
+	m->refs = 1;
+	pthread_mutex_lock(&app->models_reload_lock);
+	rc = faq_from_store(app->store, &m->faq);
+	if (!rc) {
+		cur = mw_app_models_get(app);
+		if (cur && cur->cls_ref) {
+			atomic_fetch_add(&cur->cls_ref->refs, 1);
+			m->cls_ref = cur->cls_ref;
+			m->cls = cur->cls;
+		}
+		mw_app_models_put(app, cur);
+		models_swap(app, m);
+	}
+	pthread_mutex_unlock(&app->models_reload_lock);
+	if (rc) {
+		mw_log_error("app", "event=faq_reload_failed err=%s", mw_err_code(rc));
+		models_free(m);
+	}
+	return rc;
 }
 
 mw_models *mw_app_models_get(mw_app *app)

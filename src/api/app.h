@@ -39,6 +39,7 @@ typedef struct mw_refdata {
 typedef struct mw_models {
 	mw_classifier *cls;
 	mw_faq *faq;
+	struct mw_cls_ref *cls_ref; /* owns cls, shared by models that only changed the FAQ */
 	_Atomic int refs;
 } mw_models;
 
@@ -64,6 +65,7 @@ typedef struct mw_app {
 	pthread_rwlock_t ref_lock;
 	mw_refdata *ref;
 	mw_models *models;
+	pthread_mutex_t models_reload_lock; /* one reload of the models at a time */
 	char model_path[512];       /* "" = no model */
 	double triage_threshold;    /* below this confidence: 분류대기 */
 	double similar_radius_m;    /* duplicates: how near (100 m) */
@@ -94,6 +96,10 @@ void mw_app_ref_put(mw_app *app, mw_refdata *ref);
  * swaps them in; the old ones go when their last user is done. A model
  * that fails to load keeps the previous one and returns the error. */
 int mw_app_models_reload(mw_app *app, char *errbuf, size_t errsz);
+/* Rebuilds the FAQ from the store and swaps it in with the model in use
+ * (no file is read): how an edit of the FAQ reaches the chatbot at once.
+ * On failure the previous FAQ stays. */
+int mw_app_faq_reload(mw_app *app);
 mw_models *mw_app_models_get(mw_app *app);
 void mw_app_models_put(mw_app *app, mw_models *m);
 

@@ -2,7 +2,8 @@
  * cmd_faq.c - `minwon faq import FILE.jsonl` and `minwon faq list`: the
  * office's knowledge base for the counselling chatbot. The office edits
  * the file; import adds or replaces entries by id, in one transaction, and
- * a running server picks them up on SIGHUP.
+ * a running server picks them up on SIGHUP. Single entries can also be
+ * kept over HTTP (src/api/faq_admin.c), which reloads them at once.
  */
 #include "cli.h"
 #include "../base/mw.h"

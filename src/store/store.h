@@ -387,6 +387,8 @@ typedef struct mw_faq_row {
 } mw_faq_row;
 int mw_store_faqs(mw_store *s, mw_arena *a, mw_faq_row **out, size_t *n);
 int mw_tx_faq_put(mw_tx *tx, const mw_faq_row *f, mw_time at);
+/* MW_ERR_NOTFOUND when there is no entry with this id. */
+int mw_tx_faq_delete(mw_tx *tx, const char *id);
 
 typedef struct mw_chat_session {
 	int64_t id;

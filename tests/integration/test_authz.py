@@ -75,6 +75,9 @@ MATRIX = {
     "admin_category_put":       (401, 200, 403, 403, 403, 403, 403, 403),
     "admin_holidays":           (401, 200, 403, 403, 403, 403, 403, 403),
     "admin_holiday_put":        (401, 200, 403, 403, 403, 403, 403, 403),
+    "admin_faq":                (401, 200, 403, 403, 403, 403, 403, 403),
+    "admin_faq_put":            (401, 201, 403, 403, 403, 403, 403, 403),
+    "admin_faq_delete":         (401, 200, 403, 403, 403, 403, 403, 403),
     # Only a server with a test clock has a clock to move (test_notify.py).
     "admin_clock":              (401, 404, 403, 403, 403, 403, 403, 403),
 }
@@ -255,6 +258,12 @@ class AuthzMatrixTest(harness.ServerTestCase, unittest.TestCase):
             "admin_holidays": lambda role, c: c.get("/api/v1/admin/holidays"),
             "admin_holiday_put": lambda role, c: c.post("/api/v1/admin/holidays", {
                 "date": "2199-12-%02d" % (1 + next(seq) % 28), "name": "권한시험일"}),
+            "admin_faq": lambda role, c: c.get("/api/v1/admin/faq"),
+            "admin_faq_put": lambda role, c: c.post("/api/v1/admin/faq", {
+                "question": "권한시험 질문 %d" % next(seq), "answer": "권한시험 답변"}),
+            "admin_faq_delete": lambda role, c: c.delete(
+                "/api/v1/admin/faq/%s" % self.as_user("admin").post("/api/v1/admin/faq", {
+                    "question": "삭제용 질문", "answer": "삭제용 답변"}).json()["id"]),
             "admin_clock": lambda role, c: c.post("/api/v1/admin/clock", {"advance": 1}),
         }
 

@@ -84,6 +84,7 @@ enum stmt_id {
 	ST_TRAINING_ROWS,
 	ST_FAQS,
 	ST_FAQ_PUT,
+	ST_FAQ_DELETE,
 	ST_CHAT_SESSION,
 	ST_CHAT_SESSION_BY_ID,
 	ST_CHAT_SESSION_INSERT,
@@ -239,6 +240,7 @@ static const char *const stmt_sql[ST__COUNT] = {
 	[ST_FAQ_PUT] =
 		"INSERT INTO faq(id, question, answer, category, updated_at) VALUES (?1, ?2, ?3, ?4, ?5) "
 		"ON CONFLICT(id) DO UPDATE SET question = ?2, answer = ?3, category = ?4, updated_at = ?5",
+	[ST_FAQ_DELETE] = "DELETE FROM faq WHERE id = ?1",
 #define CHAT_COLS "id, token_hash, created_at, updated_at, state, handoff, handoff_reason, " \
 		  "handoff_at, complaint_id"
 	[ST_CHAT_SESSION] = "SELECT " CHAT_COLS " FROM chat_sessions WHERE token_hash = ?1",
@@ -1765,6 +1767,20 @@ static int tx_faq_put(mw_tx *tx, const mw_faq_row *f, mw_time at)
 	bind_text(st, 4, f->category ? f->category : "general");
 	sqlite3_bind_int64(st, 5, at);
 	return step_done(c, st, "faq_put");
+}
+
+static int tx_faq_delete(mw_tx *tx, const char *id)
+{
+	conn *c = W(tx);
+	sqlite3_stmt *st = stmt(c, ST_FAQ_DELETE);
+	int rc;
+
+	if (!st)
+		return MW_ERR_DB;
+	bind_text(st, 1, id);
+	if ((rc = step_done(c, st, "faq_delete")))
+		return rc;
+	return sqlite3_changes(c->db) ? MW_OK : MW_ERR_NOTFOUND;
 }
 
 static void read_chat_session(sqlite3_stmt *st, mw_arena *a, mw_chat_session *cs)
