@@ -25,6 +25,19 @@ static bool valid_code(const char *s)
 	return n >= 2 && n <= 64;
 }
 
+/* {"create": true} asks to add, never to replace: the forms that add a
+ * user, department or category must not overwrite one by accident. */
+static int want_create(mw_req *r, json_t *body, bool *create)
+{
+	*create = false;
+	return mw_api_opt_bool(r, body, "create", create, NULL);
+}
+
+static void refuse_existing(mw_req *r, const char *what, const char *field)
+{
+	mw_resp_error(r, 409, "conflict", "a %s with this %s exists", what, field);
+}
+
 static void answer_saved(mw_req *r, int rc, bool reload)
 {
 	if (rc) {
@@ -73,10 +86,12 @@ int api_admin_user_put(mw_req *r)
 	const char *password;
 	mw_role role;
 	mw_refdata *ref;
+	mw_user existing;
+	bool create;
 
 	if (!body)
 		return MW_OK;
-	if (mw_api_opt_string(r, body, "login", &u.login) ||
+	if (want_create(r, body, &create) || mw_api_opt_string(r, body, "login", &u.login) ||
 	    mw_api_opt_string(r, body, "role", &u.role) ||
 	    mw_api_opt_string(r, body, "department", &u.department) ||
 	    mw_api_text_field(r, body, "name", 100, false, false, &u.name) ||
@@ -105,6 +120,10 @@ int api_admin_user_put(mw_req *r)
 		goto out;
 	}
 	mw_app_ref_put(r->app, ref);
+	if (create && !mw_store_user_get(r->app->store, u.login, &r->arena, &existing)) {
+		refuse_existing(r, "user", "login");
+		goto out;
+	}
 	{
 		int rc = mw_store_put_user(r->app->store, &u, password);
 
@@ -143,15 +162,24 @@ int api_admin_department_put(mw_req *r)
 {
 	json_t *body = mw_api_json_body(r);
 	mw_department d = { 0 };
+	mw_refdata *ref;
+	bool create, exists;
 
 	if (!body)
 		return MW_OK;
-	if (mw_api_opt_string(r, body, "code", &d.code) ||
+	if (want_create(r, body, &create) || mw_api_opt_string(r, body, "code", &d.code) ||
 	    mw_api_text_field(r, body, "name_ko", 100, true, false, &d.name_ko) ||
 	    mw_api_text_field(r, body, "name_en", 100, false, false, &d.name_en))
 		goto out;
 	if (!d.code || !valid_code(d.code)) {
 		mw_resp_error(r, 400, "invalid", "code must be 2-64 characters of a-z, 0-9, _ - .");
+		goto out;
+	}
+	ref = mw_app_ref_get(r->app);
+	exists = mw_ref_department(ref, d.code) != NULL;
+	mw_app_ref_put(r->app, ref);
+	if (create && exists) {
+		refuse_existing(r, "department", "code");
 		goto out;
 	}
 	answer_saved(r, mw_store_put_department(r->app->store, &d), true);
@@ -166,11 +194,11 @@ int api_admin_category_put(mw_req *r)
 	mw_category c = { 0 };
 	const char *period;
 	mw_refdata *ref;
-	bool dept_ok;
+	bool dept_ok, exists, create;
 
 	if (!body)
 		return MW_OK;
-	if (mw_api_opt_string(r, body, "code", &c.code) ||
+	if (want_create(r, body, &create) || mw_api_opt_string(r, body, "code", &c.code) ||
 	    mw_api_text_field(r, body, "name_ko", 100, true, false, &c.name_ko) ||
 	    mw_api_opt_string(r, body, "department", &c.department) ||
 	    mw_api_opt_string(r, body, "period", &period))
@@ -185,9 +213,14 @@ int api_admin_category_put(mw_req *r)
 	}
 	ref = mw_app_ref_get(r->app);
 	dept_ok = c.department && mw_ref_department(ref, c.department);
+	exists = mw_ref_category(ref, c.code) != NULL;
 	mw_app_ref_put(r->app, ref);
 	if (!dept_ok) {
 		mw_resp_error(r, 400, "invalid", "department must be an existing department code");
+		goto out;
+	}
+	if (create && exists) {
+		refuse_existing(r, "category", "code");
 		goto out;
 	}
 	answer_saved(r, mw_store_put_category(r->app->store, &c), true);
@@ -196,23 +229,36 @@ out:
 	return MW_OK;
 }
 
+/* A 임시공휴일 says so in its name, as the official lists write it
+ * ("임시공휴일(국군의 날)", "제21대 대통령선거일(임시공휴일)"). */
+#define TEMPORARY_HOLIDAY "임시공휴일"
+
 int api_admin_holidays(mw_req *r)
 {
 	mw_holiday *h;
-	size_t n;
+	size_t n, shown = 0;
 	mw_buf b = MW_BUF_INIT;
-	int rc = mw_store_holidays(r->app->store, &r->arena, &h, &n);
+	const char *year_s = mw_req_query(r, "year");
+	int64_t year = 0;
+	int rc;
 
-	if (rc) {
+	if (year_s && mw_parse_i64(year_s, 1900, 2999, &year)) {
+		mw_resp_error(r, 400, "invalid", "year must be a year such as 2026");
+		return MW_OK;
+	}
+	if ((rc = mw_store_holidays(r->app->store, &r->arena, &h, &n))) {
 		mw_resp_err(r, rc, "cannot list holidays");
 		return MW_OK;
 	}
 	mw_buf_puts(&b, "{\"items\":[");
 	for (size_t i = 0; i < n; i++) {
-		mw_buf_printf(&b, "%s{\"date\":\"%04d-%02d-%02d\",\"name\":", i ? "," : "", h[i].y,
-			      h[i].m, h[i].d);
+		if (year && h[i].y != year)
+			continue;
+		mw_buf_printf(&b, "%s{\"date\":\"%04d-%02d-%02d\",\"name\":", shown++ ? "," : "",
+			      h[i].y, h[i].m, h[i].d);
 		mw_buf_json_str(&b, h[i].name);
-		mw_buf_putc(&b, '}');
+		mw_buf_printf(&b, ",\"temporary\":%s}",
+			      strstr(h[i].name, TEMPORARY_HOLIDAY) ? "true" : "false");
 	}
 	mw_buf_puts(&b, "]}");
 	mw_resp_json(r, 200, &b);
@@ -224,15 +270,22 @@ int api_admin_holiday_put(mw_req *r)
 	json_t *body = mw_api_json_body(r);
 	mw_holiday h = { 0 };
 	const char *date, *source;
+	bool temporary = false;
 
 	if (!body)
 		return MW_OK;
 	if (mw_api_opt_string(r, body, "date", &date) ||
 	    mw_api_text_field(r, body, "name", 100, true, false, &h.name) ||
-	    mw_api_text_field(r, body, "source", 200, false, false, &source))
+	    mw_api_text_field(r, body, "source", 200, false, false, &source) ||
+	    mw_api_opt_bool(r, body, "temporary", &temporary, NULL))
 		goto out;
 	if (!date || mw_date_parse(date, &h.y, &h.m, &h.d)) {
 		mw_resp_error(r, 400, "invalid", "date must be YYYY-MM-DD");
+		goto out;
+	}
+	if (temporary && !strstr(h.name, TEMPORARY_HOLIDAY) &&
+	    !(h.name = mw_arena_printf(&r->arena, "%s(" TEMPORARY_HOLIDAY ")", h.name))) {
+		mw_resp_err(r, MW_ERR_NOMEM, "out of memory");
 		goto out;
 	}
 	answer_saved(r, mw_store_put_holiday(r->app->store, &h, source ? source : r->auth->login),

@@ -1,7 +1,9 @@
 """
-test_admin_faq.py - the chatbot's FAQ over HTTP (/api/v1/admin/faq): list,
-add, replace, delete, the checks on each field, and the running server's
-chatbot answering from a change at once (no SIGHUP).
+test_admin_api.py - what the admin pages need of the API: the chatbot's
+FAQ over HTTP (/api/v1/admin/faq: list, add, replace, delete, the checks
+on each field, the running chatbot answering from a change at once, no
+SIGHUP), adding without replacing ("create": true), holidays by year and
+임시공휴일. The rest of /admin/... is in test_api.py and test_authz.py.
 """
 
 import unittest
@@ -97,6 +99,52 @@ class AdminFaqTest(harness.ServerTestCase, unittest.TestCase):
                              "forbidden", who)
         self.assertError(self.anon().get("/api/v1/admin/faq"), 401, "unauthorized")
         self.assertError(self.admin().post("/api/v1/admin/faq", body, csrf=False), 403, "csrf")
+
+
+class AdminReferenceTest(harness.ServerTestCase, unittest.TestCase):
+
+    def test_create_never_replaces(self):
+        admin = self.as_user("admin")
+        r = admin.post("/api/v1/admin/users", {"login": "newbie", "role": "desk", "name": "신입",
+                                               "password": harness.PASSWORD, "create": True})
+        self.assertStatus(r, 200)
+        r = admin.post("/api/v1/admin/users", {"login": "newbie", "role": "admin",
+                                               "password": harness.PASSWORD, "create": True})
+        self.assertError(r, 409, "conflict")
+        users = {u["login"]: u for u in admin.get("/api/v1/admin/users").json()["items"]}
+        self.assertEqual((users["newbie"]["role"], users["newbie"]["name"]), ("desk", "신입"))
+        self.assertError(admin.post("/api/v1/admin/departments", {
+            "code": "road", "name_ko": "덮어쓰기", "create": True}), 409, "conflict")
+        self.assertError(admin.post("/api/v1/admin/categories", {
+            "code": "road_damage", "name_ko": "덮어쓰기", "department": "road", "period": "1d",
+            "create": True}), 409, "conflict")
+        self.assertError(admin.post("/api/v1/admin/users", {
+            "login": "x1", "role": "desk", "password": harness.PASSWORD, "create": "yes"}),
+            400, "wrong_type")
+        cats = {c["code"]: c for c in self.anon().get("/api/v1/categories").json()["items"]}
+        self.assertNotEqual(cats["road_damage"]["name"], "덮어쓰기")
+        self.assertStatus(admin.post("/api/v1/admin/departments", {
+            "code": "fresh_dept", "name_ko": "새부서", "create": True}), 200)
+
+    def test_holidays_by_year_and_temporary(self):
+        admin = self.as_user("admin")
+        self.assertStatus(admin.post("/api/v1/admin/holidays", {
+            "date": "2031-05-02", "name": "개교기념일", "temporary": True}), 200)
+        self.assertStatus(admin.post("/api/v1/admin/holidays", {
+            "date": "2031-05-03", "name": "임시공휴일(예시)", "temporary": True}), 200)
+        self.assertStatus(admin.post("/api/v1/admin/holidays", {
+            "date": "2031-05-04", "name": "법정공휴일"}), 200)
+        r = admin.get("/api/v1/admin/holidays", query={"year": "2031"})
+        self.assertStatus(r, 200)
+        self.assertEqual(r.json()["items"], [
+            {"date": "2031-05-02", "name": "개교기념일(임시공휴일)", "temporary": True},
+            {"date": "2031-05-03", "name": "임시공휴일(예시)", "temporary": True},
+            {"date": "2031-05-04", "name": "법정공휴일", "temporary": False}])
+        y2025 = admin.get("/api/v1/admin/holidays", query={"year": "2025"}).json()["items"]
+        self.assertTrue(y2025 and all(h["date"].startswith("2025-") for h in y2025))
+        self.assertTrue(any(h["temporary"] for h in y2025), "2025-01-27 임시공휴일")
+        self.assertError(admin.get("/api/v1/admin/holidays", query={"year": "26"}), 400,
+                         "invalid")
 
 
 if __name__ == "__main__":
