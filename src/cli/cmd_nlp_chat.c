@@ -157,71 +157,24 @@ static json_t *decision_json(json_t *id, const mw_chat_decision *d)
 	return o;
 }
 
-static bool blank(const char *s, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r' && s[i] != '\n')
-			return false;
-	return true;
-}
-
 /* One input line to one output line. */
 static void chat_line(const mw_faq *faq, const mw_classifier *cls, char *line, size_t len)
 {
-	json_error_t err;
-	json_t *j = json_loadb(line, len, JSON_ALLOW_NUL, &err), *id = NULL, *text;
+	json_t *id, *j;
 	mw_chat_decision d;
 	const char *s;
 	size_t n;
 	int rc;
 
-	if (!j) {
-		/* Invalid UTF-8 inside a JSON string: find the id anyway. */
-		if (json_error_code(&err) == json_error_invalid_utf8) {
-			mw_utf8_sanitize(line);
-			j = json_loadb(line, len, JSON_ALLOW_NUL, NULL);
-			mw_jsonl_emit_error(json_is_object(j) ? json_object_get(j, "id") : NULL,
-				   "invalid_utf8", "text is not valid UTF-8");
-			json_decref(j);
-			return;
-		}
-		mw_jsonl_emit_error(NULL, "invalid_json", "line is not a JSON object");
+	if (!(j = mw_jsonl_read_request(line, len, CHAT_TEXT_MAX, &id, &s, &n)))
 		return;
-	}
-	if (!json_is_object(j)) {
-		mw_jsonl_emit_error(NULL, "invalid_json", "line is not a JSON object");
-		goto out;
-	}
-	id = json_object_get(j, "id");
-	text = json_object_get(j, "text");
-	if (!json_is_string(text)) {
-		mw_jsonl_emit_error(id, "missing_text", "text is missing or not a string");
-		goto out;
-	}
-	s = json_string_value(text);
-	n = json_string_length(text);
-	if (n > CHAT_TEXT_MAX) {
-		mw_jsonl_emit_error(id, "too_large", "text is longer than 16 KiB");
-		goto out;
-	}
-	if (blank(s, n)) {
-		mw_jsonl_emit_error(id, "empty_text", "text is empty");
-		goto out;
-	}
-	if (memchr(s, '\0', n)) {
-		mw_jsonl_emit_error(id, "invalid_text", "text contains a NUL character");
-		goto out;
-	}
 	rc = mw_chat_decide(faq, cls, s, n, &d);
-	if (rc) {
+	if (rc)
 		mw_jsonl_emit_error(id, mw_err_code(rc), mw_err_str(rc));
-		goto out;
-	}
-	mw_jsonl_emit(decision_json(id, &d));
-out:
+	else
+		mw_jsonl_emit(decision_json(id, &d));
 	json_decref(j);
 }
-
 
 int mw_nlp_cmd_chat(int argc, char **argv)
 {
@@ -268,7 +221,7 @@ int mw_nlp_cmd_chat(int argc, char **argv)
 			mw_jsonl_emit_error(NULL, "line_too_long", "line is longer than 4 MiB");
 			continue;
 		}
-		if (blank(line, len))
+		if (mw_jsonl_blank(line, len))
 			continue;
 		chat_line(faq, cls, line, len);
 	}

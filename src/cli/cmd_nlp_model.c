@@ -35,14 +35,6 @@
 
 /* ---- reading lines ----------------------------------------------------- */
 
-static bool blank(const char *s, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (s[i] != ' ' && s[i] != '\t')
-			return false;
-	return true;
-}
-
 /* Reads training/evaluation lines into c with the given weight. Bad lines
  * are counted in *bad and reported once on stderr. */
 static int read_examples(const char *path, mw_nlp_corpus *c, double weight, size_t *bad)
@@ -69,7 +61,7 @@ static int read_examples(const char *path, mw_nlp_corpus *c, double weight, size
 			nbad++;
 			continue;
 		}
-		if (blank(line, len))
+		if (mw_jsonl_blank(line, len))
 			continue;
 		if (!(j = json_loadb(line, len, 0, &err))) {
 			nbad++;
@@ -394,58 +386,22 @@ static json_t *prediction_json(json_t *id, const mw_prediction *p)
 /* One input line to one output line. */
 static void classify_line(const mw_classifier *m, char *line, size_t len)
 {
-	json_error_t err;
-	json_t *j = json_loadb(line, len, JSON_ALLOW_NUL, &err), *id = NULL, *text;
+	json_t *id, *j;
 	mw_prediction p;
 	const char *s;
 	size_t n;
 	int rc;
 
-	if (!j) {
-		/* Invalid UTF-8 inside a JSON string: find the id anyway. */
-		if (json_error_code(&err) == json_error_invalid_utf8) {
-			mw_utf8_sanitize(line);
-			j = json_loads(line, JSON_ALLOW_NUL, NULL);
-			mw_jsonl_emit_error(json_is_object(j) ? json_object_get(j, "id") : NULL,
-				   "invalid_utf8", "text is not valid UTF-8");
-			json_decref(j);
-			return;
-		}
-		mw_jsonl_emit_error(NULL, "invalid_json", "line is not a JSON object");
+	if (!(j = mw_jsonl_read_request(line, len, TEXT_MAX_BYTES, &id, &s, &n)))
 		return;
-	}
-	if (!json_is_object(j)) {
-		mw_jsonl_emit_error(NULL, "invalid_json", "line is not a JSON object");
-		goto out;
-	}
-	id = json_object_get(j, "id");
-	text = json_object_get(j, "text");
-	if (!json_is_string(text)) {
-		mw_jsonl_emit_error(id, "missing_text", "text is missing or not a string");
-		goto out;
-	}
-	s = json_string_value(text);
-	n = json_string_length(text);
-	if (n > TEXT_MAX_BYTES) {
-		mw_jsonl_emit_error(id, "too_large", "text is too long");
-		goto out;
-	}
 	rc = mw_classifier_predict(m, s, n, &p);
-	if (rc == MW_ERR_INVALID && blank(s, n)) {
-		mw_jsonl_emit_error(id, "empty_text", "text is empty");
-		goto out;
-	}
-	if (rc == MW_ERR_INVALID) {
+	if (rc == MW_ERR_INVALID)
 		/* Valid JSON, so valid UTF-8: only blank-like texts remain. */
 		mw_jsonl_emit_error(id, "empty_text", "text has nothing to classify");
-		goto out;
-	}
-	if (rc) {
+	else if (rc)
 		mw_jsonl_emit_error(id, mw_err_code(rc), mw_err_str(rc));
-		goto out;
-	}
-	mw_jsonl_emit(prediction_json(id, &p));
-out:
+	else
+		mw_jsonl_emit(prediction_json(id, &p));
 	json_decref(j);
 }
 
@@ -487,7 +443,7 @@ int mw_nlp_cmd_classify(int argc, char **argv)
 			mw_jsonl_emit_error(NULL, "line_too_long", "line is longer than 4 MiB");
 			continue;
 		}
-		if (blank(line, len))
+		if (mw_jsonl_blank(line, len))
 			continue;
 		classify_line(m, line, len);
 	}
@@ -885,7 +841,7 @@ static int eval_chat(const char *qpath, const char *faqpath, const mw_classifier
 		int want, have;
 		bool good;
 
-		if (r < 0 || blank(line, len))
+		if (r < 0 || mw_jsonl_blank(line, len))
 			continue;
 		if (!(j = json_loadb(line, len, 0, NULL)))
 			continue;

@@ -1,7 +1,9 @@
 #include "jsonl.h"
+#include "../base/utf8.h"
 
 #include <stdbool.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "../base/banned.h"
 
@@ -63,4 +65,62 @@ void mw_jsonl_emit_error(json_t *id, const char *code, const char *msg)
 {
 	mw_jsonl_emit(json_pack("{s:O,s:{s:s,s:s}}", "id", id ? id : json_null(), "error", "code",
 				code, "message", msg));
+}
+
+bool mw_jsonl_blank(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r' && s[i] != '\n')
+			return false;
+	return true;
+}
+
+json_t *mw_jsonl_read_request(char *line, size_t len, size_t max, json_t **id, const char **text,
+			      size_t *tlen)
+{
+	json_error_t err;
+	json_t *j = json_loadb(line, len, JSON_ALLOW_NUL, &err), *t;
+
+	*id = NULL;
+	if (!j) {
+		/* Invalid UTF-8 inside a JSON string: find the id anyway. */
+		if (json_error_code(&err) == json_error_invalid_utf8) {
+			mw_utf8_sanitize(line);
+			j = json_loadb(line, len, JSON_ALLOW_NUL, NULL);
+			mw_jsonl_emit_error(json_is_object(j) ? json_object_get(j, "id") : NULL,
+					    "invalid_utf8", "text is not valid UTF-8");
+			json_decref(j);
+			return NULL;
+		}
+		mw_jsonl_emit_error(NULL, "invalid_json", "line is not a JSON object");
+		return NULL;
+	}
+	if (!json_is_object(j)) {
+		mw_jsonl_emit_error(NULL, "invalid_json", "line is not a JSON object");
+		goto bad;
+	}
+	*id = json_object_get(j, "id");
+	t = json_object_get(j, "text");
+	if (!json_is_string(t)) {
+		mw_jsonl_emit_error(*id, "missing_text", "text is missing or not a string");
+		goto bad;
+	}
+	*text = json_string_value(t);
+	*tlen = json_string_length(t);
+	if (*tlen > max) {
+		mw_jsonl_emit_error(*id, "too_large", "text is too long");
+		goto bad;
+	}
+	if (mw_jsonl_blank(*text, *tlen)) {
+		mw_jsonl_emit_error(*id, "empty_text", "text is empty");
+		goto bad;
+	}
+	if (memchr(*text, '\0', *tlen)) {
+		mw_jsonl_emit_error(*id, "invalid_text", "text contains a NUL character");
+		goto bad;
+	}
+	return j;
+bad:
+	json_decref(j);
+	return NULL;
 }
