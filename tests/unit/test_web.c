@@ -84,6 +84,46 @@ static void test_catalogue_parser(void **state)
 	assert_int_equal(mw_catalog_parse("x", "\tx\n", 3, &c, err, sizeof(err)), MW_ERR_INVALID);
 }
 
+/* Dates as people read them, in KST whatever the input's zone. */
+static void test_dates(void **state)
+{
+	mw_web_config cfg = { "" };
+	mw_req r;
+	mw_page pg;
+	mw_web *w;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(mw_web_new(&cfg, &w, err, sizeof(err)), MW_OK);
+	memset(&r, 0, sizeof(r));
+	memset(&pg, 0, sizeof(pg));
+	pg.r = &r;
+	pg.web = w;
+	pg.lang = MW_LANG_KO;
+	assert_string_equal(mw_page_date(&pg, "2026-11-25T15:00:00+09:00", true),
+			    "2026년 11월 25일 (수) 오후 3:00");
+	assert_string_equal(mw_page_date(&pg, "2026-11-25T00:05:00Z", true),
+			    "2026년 11월 25일 (수) 오전 9:05");
+	assert_string_equal(mw_page_date(&pg, "2026-11-25T12:30:00+09:00", true),
+			    "2026년 11월 25일 (수) 오후 12:30");
+	assert_string_equal(mw_page_date(&pg, "2026-11-26T00:10:00+09:00", true),
+			    "2026년 11월 26일 (목) 오전 12:10");
+	/* A deadline counted in days: the day alone. */
+	assert_string_equal(mw_page_date(&pg, "2026-12-04T23:59:59+09:00", true),
+			    "2026년 12월 4일 (금)");
+	assert_string_equal(mw_page_date(&pg, "2026-11-25T15:00:00+09:00", false),
+			    "2026년 11월 25일 (수)");
+	assert_null(mw_page_date(&pg, "yesterday", true));
+	assert_null(mw_page_date(&pg, NULL, true));
+	pg.lang = MW_LANG_EN;
+	assert_string_equal(mw_page_date(&pg, "2026-11-25T15:00:00+09:00", true),
+			    "Wed 25 Nov 2026, 3:00 PM");
+	assert_string_equal(mw_page_date(&pg, "2027-01-03T08:07:00+09:00", true),
+			    "Sun 3 Jan 2027, 8:07 AM");
+	mw_arena_release(&r.arena);
+	mw_web_free(w);
+}
+
 static void test_qr_svg(void **state)
 {
 	mw_arena a = MW_ARENA_INIT;
@@ -105,6 +145,7 @@ int main(void)
 		cmocka_unit_test(test_web_loads),
 		cmocka_unit_test(test_catalogues_match),
 		cmocka_unit_test(test_catalogue_parser),
+		cmocka_unit_test(test_dates),
 		cmocka_unit_test(test_qr_svg),
 	};
 
