@@ -18,6 +18,10 @@ long mw_api_begin(mw_req *r);
  * the handler. */
 void mw_api_handle(mw_req *r);
 
+/* Refuses a body whose Content-Length (n) is over the route's limit: 413,
+ * as JSON for the API and as a page for the web pages. */
+void mw_api_too_large(mw_req *r, long long n, long limit);
+
 /* Called when the response has gone out (or the connection ended):
  * records metrics and logs failures. */
 void mw_api_complete(mw_req *r, int64_t us, bool completed);

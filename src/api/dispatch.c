@@ -73,6 +73,15 @@ long mw_api_begin(mw_req *r)
 	return (long)r->route->max_body;
 }
 
+void mw_api_too_large(mw_req *r, long long n, long limit)
+{
+	if (r->route && (r->route->flags & MW_ROUTE_PAGE))
+		mw_web_error_page(r, 413);
+	else
+		mw_resp_error(r, 413, "too_large",
+			      "request body of %lld bytes exceeds the limit of %ld bytes", n, limit);
+}
+
 static void handle(mw_req *r);
 
 static bool state_changing(const char *method)

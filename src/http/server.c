@@ -302,9 +302,7 @@ static enum MHD_Result access_cb(void *cls, struct MHD_Connection *conn, const c
 			if ((size_t)n > (size_t)limit) {
 				/* Refuse before reading the body at all. */
 				r->body_too_large = true;
-				mw_resp_error(r, 413, "too_large",
-					      "request body of %lld bytes exceeds the limit of %ld bytes",
-					      (long long)n, limit);
+				mw_api_too_large(r, (long long)n, limit);
 				return send_response(r);
 			}
 		}

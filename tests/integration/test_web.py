@@ -283,6 +283,13 @@ class WebTest(harness.ServerTestCase, unittest.TestCase):
         self.assertIn("text/html", r.header("Content-Type"))
         r = self.anon().post("/", b"text=x", headers={"Content-Type": "text/plain"})
         self.assertStatus(r, 415)
+        # A form over the page's limit (3 photos of 10 MB) is refused before
+        # it is read, with a page.
+        status, headers, body = harness.raw_request(
+            self.srv.port, b"POST / HTTP/1.1\r\nHost: t\r\nContent-Type: multipart/form-data; "
+            b"boundary=x\r\nContent-Length: 40000000\r\nConnection: close\r\n\r\n")
+        self.assertEqual(status, 413)
+        self.assertTrue(headers["content-type"].startswith("text/html"))
 
     def test_classify_endpoint(self):
         r = self.anon().get("/api/v1/complaints/classify", query={"text": "가로등이 꺼졌어요"})
