@@ -356,12 +356,7 @@ int web_file(mw_req *r)
 	if (token_chars(idem, 16, 64))
 		mw_req_set_header(r, "Idempotency-Key", idem);
 	body = complaint_body(pg, lat, lon, has_loc);
-	if (!body) {
-		mw_web_error_page(r, 503);
-		return MW_OK;
-	}
-	mw_page_call(pg, api_complaint_create, body, file_answered);
-	json_decref(body);
+	mw_page_post(pg, api_complaint_create, body, file_answered);
 	return MW_OK;
 }
 
@@ -597,7 +592,6 @@ static int track_action(mw_req *r, mw_handler h, const char *what, body_builder 
 {
 	mw_page *pg = mw_page_begin(r);
 	const char *receipt, *token;
-	json_t *body;
 
 	if (!pg || mw_page_form(pg))
 		return MW_OK;
@@ -605,15 +599,9 @@ static int track_action(mw_req *r, mw_handler h, const char *what, body_builder 
 		mw_page_redirect(pg, "/track");
 		return MW_OK;
 	}
-	body = build(pg);
-	if (!body) {
-		mw_web_error_page(r, 503);
-		return MW_OK;
-	}
 	pg->data = (void *)what;
 	citizen_target(pg, receipt, token);
-	mw_page_call(pg, h, body, track_acted);
-	json_decref(body);
+	mw_page_post(pg, h, build(pg), track_acted);
 	return MW_OK;
 }
 

@@ -322,14 +322,22 @@ void mw_page_cookie(mw_page *pg, const char *name, const char *value, int max_ag
 	pp->cookies = c;
 }
 
-/* The headers every page answer carries, after whatever the API handler
- * added was dropped. */
+/* The headers every page answer carries. Of what the API handler added
+ * only its cookies stay (the session of a sign-in, its end at sign-out);
+ * the rest (ETag, Idempotent-Replayed, ...) described the JSON. */
 static void page_headers(mw_page *pg)
 {
 	struct page_priv *pp = (struct page_priv *)pg;
 	mw_req *r = pg->r;
+	const char *api_cookies[MW_MAX_RESP_HEADERS];
+	int n = 0;
 
+	for (int i = 0; i < r->nhdr; i++)
+		if (!strcmp(r->hdr_name[i], "Set-Cookie"))
+			api_cookies[n++] = r->hdr_value[i];
 	mw_resp_headers_clear(r);
+	for (int i = 0; i < n; i++)
+		mw_resp_header(r, "Set-Cookie", api_cookies[i]);
 	r->cache_control = "no-store";
 	for (struct cookie *c = pp->cookies; c; c = c->next)
 		mw_resp_header(r, "Set-Cookie", c->header);
@@ -540,6 +548,16 @@ json_t *mw_page_categories(const mw_page *pg, json_t *items, const char *chosen)
 	return out;
 }
 
+void mw_page_post(mw_page *pg, mw_handler h, json_t *body, mw_page_then then)
+{
+	if (!body) {
+		mw_web_error_page(pg->r, 503);
+		return;
+	}
+	mw_page_call(pg, h, body, then);
+	json_decref(body);
+}
+
 void mw_page_render(mw_page *pg, int status, const char *tpl)
 {
 	mw_req *r = pg->r;
@@ -656,6 +674,11 @@ void mw_web_error_page(mw_req *r, int status)
 	}
 	if (!pg && !(pg = mw_page_begin(r)))
 		return;
+	/* A staff page without a (live) session: sign in first. */
+	if (status == 401) {
+		mw_page_redirect(pg, "/staff/login");
+		return;
+	}
 	snprintf(key, sizeof(key), "error.%d", status);
 	if (!mw_catalog_get(pg->web->cat[MW_LANG_KO], key))
 		snprintf(key, sizeof(key), "error.%d", status >= 500 ? 500 : 400);

@@ -84,6 +84,9 @@ const char *mw_page_field(const mw_page *pg, const char *name);
  * request body; then() gets its status and parsed answer once it is
  * ready (after the group commit when the handler suspends). */
 void mw_page_call(mw_page *pg, mw_handler h, json_t *body, mw_page_then then);
+/* mw_page_call with a body the page just built, which it takes over
+ * (and frees); NULL (the building failed) answers 503. */
+void mw_page_post(mw_page *pg, mw_handler h, json_t *body, mw_page_then then);
 
 /* The catalogue text of key in the page's language (Korean when the
  * language lacks it, the key itself when both do). */

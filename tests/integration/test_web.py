@@ -252,6 +252,44 @@ class WebTest(harness.ServerTestCase, unittest.TestCase):
         self.assertStatus(r, 303)
         self.assertEqual(r.header("Location"), "/track")
 
+    # -- the staff entrance -------------------------------------------------
+
+    def test_staff_sign_in_and_out(self):
+        c = self.anon()
+        r = c.get("/staff")
+        self.assertStatus(r, 303)
+        self.assertEqual(r.header("Location"), "/staff/login")
+        page = c.get("/staff/login")
+        token = CSRF_RE.search(page.text).group(1)
+        form = {"Content-Type": "application/x-www-form-urlencoded"}
+        r = c.post("/staff/login", urlencode({"csrf": token, "login": "officer", "password": "nope"}),
+                   headers=form)
+        self.assertStatus(r, 401)
+        self.assertIn('id="e-login"', r.text)
+        self.assertNotIn("mw_session", c.cookies)
+        r = c.post("/staff/login", urlencode({"login": "officer", "password": harness.PASSWORD}),
+                   headers=form)
+        self.assertStatus(r, 403)                 # no CSRF token
+        r = c.post("/staff/login", urlencode({"csrf": token, "login": "officer",
+                                              "password": harness.PASSWORD}), headers=form)
+        self.assertStatus(r, 303)
+        self.assertEqual(r.header("Location"), "/staff")
+        self.assertIn("mw_session", c.cookies)
+        home = c.get("/staff")
+        self.assertStatus(home, 200)
+        self.assertIn('id="staff-login">officer<', home.text)
+        session_csrf = CSRF_RE.search(home.text).group(1)
+        self.assertNotEqual(session_csrf, token)  # signed in: the session's token
+        # The session works for the API too (same cookie, header token).
+        self.assertStatus(c.get("/api/v1/session"), 200)
+        r = c.post("/staff/logout", urlencode({"csrf": token}), headers=form)
+        self.assertStatus(r, 403)                 # the browser token is not the session's
+        r = c.post("/staff/logout", urlencode({"csrf": session_csrf}), headers=form)
+        self.assertStatus(r, 303)
+        self.assertEqual(r.header("Location"), "/staff/login")
+        self.assertNotIn("mw_session", c.cookies)
+        self.assertStatus(c.get("/staff"), 303)
+
     # -- static files and errors ---------------------------------------------
 
     def test_static_assets(self):

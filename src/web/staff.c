@@ -1,0 +1,123 @@
+/*
+ * staff.c - the staff side's entrance: sign-in (/staff/login), sign-out
+ * and the landing page (/staff) that the console, field, desk and admin
+ * pages hang from. Sign-in runs the API's own handler, so the password
+ * check, lockout and session rules are the API's (src/api/session.c); its
+ * session cookie passes through (web.c keeps an API handler's
+ * Set-Cookie). Any staff page reached without a session redirects here
+ * (mw_web_error_page, 401).
+ */
+#include "web_int.h"
+#include "../api/session.h"
+#include "../base/mw.h"
+
+#include <string.h>
+
+#include "../base/banned.h"
+
+static void login_render(mw_page *pg, int status, const char *error_key)
+{
+	json_object_set_new(pg->view, "title", json_string(mw_page_msg(pg, "staff.login_title")));
+	json_object_set_new(pg->view, "staff", json_true());
+	if (error_key) {
+		json_object_set_new(pg->view, "login_error", json_string(mw_page_msg(pg, error_key)));
+		json_object_set_new(pg->view, "login",
+				    json_string(mw_page_field(pg, "login")));
+	}
+	mw_page_render(pg, status, "staff_login");
+}
+
+int web_staff_login_form(mw_req *r)
+{
+	mw_page *pg = mw_page_begin(r);
+
+	if (!pg)
+		return MW_OK;
+	if (r->auth) {
+		mw_page_redirect(pg, "/staff");
+		return MW_OK;
+	}
+	login_render(pg, 200, NULL);
+	return MW_OK;
+}
+
+static void login_answered(mw_page *pg, int status, json_t *answer)
+{
+	(void)answer;
+	if (status == 200) {
+		mw_page_redirect(pg, "/staff");
+		return;
+	}
+	login_render(pg, status == 429 ? 429 : status == 400 ? 400 : 401,
+		     status == 429 ? "staff.login_locked"
+		     : status == 400 ? "staff.login_missing"
+		     : status == 401 ? "staff.login_wrong" : "error.busy");
+}
+
+int web_staff_login(mw_req *r)
+{
+	mw_page *pg = mw_page_begin(r);
+	json_t *body;
+
+	if (!pg || mw_page_form(pg))
+		return MW_OK;
+	body = json_pack("{s:s, s:s}", "login", mw_page_field(pg, "login"), "password",
+			 mw_page_field(pg, "password"));
+	mw_page_post(pg, api_session_login, body, login_answered);
+	return MW_OK;
+}
+
+static void logout_answered(mw_page *pg, int status, json_t *answer)
+{
+	(void)answer;
+	if (status != 204) {
+		mw_web_error_page(pg->r, status >= 400 ? status : 500);
+		return;
+	}
+	mw_page_redirect(pg, "/staff/login");
+}
+
+int web_staff_logout(mw_req *r)
+{
+	mw_page *pg = mw_page_begin(r);
+
+	if (!pg || mw_page_form(pg))
+		return MW_OK;
+	mw_page_call(pg, api_session_logout, NULL, logout_answered);
+	return MW_OK;
+}
+
+static void home_answered(mw_page *pg, int status, json_t *me)
+{
+	const char *dep;
+
+	if (status != 200 || !me) {
+		mw_web_error_page(pg->r, status >= 400 ? status : 500);
+		return;
+	}
+	json_object_set_new(me, "role_text",
+			    json_string(mw_page_msg2(pg, "role.",
+						     json_string_value(json_object_get(me, "role")))));
+	dep = json_string_value(json_object_get(me, "department"));
+	if (dep) {
+		mw_refdata *ref = mw_app_ref_get(pg->r->app);
+		const mw_department *d = mw_ref_department(ref, dep);
+
+		json_object_set_new(me, "department_name", json_string(d ? d->name_ko : dep));
+		mw_app_ref_put(pg->r->app, ref);
+	}
+	json_object_del(me, "csrf"); /* the page has its own copy */
+	json_object_set(pg->view, "me", me);
+	json_object_set_new(pg->view, "staff", json_true());
+	json_object_set_new(pg->view, "title", json_string(mw_page_msg(pg, "staff.home_title")));
+	mw_page_render(pg, 200, "staff_home");
+}
+
+int web_staff_home(mw_req *r)
+{
+	mw_page *pg = mw_page_begin(r);
+
+	if (pg)
+		mw_page_call(pg, api_session_get, NULL, home_answered);
+	return MW_OK;
+}
