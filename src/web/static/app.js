@@ -114,6 +114,8 @@
         li.appendChild(img);
         preview.appendChild(li);
         if (i === max) preview.appendChild(el('li', photo.getAttribute('data-too-many'), 'field-error'));
+        /* The server refuses it too; say so before the upload. */
+        if (f.size > 10 * 1024 * 1024) li.appendChild(el('span', photo.getAttribute('data-too-large'), 'field-error'));
       });
     });
 
