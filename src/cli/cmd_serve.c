@@ -142,6 +142,17 @@ int mw_cmd_serve(int argc, char **argv)
 	}
 	cfg.host = host;
 	cfg.threads = (int)threads;
+	/* Signals are taken synchronously by this thread only (sigwait below).
+	 * They are blocked before the store starts its writer and checkpoint
+	 * threads, so every thread inherits the mask: a SIGTERM that came
+	 * while this thread was not waiting used to land on a thread that did
+	 * not block it and kill the process. A signal during start-up waits
+	 * until the server runs. */
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	if (mw_cli_init_db(db, true))
 		return MW_EXIT_FAIL;
 	if (mw_cli_keys(db, &keys) || mw_cli_open(db, &store))
@@ -171,13 +182,6 @@ int mw_cmd_serve(int argc, char **argv)
 		mw_cli_err("the web pages: %s", err);
 		goto out_app;
 	}
-	/* Signals are taken synchronously by this thread only; every other
-	 * thread inherits the blocked mask. */
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGHUP);
-	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	if (mw_server_start(&app, &cfg, &srv, err, sizeof(err))) {
 		mw_cli_err("%s", err);
