@@ -434,12 +434,21 @@ static int session_by_token(mw_req *r, const char *token, mw_chat_session *s)
 	return mw_store_chat_session(r->app->store, digest, &r->arena, s);
 }
 
+/* The session token of a GET or a photo: the X-Chat-Session header (no
+ * token in a URL; the /chat page sends it so), else ?session=. */
+static const char *session_param(mw_req *r)
+{
+	const char *t = mw_req_header(r, "X-Chat-Session");
+
+	return t ? t : mw_req_query(r, "session");
+}
+
 /* POST /api/v1/chat/photo?session=...: a photo for the report being
  * collected (at the location or photo step), the image itself as the body.
  * A photo with a GPS position answers the location question. */
 int api_chat_photo(mw_req *r)
 {
-	const char *token = mw_req_query(r, "session");
+	const char *token = session_param(r);
 	struct chat_turn *t = mw_arena_alloc(&r->arena, sizeof(*t));
 	json_t *st = NULL, *photos;
 	const char *stage;
@@ -532,6 +541,10 @@ static void transcript_json(mw_buf *b, const mw_chat_message *msg, size_t n)
 		mw_buf_json_str(b, msg[i].body);
 		mw_buf_puts(b, ",\"kind\":");
 		mw_buf_json_str(b, msg[i].kind);
+		/* "Was this helpful?" as the citizen answered it (bot replies). */
+		if (!strcmp(msg[i].sender, "bot"))
+			mw_buf_printf(b, ",\"helpful\":%s",
+				      msg[i].helpful < 0 ? "null" : msg[i].helpful ? "true" : "false");
 		mw_buf_putc(b, '}');
 	}
 	mw_buf_putc(b, ']');
@@ -543,13 +556,29 @@ int api_chat_transcript(mw_req *r)
 	mw_chat_message *msg;
 	size_t n;
 	mw_buf b = MW_BUF_INIT;
+	json_t *st;
+	const char *stage;
+	mw_time answer_by = 0;
 
-	if (session_by_token(r, mw_req_query(r, "session"), &s) ||
+	if (session_by_token(r, session_param(r), &s) ||
 	    mw_store_chat_messages(r->app->store, s.id, &r->arena, &msg, &n)) {
 		mw_resp_error(r, 404, "not_found", "no such conversation");
 		return MW_OK;
 	}
-	mw_buf_printf(&b, "{\"waiting_for_staff\":%s,", s.handoff ? "true" : "false");
+	st = json_loads(s.state ? s.state : "{}", 0, NULL);
+	stage = state_str(st, "stage");
+	mw_buf_printf(&b, "{\"waiting_for_staff\":%s", s.handoff ? "true" : "false");
+	if (s.handoff && s.handoff_at) {
+		mw_refdata *ref = mw_app_ref_get(r->app);
+
+		answer_by = mw_deadline_due(ref->cal, s.handoff_at, COUNSEL_PERIOD, NULL, 0);
+		mw_app_ref_put(r->app, ref);
+	}
+	mw_api_json_time(&b, "answer_by", answer_by, true);
+	mw_buf_puts(&b, ",\"stage\":");
+	mw_buf_json_str(&b, stage ? stage : "none");
+	json_decref(st);
+	mw_buf_putc(&b, ',');
 	transcript_json(&b, msg, n);
 	mw_buf_putc(&b, '}');
 	mw_resp_json(r, 200, &b);

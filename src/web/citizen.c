@@ -25,7 +25,6 @@
 #include "../base/banned.h"
 
 #define MAX_PHOTOS 3
-#define TRACK_COOKIE_SECONDS 3600
 
 /* ---- helpers ------------------------------------------------------------ */
 
@@ -212,16 +211,8 @@ static void file_refused(mw_page *pg, int status, json_t *answer)
 static bool upload_photo(mw_page *pg, const char *receipt, const char *token,
 			 const mw_form_field *f)
 {
-	mw_req *r = pg->r;
-	mw_buf saved = r->body;
-
-	r->body = (mw_buf){ (char *)f->value, f->len, f->len, 0 };
 	citizen_target(pg, receipt, token);
-	mw_req_set_header(r, "Content-Type", "application/octet-stream");
-	r->status = 0;
-	api_attachment_upload(r);
-	r->body = saved;
-	return r->status == 201;
+	return mw_page_call_raw(pg, api_attachment_upload, f->value, f->len) == 201;
 }
 
 static bool replayed(const mw_req *r)
@@ -236,7 +227,6 @@ static void file_answered(mw_page *pg, int status, json_t *answer)
 {
 	const char *receipt = jstr(answer, "receipt_no"), *token = jstr(answer, "token");
 	int failed = 0;
-	char *cookie;
 
 	if (status != 201 || !receipt || !token) {
 		file_refused(pg, status, answer);
@@ -249,8 +239,7 @@ static void file_answered(mw_page *pg, int status, json_t *answer)
 			if (pg->form.f[i].filename && !strcmp(pg->form.f[i].name, "photo") &&
 			    !upload_photo(pg, receipt, token, &pg->form.f[i]))
 				failed++;
-	cookie = mw_arena_printf(&pg->r->arena, "%s.%s", receipt, token);
-	mw_page_cookie(pg, MW_COOKIE_TRACK, cookie ? cookie : "", TRACK_COOKIE_SECONDS, true);
+	mw_page_track(pg, receipt, token);
 	mw_page_redirect(pg, failed ? "/receipt?photos=failed" : "/receipt");
 }
 
@@ -522,7 +511,6 @@ static void track_opened(mw_page *pg, int status, json_t *c)
 {
 	const char *receipt = jstr(c, "receipt_no");
 	const char *token = mw_req_header(pg->r, "X-Complaint-Token");
-	char *cookie;
 
 	if (status != 200 || !receipt || !token) {
 		json_object_set_new(pg->view, "title", json_string(mw_page_msg(pg, "track.title")));
@@ -533,8 +521,7 @@ static void track_opened(mw_page *pg, int status, json_t *c)
 		mw_page_render(pg, status == 404 ? 404 : 400, "track");
 		return;
 	}
-	cookie = mw_arena_printf(&pg->r->arena, "%s.%s", receipt, token);
-	mw_page_cookie(pg, MW_COOKIE_TRACK, cookie ? cookie : "", TRACK_COOKIE_SECONDS, true);
+	mw_page_track(pg, receipt, token);
 	mw_page_redirect(pg, "/track");
 }
 

@@ -19,6 +19,7 @@
 
 #define PAGE_MAX_BYTES ((size_t)4 << 20)
 #define YEAR_SECONDS (365 * 86400)
+#define TRACK_COOKIE_SECONDS 3600
 
 static const char *const lang_codes[MW_LANG__COUNT] = { "ko", "en" };
 
@@ -510,6 +511,27 @@ void mw_page_call(mw_page *pg, mw_handler h, json_t *body, mw_page_then then)
 		r->render = NULL;
 		page_answered(r);
 	}
+}
+
+int mw_page_call_raw(mw_page *pg, mw_handler h, const char *data, size_t len)
+{
+	mw_req *r = pg->r;
+	mw_buf saved = r->body;
+
+	r->body = (mw_buf){ (char *)data, len, len, 0 };
+	mw_req_set_header(r, "Content-Type", "application/octet-stream");
+	r->status = 0;
+	h(r);
+	MW_ASSERT(!r->suspended);
+	r->body = saved;
+	return r->status;
+}
+
+void mw_page_track(mw_page *pg, const char *receipt, const char *token)
+{
+	char *v = mw_arena_printf(&pg->r->arena, "%s.%s", receipt, token);
+
+	mw_page_cookie(pg, MW_COOKIE_TRACK, v ? v : "", v ? TRACK_COOKIE_SECONDS : 0, true);
 }
 
 void mw_page_assets(mw_page *pg, const char *css, const char *js)

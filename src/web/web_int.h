@@ -52,6 +52,7 @@ struct mw_web {
 #define MW_COOKIE_LANG "mw_lang"
 #define MW_COOKIE_EASY "mw_easy"
 #define MW_COOKIE_TRACK "mw_track"  /* RECEIPT.TOKEN of the complaint being followed */
+#define MW_COOKIE_CHAT "mw_chat"    /* the chatbot conversation's session token */
 
 typedef struct mw_page mw_page;
 typedef void (*mw_page_then)(mw_page *pg, int status, json_t *answer);
@@ -87,6 +88,16 @@ void mw_page_call(mw_page *pg, mw_handler h, json_t *body, mw_page_then then);
 /* mw_page_call with a body the page just built, which it takes over
  * (and frees); NULL (the building failed) answers 503. */
 void mw_page_post(mw_page *pg, mw_handler h, json_t *body, mw_page_then then);
+
+/* Runs API handler h with data (len bytes, e.g. a file part of the form)
+ * as its raw request body and returns its status. Only for handlers that
+ * answer at once (no group commit); their answer is dropped when the page
+ * answers. */
+int mw_page_call_raw(mw_page *pg, mw_handler h, const char *data, size_t len);
+
+/* Remembers the complaint a page filed or opened (the mw_track cookie),
+ * so that /receipt and /track show it without the token in a URL. */
+void mw_page_track(mw_page *pg, const char *receipt, const char *token);
 
 /* The catalogue text of key in the page's language (Korean when the
  * language lacks it, the key itself when both do). */

@@ -80,8 +80,12 @@ async function staff(srv) {
   });
   const j = await r.json();
   const cookie = r.headers.get('set-cookie').split(';')[0];
-  return (id, type, fields = {}) => api(srv, 'POST', `/api/v1/staff/complaints/${id}/actions`,
-    { type, ...fields }, { Cookie: cookie, 'X-CSRF-Token': j.csrf });
+  const auth = { Cookie: cookie, 'X-CSRF-Token': j.csrf };
+  const act = (id, type, fields = {}) => api(srv, 'POST', `/api/v1/staff/complaints/${id}/actions`,
+    { type, ...fields }, auth);
+  /* Any other staff request: act.call('GET', '/api/v1/staff/counsel'). */
+  act.call = (method, p, body) => api(srv, method, p, body, auth);
+  return act;
 }
 
 /* ---- helpers ---------------------------------------------------------- */

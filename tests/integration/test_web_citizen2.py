@@ -1,15 +1,25 @@
 """
 test_web_citizen2.py - the citizen pages beyond filing and tracking, over
-HTTP: the public map (/map). Each page works without JavaScript, keeps
-personal data out, and escapes what people wrote. The same pages in a
-browser: tests/e2e/map.mjs.
+HTTP: the public map (/map) and the chatbot (/chat). Each page works
+without JavaScript, keeps tokens out of URLs and personal data off the
+public pages, and escapes what people wrote. The same pages in a browser:
+tests/e2e/map.mjs, chat.mjs.
 """
 
+import os
 import re
 import unittest
+import urllib.parse
 import uuid
 
 import harness
+from test_web import CSRF_RE, FIXTURE_JPG, multipart, urlencode
+
+# The e2e tests' small FAQ (written for the tests).
+FAQ = os.path.join(harness.REPO, "tests", "e2e", "faq.jsonl")
+BULKY = "안 쓰는 소파를 버리려면 어떻게 해요?"
+BULKY_ANSWER = "대형폐기물로 신고한 뒤 버립니다"
+FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 
 
 def unique(word):
@@ -17,6 +27,18 @@ def unique(word):
 
 
 class CitizenPagesTest(harness.ServerTestCase, unittest.TestCase):
+
+    @classmethod
+    def setUpClass(cls):
+        cls.clients = {}
+        srv = harness.Server()
+        try:
+            srv._cli("faq", "import", FAQ, "--db", srv.db)
+            srv.start()
+        except BaseException:
+            srv.cleanup()
+            raise
+        cls.srv = srv
 
     def file_api(self, **over):
         r = self.anon().post("/api/v1/complaints", harness.complaint_body(**over))
@@ -75,6 +97,163 @@ class CitizenPagesTest(harness.ServerTestCase, unittest.TestCase):
         self.assertIn('class="easy"', r.text)
         self.assertIn("Complaints map", r.text)
         self.assertTrue(re.search(r'href="/map"', r.text))
+
+    # -- the chatbot -------------------------------------------------------
+
+    def browser(self, path="/chat"):
+        c = self.anon()
+        r = c.get(path)
+        self.assertStatus(r, 200)
+        c.form_csrf = CSRF_RE.search(r.text).group(1)
+        return c
+
+    def say(self, c, text, **extra):
+        fields = {"csrf": c.form_csrf, "text": text}
+        fields.update(extra)
+        r = c.post("/chat", urlencode(fields), headers=FORM)
+        self.assertStatus(r, 303)
+        return r
+
+    def photo(self, c, name, data):
+        body, ctype = multipart({"csrf": c.form_csrf}, [("photo", name, data)])
+        r = c.post("/chat/photo", body, headers={"Content-Type": ctype})
+        self.assertStatus(r, 303)
+        return r.header("Location")
+
+    def transcript(self, c):
+        """The API's transcript of this browser's conversation (header, not URL)."""
+        r = self.anon().get("/api/v1/chat", headers={"X-Chat-Session": c.cookies["mw_chat"]})
+        self.assertStatus(r, 200)
+        return r.json()
+
+    def test_chat_keeps_the_session_in_an_httponly_cookie(self):
+        c = self.browser()
+        r = self.say(c, BULKY)
+        self.assertEqual(r.header("Location"), "/chat#latest")
+        set_cookie = [v for k, v in r.header_list
+                      if k.lower() == "set-cookie" and v.startswith("mw_chat=")][0]
+        self.assertIn("HttpOnly", set_cookie)
+        token = c.cookies["mw_chat"]
+        self.assertRegex(token, harness.TOKEN_RE)
+        page = c.get("/chat")
+        self.assertStatus(page, 200)
+        self.assertIn(BULKY_ANSWER, page.text)
+        self.assertIn('action="/chat/rate"', page.text)
+        self.assertNotIn(token, page.text)
+        self.assertNotIn("style=", page.text)
+        self.assertRegex(page.text, r'<script src="/static/v/[0-9a-f]+/chat\.js" defer>')
+        self.assertNotIn(token, self.srv.stderr_tail(200000))
+        # Another browser does not see this conversation.
+        self.assertNotIn(BULKY_ANSWER, self.anon().get("/chat").text)
+        # The end of the conversation: the cookie goes.
+        r = c.post("/chat/new", urlencode({"csrf": c.form_csrf}), headers=FORM)
+        self.assertStatus(r, 303)
+        self.assertNotIn("mw_chat", c.cookies)
+
+    def test_chat_rating_and_the_transcript_additions(self):
+        c = self.browser()
+        self.say(c, BULKY)
+        t = self.transcript(c)
+        self.assertEqual(t["stage"], "none")
+        self.assertIsNone(t["answer_by"])
+        bot = t["messages"][-1]
+        self.assertEqual((bot["from"], bot["kind"], bot["helpful"]), ("bot", "faq", None))
+        self.assertNotIn("helpful", t["messages"][0])      # the citizen's own
+        r = c.post("/chat/rate", urlencode({"csrf": c.form_csrf, "message_id": bot["id"],
+                                            "helpful": "no"}), headers=FORM)
+        self.assertStatus(r, 303)
+        self.assertEqual(r.header("Location"), "/chat#m%d" % bot["id"])
+        self.assertIs(self.transcript(c)["messages"][-1]["helpful"], False)
+        page = c.get("/chat").text
+        self.assertIn('class="hint rated"', page)
+        self.assertNotIn('action="/chat/rate"', page)
+        r = c.post("/chat/rate", urlencode({"csrf": c.form_csrf, "message_id": "1x",
+                                            "helpful": "no"}), headers=FORM)
+        self.assertEqual(r.header("Location"), "/chat?err=rate#say")
+
+    def test_chat_report_flow_files_and_remembers_the_complaint(self):
+        c = self.browser()
+        self.say(c, "공원 화장실 세면대 수도꼭지가 부서져서 물이 계속 새요")
+        self.assertEqual(self.transcript(c)["stage"], "confirm")
+        self.assertIn('id="say-yes"', c.get("/chat").text)
+        self.say(c, "네")
+        page = c.get("/chat").text
+        self.assertIn('id="send-location"', page)
+        self.assertIn('id="photo-form"', page)
+        self.assertIn('aria-describedby="h-where"', page)
+        self.say(c, "역삼동 근린공원 화장실", lat="37.5001", lon="127.0402")
+        self.assertEqual(self.transcript(c)["stage"], "photo")
+        with open(FIXTURE_JPG, "rb") as f:
+            self.assertEqual(self.photo(c, "p.jpg", f.read()), "/chat#latest")
+        self.assertIn("[사진 1]", c.get("/chat").text)
+        self.assertNotIn("mw_track", c.cookies)
+        self.say(c, "접수")
+        self.assertEqual(self.transcript(c)["stage"], "filed")
+        self.assertIn('href="/receipt"', c.get("/chat").text)
+        receipt, _, token = c.cookies["mw_track"].partition(".")
+        self.assertIn(receipt, c.get("/receipt").text)
+        j = self.citizen_view(receipt, token).json()
+        self.assertEqual(len(j["attachments"]), 1)
+        self.assertEqual(j["location"]["address"], "역삼동 근린공원 화장실")
+        self.assertAlmostEqual(j["location"]["lat"], 37.5001)
+
+    def test_chat_photo_refusals_come_back_as_notes(self):
+        c = self.browser()
+        self.assertEqual(self.photo(c, "a.jpg", b"x"), "/chat?err=photo_stage#say")
+        self.say(c, "골목에 누가 쓰레기를 잔뜩 버려 놓았어요")
+        self.assertEqual(self.photo(c, "a.jpg", b"x"), "/chat?err=photo_stage#say")  # not yet yes
+        self.say(c, "네")
+        self.assertEqual(self.photo(c, "a.txt", b"just text"), "/chat?err=photo_type#say")
+        self.assertEqual(self.photo(c, "", b""), "/chat?err=photo_none#say")
+        self.assertIn('role="alert"', c.get("/chat", query={"err": "photo_type"}).text)
+        # Only known notes are shown, whatever the address says.
+        page = c.get("/chat", query={"err": "<b>hi</b>"}).text
+        self.assertNotIn("hi</b>", page)
+        self.assertNotIn('id="chat-error"', page)
+
+    def test_chat_handoff_says_by_when_and_shows_the_staff_reply(self):
+        c = self.browser()
+        ask = "제 경우에 기초연금 받을 수 있는지 상담원과 직접 이야기하고 싶어요"
+        self.say(c, ask)
+        page = c.get("/chat").text
+        self.assertIn('id="handoff"', page)
+        self.assertIn('data-waiting="1"', page)
+        t = self.transcript(c)
+        self.assertTrue(t["waiting_for_staff"])
+        self.assertRegex(t["answer_by"], harness.KST_RE)
+        admin = self.as_user("admin")
+        q = admin.get("/api/v1/staff/counsel").json()["items"]
+        item = [it for it in q if it["last_message"] == ask][0]
+        reply = "<i>상담원</i>입니다. 내일 전화드리겠습니다."
+        self.assertStatus(admin.post("/api/v1/staff/counsel/%d/reply" % item["id"], {"text": reply}), 200)
+        page = c.get("/chat", query={"lang": "en"}).text
+        self.assertIn('class="msg staff"', page)
+        self.assertIn("&lt;i&gt;상담원&lt;/i&gt;입니다", page)
+        self.assertIn("Counsellor", page)
+        self.assertNotIn('id="handoff"', page)
+        self.assertNotIn("data-waiting", page)
+
+    def test_chat_text_is_escaped_and_forms_need_the_csrf_token(self):
+        c = self.browser()
+        self.say(c, "<script>alert(1)</script>")
+        page = c.get("/chat").text
+        self.assertIn("&lt;script&gt;alert(1)&lt;/script&gt;", page)
+        self.assertNotIn("<script>alert", page)
+        for path in ("/chat", "/chat/rate", "/chat/new"):
+            r = c.post(path, urlencode({"text": "x", "message_id": "1", "helpful": "yes"}),
+                       headers=FORM)
+            self.assertStatus(r, 403)
+        r = c.post("/chat", urlencode({"csrf": c.form_csrf, "text": "  "}), headers=FORM)
+        self.assertEqual(r.header("Location"), "/chat?err=empty#say")
+
+    def test_chat_session_header_is_preferred_to_the_query(self):
+        a, b = self.browser(), self.browser()
+        self.say(a, BULKY)
+        self.say(b, "안녕하세요")
+        r = self.anon().get("/api/v1/chat?session=" + urllib.parse.quote(b.cookies["mw_chat"]),
+                            headers={"X-Chat-Session": a.cookies["mw_chat"]})
+        self.assertIn(BULKY, r.text)
+        self.assertStatus(self.anon().get("/api/v1/chat", headers={"X-Chat-Session": "nope"}), 404)
 
 
 if __name__ == "__main__":
