@@ -162,20 +162,15 @@ int web_chat_send(mw_req *r)
 	if (!pg || mw_page_form(pg))
 		return MW_OK;
 	body = json_pack("{s:s}", "text", mw_page_field(pg, "text"));
-	if (!body) {
-		mw_web_error_page(r, 503);
-		return MW_OK;
-	}
-	if ((token = chat_cookie(pg)))
+	if (body && (token = chat_cookie(pg)))
 		json_object_set_new(body, "session", json_string(token));
 	lat = coord(pg, "lat");
 	lon = coord(pg, "lon");
-	if (!isnan(lat) && !isnan(lon)) {
+	if (body && !isnan(lat) && !isnan(lon)) {
 		json_object_set_new(body, "lat", json_real(lat));
 		json_object_set_new(body, "lon", json_real(lon));
 	}
-	mw_page_call(pg, api_chat, body, chat_sent);
-	json_decref(body);
+	mw_page_post(pg, api_chat, body, chat_sent);
 	return MW_OK;
 }
 
@@ -239,7 +234,6 @@ int web_chat_rate(mw_req *r)
 	mw_page *pg = mw_page_begin(r);
 	const char *token, *helpful;
 	int64_t id;
-	json_t *body;
 
 	if (!pg || mw_page_form(pg))
 		return MW_OK;
@@ -250,10 +244,10 @@ int web_chat_rate(mw_req *r)
 		mw_page_redirect(pg, "/chat?err=rate#say");
 		return MW_OK;
 	}
-	body = json_pack("{s:s, s:I, s:b}", "session", token, "message_id", (json_int_t)id,
-			 "helpful", !strcmp(helpful, "yes"));
-	mw_page_call(pg, api_chat_rating, body, chat_rated);
-	json_decref(body);
+	mw_page_post(pg, api_chat_rating,
+		     json_pack("{s:s, s:I, s:b}", "session", token, "message_id", (json_int_t)id,
+			       "helpful", !strcmp(helpful, "yes")),
+		     chat_rated);
 	return MW_OK;
 }
 
