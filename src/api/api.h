@@ -93,6 +93,12 @@ bool mw_api_email_valid(const char *email);
  * at a character boundary (at most 60 bytes). */
 const char *mw_api_derive_title(mw_arena *a, const char *text);
 
+/* ,"track_url":"PUBLIC_URL/track#RECEIPT.TOKEN": the citizen's tracking
+ * page. The token rides in the fragment, which browsers never send, so it
+ * reaches no server log; the page's script opens the complaint with it. */
+void mw_api_track_url_json(mw_buf *b, const char *public_url, const char *receipt_no,
+			   const char *token);
+
 /* Serialises a time as ISO 8601 KST, or null for 0. */
 int mw_api_json_time(mw_buf *b, const char *key, mw_time t, bool comma);
 

@@ -235,8 +235,8 @@ static void reply_json(mw_req *r, struct chat_turn *t, const char *session_token
 		mw_buf_puts(&b, ",\"token\":");
 		mw_buf_json_str(&b, t->token);
 		mw_api_json_time(&b, "due_at", t->c.due_at, true);
-		mw_buf_printf(&b, ",\"track_url\":\"%s/api/v1/complaints/%s?token=%s\"}",
-			      r->app->public_url, t->c.receipt_no, t->token);
+		mw_api_track_url_json(&b, r->app->public_url, t->c.receipt_no, t->token);
+		mw_buf_putc(&b, '}');
 	}
 	mw_buf_putc(&b, '}');
 	mw_resp_json(r, 200, &b);

@@ -208,9 +208,8 @@ static void intake_answer(mw_req *r)
 	mw_buf_printf(&b, ",\"urgent\":%s", iw->c.urgent ? "true" : "false");
 	mw_api_json_time(&b, "received_at", iw->c.received_at, true);
 	mw_api_json_time(&b, "due_at", iw->c.due_at, true);
-	mw_buf_puts(&b, ",\"track_url\":\"");
-	mw_buf_printf(&b, "%s/api/v1/complaints/%s?token=%s\"}", r->app->public_url,
-		      iw->c.receipt_no, token);
+	mw_api_track_url_json(&b, r->app->public_url, iw->c.receipt_no, token);
+	mw_buf_putc(&b, '}');
 	mw_resp_json(r, 201, &b);
 out:
 	mw_app_ref_put(r->app, iw->ref);
@@ -239,6 +238,12 @@ bool mw_api_email_valid(const char *e)
 
 	return at && at != e && at[1] && strchr(at + 1, '.') && !strchr(at + 1, '@') &&
 	       !strpbrk(e, " \t<>\"");
+}
+
+void mw_api_track_url_json(mw_buf *b, const char *public_url, const char *receipt_no,
+			   const char *token)
+{
+	mw_buf_printf(b, ",\"track_url\":\"%s/track#%s.%s\"", public_url, receipt_no, token);
 }
 
 /* Title when the citizen gave none: the start of the text, cut at a

@@ -69,8 +69,9 @@ class IntakeTest(harness.ServerTestCase, unittest.TestCase):
         # road_damage is a 7-day category: due within 7..16 calendar days.
         self.assertLess(due - before, datetime.timedelta(days=16))
         self.assertGreater(due - before, datetime.timedelta(days=6))
-        self.assertIn("/api/v1/complaints/%s" % j["receipt_no"], j["track_url"])
-        self.assertIn("token=%s" % j["token"], j["track_url"])
+        # The tracking page, with the token in the fragment (never sent to a server).
+        self.assertTrue(j["track_url"].endswith("/track#%s.%s" % (j["receipt_no"], j["token"])),
+                        j["track_url"])
         self.assertIsNone(r.header("Idempotent-Replayed"))
 
     def test_receipts_are_distinct_and_increasing(self):

@@ -505,8 +505,8 @@ class NlpTest(harness.ServerTestCase, unittest.TestCase):
         c = j["complaint"]
         self.assertRegex(c["receipt_no"], harness.RECEIPT_RE)
         self.assertRegex(c["token"], harness.TOKEN_RE)
-        self.assertIn("/api/v1/complaints/%s?token=%s" % (c["receipt_no"], c["token"]),
-                      c["track_url"])
+        self.assertTrue(c["track_url"].endswith("/track#%s.%s" % (c["receipt_no"], c["token"])),
+                        c["track_url"])
         v = self.citizen_view(c["receipt_no"], c["token"])
         self.assertStatus(v, 200)
         v = v.json()
