@@ -3,7 +3,7 @@
  * signs in, adds a user and a holiday, moves a category to another
  * department with a new period (the next complaint filed in it gets that
  * department, and the holiday moves its due date), adds an FAQ entry the
- * chatbot answers with at once, and an answer template; a form done with
+ * chatbot answers with at once (API and /chat), and an answer template; a form done with
  * the keyboard alone; <script> shown as text and CSRF refused; axe on
  * every admin page in Korean, English and the easy view. Registered by
  * run.mjs.
@@ -120,6 +120,13 @@ export default function ({ test, assert, api, cli, axe, shot, newContext, PASSWO
     await page.waitForSelector('#done');
     const chat = await api(srv, 'POST', '/api/v1/chat', ask);
     assert(chat.json.kind === 'faq' && chat.json.answer === answer, 'the chatbot answers from the new entry: ' + chat.text);
+    /* And on the chatbot's page. */
+    await page.goto(srv.base + '/chat');
+    const said = await page.locator('#chat-log > li').count();
+    await page.fill('#f-say', ask.text);
+    await page.press('#f-say', 'Enter');
+    await page.locator('#chat-log > li').nth(said + 1).waitFor();
+    assert((await page.locator('#chat-log > li.bot').last().textContent()).includes(answer), 'answered on /chat');
 
     /* An answer template, then edited. */
     await page.goto(srv.base + '/admin/templates');
