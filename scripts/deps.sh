@@ -7,11 +7,12 @@ set -eu
 
 RUN_PKGS="build-essential cmake pkg-config libsqlite3-dev libmicrohttpd-dev
 libjansson-dev libsodium-dev libutf8proc-dev libmagic-dev libmagic-mgc
-libexif-dev libheif-dev libjpeg-dev liblinear-dev libqrencode-dev sqlite3
-ca-certificates"
+libexif-dev libheif-dev libjpeg-dev liblinear-dev libqrencode-dev libcurl4-openssl-dev
+sqlite3 ca-certificates"
 # The browser tests (tests/e2e) drive Debian's chromium; fonts-noto-cjk
-# renders the Korean pages (and their screenshots).
-TEST_PKGS="libcmocka-dev python3 curl chromium fonts-noto-cjk"
+# renders the Korean pages (and their screenshots). The notification tests
+# receive mail with Debian's aiosmtpd.
+TEST_PKGS="libcmocka-dev python3 python3-aiosmtpd curl chromium fonts-noto-cjk"
 BENCH_PKGS="wrk nginx-light nghttp2-client libh2o-evloop-dev"
 
 want="$RUN_PKGS"

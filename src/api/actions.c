@@ -1,6 +1,7 @@
 #include "actions.h"
 #include "../base/log.h"
 #include "../base/mw.h"
+#include "../notify/notify.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -70,9 +71,13 @@ static int action_run(mw_tx *tx, mw_work *w)
 		snprintf(aw->ev.buf, sizeof(aw->ev.buf), "%s",
 			 aw->coop_department ? aw->coop_department : "");
 	}
-	if ((rc = mw_tx_complaint_update(tx, &aw->after, aw->before.version)))
+	if ((rc = mw_tx_complaint_update(tx, &aw->after, aw->before.version)) ||
+	    (rc = mw_tx_event_insert(tx, aw->id, &aw->ev, aw->actor, NULL)))
 		return rc;
-	return mw_tx_event_insert(tx, aw->id, &aw->ev, aw->actor, NULL);
+	/* Who hears of it, and the reminders of the new state, in the same
+	 * transaction as the action itself. */
+	return mw_notify_on_action(tx, aw->r->app->notify, &aw->before, &aw->after, &aw->act,
+				   &aw->ev, aw->coop_department);
 }
 
 static void action_done(mw_work *w)

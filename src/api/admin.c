@@ -79,11 +79,30 @@ int api_admin_users(mw_req *r)
 	return MW_OK;
 }
 
+/* The work e-mail and phone a staff member gets notices at; a field left
+ * out keeps its value, an empty one clears it. */
+static int put_staff_contact(mw_req *r, const char *login, bool has_email, const char *email,
+			     bool has_phone, const char *phone)
+{
+	mw_staff_contact c = { .login = login };
+
+	if (mw_store_staff_contact(r->app->store, login, &r->arena, &c) == MW_OK)
+		c.login = login;
+	if (has_email)
+		c.email = email;
+	if (has_phone)
+		c.phone = phone;
+	return mw_store_put_staff_contact(r->app->store, &c);
+}
+
 int api_admin_user_put(mw_req *r)
 {
 	json_t *body = mw_api_json_body(r);
 	mw_user u = { 0 };
-	const char *password;
+	const char *password, *email = NULL, *phone = NULL;
+	bool has_email = json_object_get(body ? body : NULL, "email") != NULL,
+	     has_phone = json_object_get(body ? body : NULL, "phone") != NULL;
+	char digits[24];
 	mw_role role;
 	mw_refdata *ref;
 	mw_user existing;
@@ -91,6 +110,14 @@ int api_admin_user_put(mw_req *r)
 
 	if (!body)
 		return MW_OK;
+	if (mw_api_text_field(r, body, "email", MW_EMAIL_MAX, false, false, &email) ||
+	    mw_api_text_field(r, body, "phone", MW_PHONE_MAX, false, false, &phone))
+		goto out;
+	if ((email && !mw_api_email_valid(email)) ||
+	    (phone && !mw_api_phone_digits(phone, digits, sizeof(digits)))) {
+		mw_resp_error(r, 400, "invalid", "email and phone must be an address and a number");
+		goto out;
+	}
 	if (want_create(r, body, &create) || mw_api_opt_string(r, body, "login", &u.login) ||
 	    mw_api_opt_string(r, body, "role", &u.role) ||
 	    mw_api_opt_string(r, body, "department", &u.department) ||
@@ -127,10 +154,13 @@ int api_admin_user_put(mw_req *r)
 	{
 		int rc = mw_store_put_user(r->app->store, &u, password);
 
-		if (rc == MW_ERR_INVALID)
+		if (rc == MW_ERR_INVALID) {
 			mw_resp_error(r, 400, "missing_field", "a new user needs a password");
-		else
-			answer_saved(r, rc, false);
+			goto out;
+		}
+		if (!rc && (has_email || has_phone))
+			rc = put_staff_contact(r, u.login, has_email, email, has_phone, phone);
+		answer_saved(r, rc, false);
 	}
 out:
 	json_decref(body);

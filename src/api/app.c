@@ -1,5 +1,6 @@
 #include "app.h"
 #include "routes.h"
+#include "../notify/notify.h"
 #include "../base/log.h"
 #include "../base/mw.h"
 
@@ -8,46 +9,6 @@
 #include <string.h>
 
 #include "../base/banned.h"
-
-void mw_refdata_free(mw_refdata *ref)
-{
-	if (!ref)
-		return;
-	mw_calendar_free(ref->cal);
-	mw_arena_release(&ref->arena);
-	free(ref);
-}
-
-int mw_refdata_load(mw_store *store, mw_refdata **out)
-{
-	mw_refdata *ref = calloc(1, sizeof(*ref));
-	mw_holiday *hol;
-	size_t nhol;
-	int rc;
-
-	if (!ref)
-		return MW_ERR_NOMEM;
-	ref->refs = 1;
-	ref->cal = mw_calendar_new();
-	if (!ref->cal) {
-		rc = MW_ERR_NOMEM;
-		goto out;
-	}
-	if ((rc = mw_store_holidays(store, &ref->arena, &hol, &nhol)))
-		goto out;
-	for (size_t i = 0; i < nhol; i++)
-		mw_calendar_add_holiday(ref->cal, hol[i].y, hol[i].m, hol[i].d);
-	if ((rc = mw_store_categories(store, &ref->arena, &ref->categories, &ref->ncategories)))
-		goto out;
-	rc = mw_store_departments(store, &ref->arena, &ref->departments, &ref->ndepartments);
-out:
-	if (rc) {
-		mw_refdata_free(ref);
-		return rc;
-	}
-	*out = ref;
-	return MW_OK;
-}
 
 int mw_app_init(mw_app *app, mw_store *store, const mw_keys *keys, const char *data_dir,
 		char *errbuf, size_t errsz)
@@ -142,6 +103,7 @@ int mw_app_reload(mw_app *app)
 	app->ref = ref;
 	pthread_rwlock_unlock(&app->ref_lock);
 	mw_app_ref_put(app, old);
+	mw_notify_reload(app->notify);
 	mw_log_info("app", "event=reloaded categories=%zu departments=%zu", ref->ncategories,
 		    ref->ndepartments);
 	return MW_OK;
@@ -151,25 +113,9 @@ void mw_app_clock_moved(mw_app *app)
 {
 	char now[32];
 
-	MW_UNUSED(app);
 	mw_time_format_kst(mw_now(), now);
 	mw_log_warn("app", "event=test_clock_moved now=%s", now);
-}
-
-const mw_category *mw_ref_category(const mw_refdata *ref, const char *code)
-{
-	for (size_t i = 0; i < ref->ncategories; i++)
-		if (!strcmp(ref->categories[i].code, code))
-			return &ref->categories[i];
-	return NULL;
-}
-
-const mw_department *mw_ref_department(const mw_refdata *ref, const char *code)
-{
-	for (size_t i = 0; i < ref->ndepartments; i++)
-		if (!strcmp(ref->departments[i].code, code))
-			return &ref->departments[i];
-	return NULL;
+	mw_notify_kick(app->notify);
 }
 
 static int faq_from_store(mw_store *store, mw_faq **out)

@@ -17,20 +17,11 @@
 #include "../base/crypto.h"
 #include "../core/deadline.h"
 #include "../nlp/nlp.h"
+#include "../store/refdata.h"
 #include "../store/store.h"
 #include "authz.h"
 
 #define MW_TRIAGE_CATEGORY "triage"
-
-typedef struct mw_refdata {
-	mw_arena arena;
-	mw_calendar *cal;
-	mw_category *categories;
-	size_t ncategories;
-	mw_department *departments;
-	size_t ndepartments;
-	_Atomic int refs;
-} mw_refdata;
 
 /* The trained routing model and the chatbot's knowledge base, swapped as
  * one on SIGHUP like the reference data. Either may be NULL: without a
@@ -53,8 +44,11 @@ typedef struct mw_route_stats {
 	_Atomic uint64_t latency_sum_us;
 } mw_route_stats;
 
+struct mw_notify;
+
 typedef struct mw_app {
 	mw_store *store;
+	struct mw_notify *notify;   /* notifications and the monitor, or NULL */
 	mw_keys keys;
 	char data_dir[512];         /* attachments live under data_dir/blobs */
 	char public_url[320];       /* e.g. http://127.0.0.1:8080 */
@@ -83,11 +77,6 @@ void mw_app_release(mw_app *app);
 /* Reloads holidays, categories and departments from the store. */
 int mw_app_reload(mw_app *app);
 
-/* Loads holidays (as a calendar), categories and departments from the
- * store into a new mw_refdata (refs = 1); free with mw_refdata_free(). */
-int mw_refdata_load(mw_store *store, mw_refdata **out);
-void mw_refdata_free(mw_refdata *ref);
-
 /* Pins the current reference data; release with mw_app_ref_put(). */
 mw_refdata *mw_app_ref_get(mw_app *app);
 void mw_app_ref_put(mw_app *app, mw_refdata *ref);
@@ -107,8 +96,5 @@ void mw_app_models_put(mw_app *app, mw_models *m);
  * (the deadline monitor, retries) looks again at once. */
 void mw_app_clock_moved(mw_app *app);
 
-/* Looks up a category in ref; NULL when unknown. */
-const mw_category *mw_ref_category(const mw_refdata *ref, const char *code);
-const mw_department *mw_ref_department(const mw_refdata *ref, const char *code);
 
 #endif

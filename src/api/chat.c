@@ -16,6 +16,7 @@
 #include "routing.h"
 #include "../base/log.h"
 #include "../base/mw.h"
+#include "../notify/notify.h"
 #include "../core/text.h"
 
 #include <stdio.h>
@@ -104,9 +105,13 @@ static int chat_run(mw_tx *tx, mw_work *w)
 	if ((rc = mw_tx_chat_session_put(tx, &t->s, &t->s.id)))
 		return rc;
 	t->in.session_id = t->out.session_id = t->s.id;
-	if ((rc = mw_tx_chat_message_add(tx, &t->in, &t->in.id)))
+	if ((rc = mw_tx_chat_message_add(tx, &t->in, &t->in.id)) ||
+	    (rc = mw_tx_chat_message_add(tx, &t->out, &t->out.id)))
 		return rc;
-	return mw_tx_chat_message_add(tx, &t->out, &t->out.id);
+	/* Handed to a person in this turn: the counsellors hear of it. */
+	if (t->s.handoff && t->s.handoff_at == t->in.at)
+		return mw_notify_on_handoff(tx, t->app->notify, t->s.id, t->s.handoff_reason);
+	return MW_OK;
 }
 
 static const char *state_str(json_t *st, const char *key)

@@ -9,6 +9,7 @@
 #include "../base/log.h"
 #include "../base/mw.h"
 #include "../core/receipt.h"
+#include "../notify/notify.h"
 
 #include <sodium.h>
 #include <stdio.h>
@@ -98,7 +99,9 @@ int mw_intake_write(mw_tx *tx, mw_app *app, mw_arena *a, mw_complaint *c,
 	snprintf(ev.buf, sizeof(ev.buf), "%s", mw_channel_name(c->channel));
 	if ((rc = mw_tx_event_insert(tx, c->id, &ev, c->filed_by ? c->filed_by : "citizen", NULL)))
 		return rc;
-	return intake_flags(tx, c);
+	if ((rc = intake_flags(tx, c)))
+		return rc;
+	return mw_notify_on_intake(tx, app->notify, c, contact_plain, sec->token);
 }
 
 static int intake_run(mw_tx *tx, mw_work *w)
@@ -269,6 +272,28 @@ const char *mw_api_derive_title(mw_arena *a, const char *text)
 	return n < len ? mw_arena_printf(a, "%.*s…", (int)n, text) : mw_arena_strdup(a, text);
 }
 
+/* The citizen's choice of notification channels ("notify", see
+ * notify.h), checked against the contact data given; appended to out as
+ * JSON when out is not NULL (it is sealed with the contact data). */
+static int read_notify(mw_req *r, json_t *body, bool has_email, bool has_phone, mw_buf *out)
+{
+	json_t *nj = json_object_get(body, "notify");
+	char *text = nj && !json_is_null(nj) ? json_dumps(nj, JSON_ENCODE_ANY | JSON_COMPACT) : NULL;
+	mw_buf choice = MW_BUF_INIT;
+	char err[160];
+	int rc = mw_notify_prefs_json(text, has_email, has_phone, &choice, err, sizeof(err));
+
+	free(text);
+	if (rc == MW_ERR_INVALID)
+		mw_resp_error(r, 400, "invalid", "%s", err);
+	else if (rc)
+		mw_resp_err(r, rc, "out of memory");
+	else if (out)
+		rc = mw_buf_append(out, choice.ptr, choice.len);
+	mw_buf_release(&choice);
+	return rc;
+}
+
 static int build_contact(mw_req *r, json_t *body, struct intake_work *iw)
 {
 	json_t *contact = json_object_get(body, "contact");
@@ -277,7 +302,7 @@ static int build_contact(mw_req *r, json_t *body, struct intake_work *iw)
 	mw_buf b = MW_BUF_INIT;
 
 	if (!contact || json_is_null(contact))
-		return MW_OK;
+		return read_notify(r, body, false, false, NULL);
 	if (!json_is_object(contact)) {
 		mw_resp_error(r, 400, "wrong_type", "field contact must be an object");
 		return MW_ERR_INVALID;
@@ -295,7 +320,7 @@ static int build_contact(mw_req *r, json_t *body, struct intake_work *iw)
 		return MW_ERR_INVALID;
 	}
 	if (!name && !phone && !email)
-		return MW_OK;
+		return read_notify(r, body, false, false, NULL);
 	if (phone)
 		mw_keyed_digest(&r->app->keys, digits, strlen(digits), iw->sec.phone_hash);
 	mw_buf_puts(&b, "{\"name\":");
@@ -304,6 +329,11 @@ static int build_contact(mw_req *r, json_t *body, struct intake_work *iw)
 	mw_buf_json_str(&b, phone);
 	mw_buf_puts(&b, ",\"email\":");
 	mw_buf_json_str(&b, email);
+	mw_buf_puts(&b, ",\"notify\":");
+	if (read_notify(r, body, email != NULL, phone != NULL, &b)) {
+		mw_buf_release(&b);
+		return MW_ERR_INVALID;
+	}
 	mw_buf_putc(&b, '}');
 	iw->contact_plain = mw_buf_detach(&b, &iw->contact_len);
 	iw->c.contact = (mw_contact){ name, phone, email };
@@ -471,6 +501,7 @@ int api_complaint_create(mw_req *r)
 	c->repeat_of = mw_routing_repeat_of(r->app, &r->arena, iw->sec.phone_hash, c->text);
 	mw_token_new(iw->token);
 	mw_token_digest(iw->token, iw->sec.token_hash);
+	iw->sec.token = iw->token;
 
 	iw->w.run = intake_run;
 	iw->w.done = intake_done;
@@ -598,6 +629,7 @@ static const char *event_label(const char *kind)
 		{ "alert", "긴급 알림" },
 		{ "triage", "분류 대기" },
 		{ "repeat", "반복 민원" },
+		{ "late", "처리 지연 안내" },
 		{ "support", "공감·추가 정보" },
 	};
 

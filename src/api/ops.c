@@ -5,6 +5,7 @@
 #include "api.h"
 #include "routes.h"
 #include "../base/mw.h"
+#include "../notify/notify.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -22,11 +23,14 @@ int api_healthz(mw_req *r)
 	}
 	mw_buf_printf(&b, "{\"status\":\"ok\",\"schema_version\":%d,\"backend\":\"%s\"", v,
 		      mw_store_backend(r->app->store));
-	/* A test clock must never go unnoticed. */
+	/* A test clock, or messages that are only recorded, must never go
+	 * unnoticed. */
 	if (mw_clock_is_test()) {
 		mw_buf_puts(&b, ",\"clock\":\"test\"");
 		mw_api_json_time(&b, "now", mw_now(), true);
 	}
+	if (r->app->notify && mw_notify_config_of(r->app->notify)->training)
+		mw_buf_puts(&b, ",\"notify\":\"training\"");
 	mw_buf_putc(&b, '}');
 	mw_resp_json(r, 200, &b);
 	return MW_OK;
@@ -114,6 +118,7 @@ int api_metrics(mw_req *r)
 		mw_buf_printf(&b, "minwon_commit_batch_size_sum %llu\nminwon_commit_batch_size_count %llu\n",
 			      (unsigned long long)st.units, (unsigned long long)st.commits);
 	}
+	mw_notify_metrics(r->app->notify, &b);
 	mw_buf_printf(&b, "# HELP minwon_writer_queue_depth Units waiting for the writer.\n"
 			  "# TYPE minwon_writer_queue_depth gauge\nminwon_writer_queue_depth %llu\n"
 			  "# HELP minwon_http_in_flight Requests being handled.\n"

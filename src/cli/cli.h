@@ -14,6 +14,7 @@
 #include <stdio.h>
 
 #include "../base/crypto.h"
+#include "../notify/notify.h"
 #include "../store/store.h"
 
 typedef struct mw_cli_cmd {
@@ -62,6 +63,26 @@ void mw_cli_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * a database never runs backwards. Warns on stderr and in the log. */
 int mw_cli_clock(const char *flag, mw_store *s);
 
+/* Commands that send notifications (serve, worker, notify) take every
+ * notification setting as a flag (settings.def): their getopt long options
+ * are their own followed by one per setting. */
+#define MW_CLI_SETTING 1000
+#define MW_CLI_SETTINGS_MAX 64
+struct option;
+typedef struct mw_cli_notify {
+	mw_notify_config cfg;
+	bool set[MW_CLI_SETTINGS_MAX];  /* given as a flag */
+	struct option *opts;            /* the command's base + the settings */
+} mw_cli_notify;
+/* base ends in a zero row. MW_ERR_NOMEM. */
+int mw_cli_notify_begin(mw_cli_notify *cn, const struct option *base);
+void mw_cli_notify_end(mw_cli_notify *cn);
+/* Takes getopt's c when it is a setting: MW_OK, or MW_ERR_INVALID after
+ * printing why; MW_ERR_NOTFOUND when c is the command's own. */
+int mw_cli_notify_option(mw_cli_notify *cn, int c, const char *arg);
+/* Completes the settings from the environment and the config file. */
+int mw_cli_notify_finish(mw_cli_notify *cn);
+
 /* The sub-commands. */
 int mw_cmd_init(int argc, char **argv);
 int mw_cmd_serve(int argc, char **argv);
@@ -75,6 +96,8 @@ int mw_cmd_backup(int argc, char **argv);
 int mw_cmd_version(int argc, char **argv);
 int mw_cmd_nlp(int argc, char **argv);
 int mw_cmd_faq(int argc, char **argv);
+int mw_cmd_worker(int argc, char **argv);
+int mw_cmd_notify(int argc, char **argv);
 
 /* The verbs of `minwon nlp` (cmd_nlp_model.c, cmd_nlp_chat.c). */
 int mw_nlp_cmd_train(int argc, char **argv);

@@ -22,7 +22,7 @@
  * positional argument, or -1 after printing usage. */
 struct ref_opts {
 	const char *db;
-	const char *role, *department, *name, *period, *source, *name_en;
+	const char *role, *department, *name, *period, *source, *name_en, *email, *phone;
 	bool password_stdin;
 	int year;
 };
@@ -39,6 +39,8 @@ static int parse(int argc, char **argv, struct ref_opts *o, void (*usage)(FILE *
 		{ "source", required_argument, NULL, 's' },
 		{ "year", required_argument, NULL, 'y' },
 		{ "password-stdin", no_argument, NULL, 'P' },
+		{ "email", required_argument, NULL, 'E' },
+		{ "phone", required_argument, NULL, 'M' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -47,7 +49,7 @@ static int parse(int argc, char **argv, struct ref_opts *o, void (*usage)(FILE *
 
 	memset(o, 0, sizeof(*o));
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "d:r:D:n:e:p:s:y:Ph", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "d:r:D:n:e:p:s:y:PE:M:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd': o->db = optarg; break;
 		case 'r': o->role = optarg; break;
@@ -57,6 +59,8 @@ static int parse(int argc, char **argv, struct ref_opts *o, void (*usage)(FILE *
 		case 'p': o->period = optarg; break;
 		case 's': o->source = optarg; break;
 		case 'P': o->password_stdin = true; break;
+		case 'E': o->email = optarg; break;
+		case 'M': o->phone = optarg; break;
 		case 'y':
 			if (mw_parse_i64(optarg, 1970, 9999, &y)) {
 				mw_cli_err("--year must be a year");
@@ -86,14 +90,16 @@ static int finish(int rc, int argi)
 static void user_usage(FILE *f)
 {
 	fprintf(f, "usage: minwon user add LOGIN --role ROLE [--department CODE] [--name NAME]\n"
-		   "                          --password-stdin --db PATH\n"
+		   "                          [--email ADDRESS] [--phone NUMBER] --password-stdin --db PATH\n"
 		   "       minwon user list --db PATH\n\n"
 		   "Roles: admin, manager (department head), officer (own department), desk\n"
 		   "(files for visitors; sees only what they filed today), field (files only),\n"
 		   "auditor (reads the access log). Managers and officers need --department.\n"
 		   "The password (at least %d characters) is read from the first line of\n"
 		   "standard input and stored as an argon2id hash. Adding an existing login\n"
-		   "updates it and clears a lockout.\n", PASSWORD_MIN);
+		   "updates it and clears a lockout. --email and --phone are where the staff\n"
+		   "member gets notices (reminders, assignments) besides the staff inbox.\n",
+		PASSWORD_MIN);
 }
 
 int mw_cmd_user(int argc, char **argv)
@@ -156,6 +162,14 @@ int mw_cmd_user(int argc, char **argv)
 		if (mw_store_put_user(s, &u, pw)) {
 			mw_cli_err("cannot save user %s", u.login);
 			goto out;
+		}
+		if (o.email || o.phone) {
+			mw_staff_contact sc = { .login = u.login, .email = o.email, .phone = o.phone };
+
+			if (mw_store_put_staff_contact(s, &sc)) {
+				mw_cli_err("cannot save the contact of user %s", u.login);
+				goto out;
+			}
 		}
 		explicit_bzero(pw, sizeof(pw));
 		printf("user %s saved (role %s%s%s)\n", u.login, u.role, u.department ? ", department " : "",

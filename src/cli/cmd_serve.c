@@ -39,8 +39,12 @@ static void usage(FILE *f)
 		   "                      and admins can move it forward (POST /api/v1/admin/clock)\n"
 		   "  --tile-url URL      map tiles of the web pages (default\n"
 		   "                      " MW_DEFAULT_TILE_URL ";\n"
-		   "                      \"none\": no map, address and coordinates only)\n\n"
-		   "SIGHUP also reloads the model and the chatbot's FAQ.\n");
+		   "                      \"none\": no map, address and coordinates only)\n"
+		   "  --no-workers        write notifications and reminders but leave sending them\n"
+		   "                      and the deadline monitor to 'minwon worker'\n\n"
+		   "SIGHUP also reloads the model, the chatbot's FAQ and the message templates.\n"
+		   "The server runs the deadline monitor and sends notifications (docs/NOTIFY.md).\n\n");
+	mw_notify_settings_help(f);
 }
 
 static int parse_listen(const char *s, char *host, size_t hostsz, uint16_t *port)
@@ -63,16 +67,17 @@ int mw_cmd_serve(int argc, char **argv)
 		{ "db", required_argument, NULL, 'd' },
 		{ "listen", required_argument, NULL, 'l' },
 		{ "threads", required_argument, NULL, 't' },
-		{ "public-url", required_argument, NULL, 'u' },
 		{ "session-idle", required_argument, NULL, 'i' },
 		{ "model", required_argument, NULL, 'm' },
 		{ "triage-threshold", required_argument, NULL, 'T' },
 		{ "now", required_argument, NULL, 'N' },
 		{ "tile-url", required_argument, NULL, 'M' },
+		{ "no-workers", no_argument, NULL, 'W' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *db = NULL, *listen = NULL, *public_url = NULL, *model = NULL, *now = NULL;
+	const char *db = NULL, *listen = NULL, *model = NULL, *now = NULL;
+	bool workers = true;
 	mw_web_config web = { MW_DEFAULT_TILE_URL };
 	double threshold = 0.6;
 	mw_server_config cfg = { 0 };
@@ -81,23 +86,36 @@ int mw_cmd_serve(int argc, char **argv)
 	mw_server *srv = NULL;
 	mw_keys keys;
 	mw_app app;
+	mw_cli_notify cn;
+	mw_notify *notify = NULL;
 	sigset_t set;
 	int64_t threads = 0, idle = 30 * 60;
 	int c, sig, rc = MW_EXIT_FAIL;
 
+	if (mw_cli_notify_begin(&cn, opts))
+		return MW_EXIT_FAIL;
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "d:l:t:u:i:m:T:N:M:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "d:l:t:i:m:T:N:M:Wh", cn.opts, NULL)) != -1) {
+		int nrc = mw_cli_notify_option(&cn, c, optarg);
+
+		if (nrc == MW_OK)
+			continue;
+		if (nrc == MW_ERR_INVALID) {
+			rc = MW_EXIT_USAGE;
+			goto out_args;
+		}
 		switch (c) {
 		case 'd': db = optarg; break;
 		case 'l': listen = optarg; break;
-		case 'u': public_url = optarg; break;
 		case 'm': model = optarg; break;
 		case 'N': now = optarg; break;
+		case 'W': workers = false; break;
 		case 'M':
 			if (strcmp(optarg, "none") && strncmp(optarg, "https://", 8) &&
 			    strncmp(optarg, "http://", 7)) {
 				mw_cli_err("--tile-url must be an http(s) URL with {z}/{x}/{y}, or none");
-				return MW_EXIT_USAGE;
+				rc = MW_EXIT_USAGE;
+				goto out_args;
 			}
 			web.tile_url = strcmp(optarg, "none") ? optarg : "";
 			break;
@@ -107,24 +125,27 @@ int mw_cmd_serve(int argc, char **argv)
 			threshold = strtod(optarg, &end);
 			if (*end || threshold < 0 || threshold > 1) {
 				mw_cli_err("--triage-threshold must be a number from 0 to 1");
-				return MW_EXIT_USAGE;
+				rc = MW_EXIT_USAGE;
+				goto out_args;
 			}
 			break;
 		}
 		case 'i':
 			if (mw_parse_i64(optarg, 1, 7 * 86400, &idle)) {
 				mw_cli_err("--session-idle must be 1 to 604800 seconds");
-				return MW_EXIT_USAGE;
+				rc = MW_EXIT_USAGE;
+				goto out_args;
 			}
 			break;
 		case 't':
 			if (mw_parse_i64(optarg, 1, 256, &threads)) {
 				mw_cli_err("--threads must be 1 to 256");
-				return MW_EXIT_USAGE;
+				rc = MW_EXIT_USAGE;
+				goto out_args;
 			}
 			break;
-		case 'h': usage(stdout); return MW_EXIT_OK;
-		default: usage(stderr); return MW_EXIT_USAGE;
+		case 'h': usage(stdout); rc = MW_EXIT_OK; goto out_args;
+		default: usage(stderr); rc = MW_EXIT_USAGE; goto out_args;
 		}
 	}
 	db = mw_cli_db(db);
@@ -134,11 +155,17 @@ int mw_cmd_serve(int argc, char **argv)
 		listen = "127.0.0.1:8080";
 	if (!db || optind != argc) {
 		usage(stderr);
-		return MW_EXIT_USAGE;
+		rc = MW_EXIT_USAGE;
+		goto out_args;
 	}
 	if (parse_listen(listen, host, sizeof(host), &cfg.port)) {
 		mw_cli_err("--listen must be HOST:PORT, e.g. 127.0.0.1:8080");
-		return MW_EXIT_USAGE;
+		rc = MW_EXIT_USAGE;
+		goto out_args;
+	}
+	if (mw_cli_notify_finish(&cn)) {
+		rc = MW_EXIT_USAGE;
+		goto out_args;
 	}
 	cfg.host = host;
 	cfg.threads = (int)threads;
@@ -153,10 +180,8 @@ int mw_cmd_serve(int argc, char **argv)
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
-	if (mw_cli_init_db(db, true))
-		return MW_EXIT_FAIL;
-	if (mw_cli_keys(db, &keys) || mw_cli_open(db, &store))
-		return MW_EXIT_FAIL;
+	if (mw_cli_init_db(db, true) || mw_cli_keys(db, &keys) || mw_cli_open(db, &store))
+		goto out_args;
 	if (mw_cli_clock(now, store))
 		goto out;
 	mw_cli_data_dir(db, dir, sizeof(dir));
@@ -182,15 +207,26 @@ int mw_cmd_serve(int argc, char **argv)
 		mw_cli_err("the web pages: %s", err);
 		goto out_app;
 	}
-	signal(SIGPIPE, SIG_IGN);
-	if (mw_server_start(&app, &cfg, &srv, err, sizeof(err))) {
+	/* Links in messages use the public URL, known once the port is. */
+	if (cn.cfg.public_url)
+		mw_strlcpy(app.public_url, cn.cfg.public_url, sizeof(app.public_url));
+	cn.cfg.public_url = app.public_url;
+	if (mw_notify_new(store, &keys, &cn.cfg, &notify, err, sizeof(err))) {
 		mw_cli_err("%s", err);
 		goto out_app;
 	}
+	signal(SIGPIPE, SIG_IGN);
+	app.notify = notify;
+	if (workers && mw_notify_start(notify, true)) {
+		mw_cli_err("cannot start the notification threads");
+		goto out_notify;
+	}
+	if (mw_server_start(&app, &cfg, &srv, err, sizeof(err))) {
+		mw_cli_err("%s", err);
+		goto out_notify;
+	}
 	app.session_idle_seconds = (int)idle;
-	if (public_url)
-		mw_strlcpy(app.public_url, public_url, sizeof(app.public_url));
-	else
+	if (!app.public_url[0])
 		snprintf(app.public_url, sizeof(app.public_url), "http://%s:%u", host,
 			 mw_server_port(srv));
 	printf("minwon: serving %s on http://%s:%u (database %s, model %s)\n", MW_VERSION_STRING,
@@ -211,11 +247,16 @@ int mw_cmd_serve(int argc, char **argv)
 	mw_log_info("serve", "event=stopping signal=%d", sig);
 	mw_server_stop(srv);
 	rc = MW_EXIT_OK;
+out_notify:
+	app.notify = NULL;
+	mw_notify_free(notify);
 out_app:
 	mw_web_free(app.web);
 	app.web = NULL;
 	mw_app_release(&app);
 out:
 	mw_store_close(store);
+out_args:
+	mw_cli_notify_end(&cn);
 	return rc;
 }

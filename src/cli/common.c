@@ -5,6 +5,7 @@
 #include "../core/deadline.h"
 #include "../store/sync.h"
 
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,6 +51,60 @@ int mw_cli_clock(const char *flag, mw_store *s)
 	mw_cli_err("warning: TEST CLOCK: now is %s and runs on from there; never use this "
 		   "in production", when);
 	mw_log_warn("clock", "event=test_clock start=%s", when);
+	return MW_OK;
+}
+
+int mw_cli_notify_begin(mw_cli_notify *cn, const struct option *base)
+{
+	size_t nbase = 0, nset = mw_notify_setting_count();
+
+	MW_ASSERT(nset <= MW_CLI_SETTINGS_MAX);
+	memset(cn, 0, sizeof(*cn));
+	mw_notify_config_init(&cn->cfg);
+	while (base[nbase].name)
+		nbase++;
+	cn->opts = calloc(nbase + nset + 1, sizeof(*cn->opts));
+	if (!cn->opts)
+		return MW_ERR_NOMEM;
+	memcpy(cn->opts, base, nbase * sizeof(*cn->opts));
+	for (size_t i = 0; i < nset; i++)
+		cn->opts[nbase + i] = (struct option){ mw_notify_setting_name(i), required_argument,
+						       NULL, MW_CLI_SETTING + (int)i };
+	return MW_OK;
+}
+
+void mw_cli_notify_end(mw_cli_notify *cn)
+{
+	mw_notify_config_release(&cn->cfg);
+	free(cn->opts);
+	cn->opts = NULL;
+}
+
+int mw_cli_notify_option(mw_cli_notify *cn, int c, const char *arg)
+{
+	char err[256];
+	size_t i;
+
+	if (c < MW_CLI_SETTING || (size_t)(c - MW_CLI_SETTING) >= mw_notify_setting_count())
+		return MW_ERR_NOTFOUND;
+	i = (size_t)(c - MW_CLI_SETTING);
+	if (mw_notify_config_set(&cn->cfg, mw_notify_setting_name(i), arg, false, err,
+				 sizeof(err))) {
+		mw_cli_err("--%s", err);
+		return MW_ERR_INVALID;
+	}
+	cn->set[i] = true;
+	return MW_OK;
+}
+
+int mw_cli_notify_finish(mw_cli_notify *cn)
+{
+	char err[512];
+
+	if (mw_notify_config_finish(&cn->cfg, cn->set, err, sizeof(err))) {
+		mw_cli_err("%s", err);
+		return MW_ERR_INVALID;
+	}
 	return MW_OK;
 }
 

@@ -12,7 +12,9 @@
 
 static const mw_cli_cmd commands[] = {
 	{ "init", "create a database, its key file and the default reference data", mw_cmd_init },
-	{ "serve", "run the HTTP server", mw_cmd_serve },
+	{ "serve", "run the HTTP server (with the deadline monitor and the senders)", mw_cmd_serve },
+	{ "worker", "run the deadline monitor and the senders without the HTTP server", mw_cmd_worker },
+	{ "notify", "send a test message (notify test --to EMAIL|PHONE)", mw_cmd_notify },
 	{ "user", "add, change or list staff users", mw_cmd_user },
 	{ "department", "list or add departments", mw_cmd_department },
 	{ "category", "list categories or set a category's department and period", mw_cmd_category },

@@ -365,3 +365,30 @@ int64_t mw_deadline_working_seconds(const mw_calendar *cal, mw_time a, mw_time b
 	}
 	return sum;
 }
+
+int64_t mw_deadline_worked(const mw_calendar *cal, mw_time a, mw_time b, const mw_pause *pauses,
+			   size_t npauses)
+{
+	int64_t sum = mw_deadline_working_seconds(cal, a, b);
+
+	for (size_t i = 0; i < npauses; i++) {
+		mw_time s = pauses[i].start < a ? a : pauses[i].start;
+		mw_time e = pauses[i].end > b ? b : pauses[i].end;
+
+		if (e > s)
+			sum -= mw_deadline_working_seconds(cal, s, e);
+	}
+	return sum;
+}
+
+mw_time mw_deadline_after_worked(const mw_calendar *cal, mw_time from, int64_t secs,
+				 const mw_pause *pauses, size_t npauses)
+{
+	if (secs < 0 || !time_in_range(from) || secs > (int64_t)AMOUNT_MAX * WORKDAY_SECS)
+		return 0;
+	for (size_t i = 0; i < npauses; i++)
+		if (!time_in_range(pauses[i].start) || !time_in_range(pauses[i].end) ||
+		    pauses[i].end == 0)
+			return 0;
+	return walk_hours(cal, from, secs, pauses, npauses);
+}

@@ -78,4 +78,16 @@ mw_time mw_deadline_extend(const mw_calendar *cal, mw_time due, mw_period ext);
 /* Working seconds (hours-mode counting) between a and b, a <= b. */
 int64_t mw_deadline_working_seconds(const mw_calendar *cal, mw_time a, mw_time b);
 
+/* Working seconds between a and b not inside any of the (closed, sorted,
+ * non-overlapping) pauses: the part of a period used up between them. */
+int64_t mw_deadline_worked(const mw_calendar *cal, mw_time a, mw_time b, const mw_pause *pauses,
+			   size_t npauses);
+
+/* The earliest instant at which `secs` (>= 0) working seconds outside the
+ * pauses have passed since `from` (hours-mode counting, as for due times;
+ * 0 seconds is the first working instant at or after from). Returns 0 for
+ * an instant out of range. */
+mw_time mw_deadline_after_worked(const mw_calendar *cal, mw_time from, int64_t secs,
+				 const mw_pause *pauses, size_t npauses);
+
 #endif

@@ -87,6 +87,8 @@ void mw_store_stats_get(mw_store *s, mw_store_stats *out);
  * personal data in sealed form. */
 typedef struct mw_complaint_secret {
 	char token_hash[65];
+	const char *token;           /* while filing only, never stored: the
+				      * receipt notice's tracking link */
 	const char *contact_sealed;  /* mw_seal() of {"name","phone","email"} JSON */
 	char phone_hash[65];         /* keyed digest of the digits, "" if none */
 } mw_complaint_secret;

@@ -124,6 +124,9 @@ int mw_tx_notify_prefs_get(mw_tx *tx, int64_t complaint_id, mw_notify_prefs *out
 int mw_tx_staff_recipients(mw_tx *tx, const char *department, const char *roles, mw_arena *a,
 			   mw_staff_contact **out, size_t *n);
 int mw_tx_staff_contact_put(mw_tx *tx, const char *login, const char *email, const char *phone);
+/* One staff member and their addresses; MW_ERR_NOTFOUND when no user has
+ * that login. */
+int mw_tx_staff_contact_get(mw_tx *tx, const char *login, mw_arena *a, mw_staff_contact *out);
 int mw_tx_outbox_add(mw_tx *tx, const mw_outbox_row *row, int64_t *id);
 /* Claims up to limit pending rows of channel due at now: their next_at
  * becomes lease_until. The rows are returned, oldest due first. */
@@ -137,8 +140,12 @@ int mw_tx_inbox_add(mw_tx *tx, const mw_inbox_row *row);
 /* Marks the login's items read: the ids given, or all when n == 0. */
 int mw_tx_inbox_mark_read(mw_tx *tx, const char *login, const int64_t *ids, size_t n,
 			  mw_time at, int64_t *marked);
-/* Drops the complaint's pending reminders of kind (-1: every kind but the
- * cooperation reminders) and, for kind cooperation, of ref only. */
+/* Drops the complaint's pending reminders of its own clock (every kind
+ * but cooperation), before its new plan is added. */
+int mw_tx_reminders_clear(mw_tx *tx, int64_t complaint_id);
+/* Cancels the complaint's pending reminders of kind (and of ref, unless
+ * NULL): they stay as cancelled (fired_at -1), so adding the same one
+ * again is ignored. */
 int mw_tx_reminders_cancel(mw_tx *tx, int64_t complaint_id, int kind, const char *ref);
 /* Adds a reminder unless the same one (complaint, kind, ref, fire_at) is
  * there already, fired or not. */
@@ -163,9 +170,10 @@ int mw_store_outbox_list(mw_store *s, int state, int64_t before_id, int limit, m
 			 mw_outbox_row **out, size_t *n);
 int mw_store_outbox_counts(mw_store *s, mw_outbox_counts *out);
 int mw_store_staff_contact(mw_store *s, const char *login, mw_arena *a, mw_staff_contact *out);
-/* The complaint's reminders, fired or not, by fire_at. */
-int mw_store_reminders(mw_store *s, int64_t complaint_id, mw_arena *a, mw_reminder_row **out,
-		       size_t *n);
+/* Reminders, fired or not, in id order after after_id: the complaint's
+ * (complaint_id > 0) or everyone's. */
+int mw_store_reminders(mw_store *s, int64_t complaint_id, int64_t after_id, int limit,
+		       mw_arena *a, mw_reminder_row **out, size_t *n);
 /* A random id of this database (hex), made once by the migration: the
  * domain part of message ids, so two offices never share one. */
 int mw_store_instance_id(mw_store *s, char out[33]);

@@ -7,7 +7,8 @@
 
 #include "../base/banned.h"
 
-enum put_kind { PUT_DEPARTMENT, PUT_CATEGORY, PUT_HOLIDAY, PUT_USER };
+enum put_kind { PUT_DEPARTMENT, PUT_CATEGORY, PUT_HOLIDAY, PUT_USER, PUT_STAFF_CONTACT,
+		PUT_NOTIFY_TEMPLATE };
 
 struct put_work {
 	mw_work w;
@@ -29,6 +30,13 @@ static int put_run(mw_tx *tx, mw_work *w)
 		return mw_tx_holiday_put(tx, p->row, p->source);
 	case PUT_USER:
 		return mw_tx_user_put(tx, p->row);
+	case PUT_STAFF_CONTACT: {
+		const mw_staff_contact *c = p->row;
+
+		return mw_tx_staff_contact_put(tx, c->login, c->email, c->phone);
+	}
+	case PUT_NOTIFY_TEMPLATE:
+		return mw_tx_notify_template_put(tx, p->row);
 	}
 	return MW_ERR_INVALID;
 }
@@ -53,6 +61,16 @@ int mw_store_put_category(mw_store *s, const mw_category *c)
 int mw_store_put_holiday(mw_store *s, const mw_holiday *h, const char *source)
 {
 	return put(s, PUT_HOLIDAY, h, source);
+}
+
+int mw_store_put_staff_contact(mw_store *s, const mw_staff_contact *c)
+{
+	return put(s, PUT_STAFF_CONTACT, c, NULL);
+}
+
+int mw_store_put_notify_template(mw_store *s, const mw_notify_template *t)
+{
+	return put(s, PUT_NOTIFY_TEMPLATE, t, NULL);
 }
 
 int mw_store_put_user(mw_store *s, const mw_user *u, const char *password)

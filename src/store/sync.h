@@ -14,5 +14,8 @@ int mw_store_put_holiday(mw_store *s, const mw_holiday *h, const char *source);
 /* Creates or updates a staff user; password (plain, hashed here with
  * argon2id) may be NULL to keep the current one when the user exists. */
 int mw_store_put_user(mw_store *s, const mw_user *u, const char *password);
+/* A staff member's work e-mail and phone for notices; NULL clears. */
+int mw_store_put_staff_contact(mw_store *s, const mw_staff_contact *c);
+int mw_store_put_notify_template(mw_store *s, const mw_notify_template *t);
 
 #endif

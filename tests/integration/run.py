@@ -6,7 +6,7 @@ run.py - run the integration tests against a minwon binary.
     MINWON_BIN=build-asan/minwon MINWON_ASAN=1 /usr/bin/python3 tests/integration/run.py --quick
 
 --quick runs the subset meant for the AddressSanitizer build (api, badinput, nlp,
-authz; no durability). Extra arguments are test name patterns (unittest -k),
+authz, notify; no durability). Extra arguments are test name patterns (unittest -k),
 e.g. `run.py -k lifecycle`. Exits 0 when everything passed, 1 otherwise.
 """
 
@@ -19,13 +19,13 @@ import unittest
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
-QUICK = ("test_api", "test_badinput", "test_authz", "test_nlp", "test_web")
+QUICK = ("test_api", "test_badinput", "test_authz", "test_nlp", "test_web", "test_notify")
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.strip().splitlines()[0])
     ap.add_argument("--quick", action="store_true",
-                    help="api + badinput + authz only (for the ASan build)")
+                    help="api, badinput, authz, nlp and notify only (for the ASan build)")
     ap.add_argument("-k", dest="patterns", action="append", default=[],
                     help="only tests whose name contains this (repeatable)")
     ap.add_argument("-v", "--verbose", action="store_true")

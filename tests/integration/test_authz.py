@@ -80,6 +80,15 @@ MATRIX = {
     "admin_faq_delete":         (401, 200, 403, 403, 403, 403, 403, 403),
     # Only a server with a test clock has a clock to move (test_notify.py).
     "admin_clock":              (401, 404, 403, 403, 403, 403, 403, 403),
+    "staff_inbox":              (401, 200, 200, 200, 200, 200, 200, 200),
+    "staff_inbox_read":         (401, 200, 200, 200, 200, 200, 200, 200),
+    "admin_notify_templates":   (401, 200, 403, 403, 403, 403, 403, 403),
+    "admin_notify_template_put": (401, 200, 403, 403, 403, 403, 403, 403),
+    "admin_outbox":             (401, 200, 403, 403, 403, 403, 403, 403),
+    # No dead letter to retry: refused as a conflict, after the role check.
+    "admin_outbox_retry":       (401, 409, 403, 403, 403, 403, 403, 403),
+    "admin_reminders":          (401, 200, 403, 403, 403, 403, 403, 403),
+    "admin_monitor_scan":       (401, 200, 403, 403, 403, 403, 403, 403),
 }
 # fmt: on
 
@@ -265,6 +274,16 @@ class AuthzMatrixTest(harness.ServerTestCase, unittest.TestCase):
                 "/api/v1/admin/faq/%s" % self.as_user("admin").post("/api/v1/admin/faq", {
                     "question": "삭제용 질문", "answer": "삭제용 답변"}).json()["id"]),
             "admin_clock": lambda role, c: c.post("/api/v1/admin/clock", {"advance": 1}),
+            "staff_inbox": lambda role, c: c.get("/api/v1/staff/inbox"),
+            "staff_inbox_read": lambda role, c: c.post("/api/v1/staff/inbox/read", {"all": True}),
+            "admin_notify_templates": lambda role, c: c.get("/api/v1/admin/notify/templates"),
+            "admin_notify_template_put": lambda role, c: c.post(
+                "/api/v1/admin/notify/templates", {"kind": "test", "channel": "text",
+                                                   "lang": "en", "body": "[{{office}}] test"}),
+            "admin_outbox": lambda role, c: c.get("/api/v1/admin/notify/outbox"),
+            "admin_outbox_retry": lambda role, c: c.post("/api/v1/admin/notify/outbox/1/retry", {}),
+            "admin_reminders": lambda role, c: c.get("/api/v1/admin/notify/reminders"),
+            "admin_monitor_scan": lambda role, c: c.post("/api/v1/admin/notify/scan", {}),
         }
 
     def test_matrix_covers_every_route(self):

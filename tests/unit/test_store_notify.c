@@ -195,6 +195,7 @@ static int add_plan(mw_tx *tx, void *ctx)
 		{ .complaint_id = 1, .kind = 1, .fire_at = 200, .target = 500 },
 		{ .complaint_id = 1, .kind = 2, .fire_at = 501, .target = 500 },
 		{ .complaint_id = 1, .kind = 4, .ref = "road", .fire_at = 150, .target = 300 },
+		{ .complaint_id = 1, .kind = 4, .ref = "water", .fire_at = 2000, .target = 3000 },
 	};
 	int rc;
 
@@ -226,7 +227,7 @@ static int replan(mw_tx *tx, void *ctx)
 	 * fired stays, the same reminder again is ignored. */
 	mw_reminder_row again = { .complaint_id = 1, .kind = 0, .fire_at = 100, .target = 900 };
 	mw_reminder_row later = { .complaint_id = 1, .kind = 2, .fire_at = 901, .target = 900 };
-	int rc = mw_tx_reminders_cancel(tx, 1, -1, NULL);
+	int rc = mw_tx_reminders_clear(tx, 1);
 
 	MW_UNUSED(ctx);
 	if (!rc)
@@ -239,7 +240,7 @@ static int replan(mw_tx *tx, void *ctx)
 static int cancel_coop(mw_tx *tx, void *ctx)
 {
 	MW_UNUSED(ctx);
-	return mw_tx_reminders_cancel(tx, 1, 4, "road");
+	return mw_tx_reminders_cancel(tx, 1, 4, "water");
 }
 
 /* Reminders come out by time, fire once, and survive a new plan only
@@ -254,8 +255,8 @@ static void test_reminders_fire_once(void **state)
 	assert_int_equal(exec(f->s, add_complaint, NULL), MW_OK);
 	assert_int_equal(exec(f->s, add_plan, NULL), MW_OK);
 	assert_int_equal(exec(f->s, add_plan, NULL), MW_OK); /* the same plan twice */
-	assert_int_equal(mw_store_reminders(f->s, 1, &c.a, &all, &n), MW_OK);
-	assert_int_equal(n, 4);
+	assert_int_equal(mw_store_reminders(f->s, 1, 0, 100, &c.a, &all, &n), MW_OK);
+	assert_int_equal(n, 5);
 	assert_int_equal(exec(f->s, fire_due, &c), MW_OK);
 	assert_int_equal(c.n, 2);
 	assert_int_equal(c.fired, 2);
@@ -265,14 +266,20 @@ static void test_reminders_fire_once(void **state)
 	assert_int_equal(exec(f->s, fire_due, &c), MW_OK);
 	assert_int_equal(c.n, 0);
 	assert_int_equal(exec(f->s, replan, NULL), MW_OK);
-	assert_int_equal(mw_store_reminders(f->s, 1, &c.a, &all, &n), MW_OK);
-	assert_int_equal(n, 3); /* fired kind 0, fired coop, new kind 2 */
-	assert_int_equal(all[2].fire_at, 901);
+	assert_int_equal(mw_store_reminders(f->s, 1, 0, 100, &c.a, &all, &n), MW_OK);
+	assert_int_equal(n, 4); /* fired kind 0, fired coop, pending coop, new kind 2 */
+	assert_int_equal(all[3].fire_at, 901);
 	assert_int_equal(exec(f->s, cancel_coop, NULL), MW_OK);
 	c.now = 1000;
 	assert_int_equal(exec(f->s, fire_due, &c), MW_OK);
 	assert_int_equal(c.n, 1);
 	assert_int_equal(c.rows[0].fire_at, 901);
+	/* A cancelled reminder stays cancelled when planned again. */
+	assert_int_equal(exec(f->s, add_plan, NULL), MW_OK);
+	assert_int_equal(mw_store_reminders(f->s, 1, 0, 100, &c.a, &all, &n), MW_OK);
+	for (size_t i = 0; i < n; i++)
+		if (all[i].kind == 4)
+			assert_int_equal(all[i].fired_at, !strcmp(all[i].ref, "road") ? 160 : -1);
 	mw_arena_release(&c.a);
 }
 

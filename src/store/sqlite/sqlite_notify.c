@@ -7,6 +7,7 @@
  */
 #include "sqlite_int.h"
 #include "../../base/mw.h"
+#include "../../core/reminder.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -33,22 +34,19 @@ enum {
 	N_INBOX_LIST,
 	N_INBOX_LIST_UNREAD,
 	N_INBOX_UNREAD,
-	N_REMINDERS_CANCEL_MAIN,
-	N_REMINDERS_CANCEL_KIND,
+	N_REMINDERS_CLEAR,
+	N_REMINDERS_CANCEL,
 	N_REMINDER_ADD,
 	N_REMINDERS_DUE,
 	N_REMINDER_FIRE,
 	N_REMINDERS_OF,
+	N_REMINDERS_ALL,
 	N_TEMPLATE_PUT,
 	N_TEMPLATES,
 	N_INSTANCE,
 	N_LATEST_EVENT,
 	N__COUNT
 };
-
-/* The cooperation reminder's kind (core/reminder.h: MW_REMIND_COOP): the
- * only kind with a ref, kept apart when a complaint's plan is replaced. */
-#define KIND_COOP 4
 
 #define OUTBOX_COLS \
 	"id, created_at, kind, channel, recipient, complaint_id, lang, vars, secret_sealed, " \
@@ -105,11 +103,11 @@ static const char *const sql[N__COUNT] = {
 		"SELECT " INBOX_COLS " FROM inbox WHERE login = ?1 AND id < ?2 AND read_at = 0 "
 		"ORDER BY id DESC LIMIT ?3",
 	[N_INBOX_UNREAD] = "SELECT count(*) FROM inbox WHERE login = ?1 AND read_at = 0",
-	[N_REMINDERS_CANCEL_MAIN] =
+	[N_REMINDERS_CLEAR] =
 		"DELETE FROM reminders WHERE complaint_id = ?1 AND fired_at = 0 AND kind != ?2",
-	[N_REMINDERS_CANCEL_KIND] =
-		"DELETE FROM reminders WHERE complaint_id = ?1 AND fired_at = 0 AND kind = ?2 "
-		"AND (?3 IS NULL OR ref = ?3)",
+	[N_REMINDERS_CANCEL] =
+		"UPDATE reminders SET fired_at = -1 WHERE complaint_id = ?1 AND fired_at = 0 "
+		"AND kind = ?2 AND (?3 IS NULL OR ref = ?3)",
 	[N_REMINDER_ADD] =
 		"INSERT OR IGNORE INTO reminders(complaint_id, kind, ref, fire_at, target) "
 		"VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -118,7 +116,10 @@ static const char *const sql[N__COUNT] = {
 		"ORDER BY fire_at, id LIMIT ?2",
 	[N_REMINDER_FIRE] = "UPDATE reminders SET fired_at = ?2 WHERE id = ?1 AND fired_at = 0",
 	[N_REMINDERS_OF] =
-		"SELECT " REMINDER_COLS " FROM reminders WHERE complaint_id = ?1 ORDER BY fire_at, id",
+		"SELECT " REMINDER_COLS " FROM reminders WHERE complaint_id = ?1 AND id > ?2 "
+		"ORDER BY id LIMIT ?3",
+	[N_REMINDERS_ALL] =
+		"SELECT " REMINDER_COLS " FROM reminders WHERE id > ?2 ORDER BY id LIMIT ?3",
 	[N_TEMPLATE_PUT] =
 		"INSERT INTO notify_templates(kind, channel, lang, subject, body, updated_at) "
 		"VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(kind, channel, lang) DO UPDATE SET "
@@ -360,17 +361,28 @@ int tx_inbox_mark_read(mw_tx *tx, const char *login, const int64_t *ids, size_t 
 	return MW_OK;
 }
 
-int tx_reminders_cancel(mw_tx *tx, int64_t complaint_id, int kind, const char *ref)
+int tx_reminders_clear(mw_tx *tx, int64_t complaint_id)
 {
 	mw_sqlite_conn *c = mw_sqlite_writer(tx);
-	sqlite3_stmt *st = S(c, kind < 0 ? N_REMINDERS_CANCEL_MAIN : N_REMINDERS_CANCEL_KIND);
+	sqlite3_stmt *st = S(c, N_REMINDERS_CLEAR);
 
 	if (!st)
 		return MW_ERR_DB;
 	sqlite3_bind_int64(st, 1, complaint_id);
-	sqlite3_bind_int(st, 2, kind < 0 ? KIND_COOP : kind);
-	if (kind >= 0)
-		mw_sqlite_bind_text(st, 3, ref);
+	sqlite3_bind_int(st, 2, MW_REMIND_COOP);
+	return mw_sqlite_step_done(c, st, "reminders_clear");
+}
+
+int tx_reminders_cancel(mw_tx *tx, int64_t complaint_id, int kind, const char *ref)
+{
+	mw_sqlite_conn *c = mw_sqlite_writer(tx);
+	sqlite3_stmt *st = S(c, N_REMINDERS_CANCEL);
+
+	if (!st)
+		return MW_ERR_DB;
+	sqlite3_bind_int64(st, 1, complaint_id);
+	sqlite3_bind_int(st, 2, kind);
+	mw_sqlite_bind_text(st, 3, ref);
 	return mw_sqlite_step_done(c, st, "reminders_cancel");
 }
 
@@ -531,9 +543,9 @@ int rd_outbox_counts(mw_store *s, mw_outbox_counts *out)
 	return count_by_channel(c, N_OUTBOX_DEAD, out->dead);
 }
 
-int rd_staff_contact(mw_store *s, const char *login, mw_arena *a, mw_staff_contact *out)
+static int staff_contact(mw_sqlite_conn *c, const char *login, mw_arena *a,
+			 mw_staff_contact *out)
 {
-	mw_sqlite_conn *c = mw_sqlite_reader(s);
 	sqlite3_stmt *st = S(c, N_STAFF_CONTACT_GET);
 	int r, rc = MW_ERR_NOTFOUND;
 
@@ -551,15 +563,28 @@ int rd_staff_contact(mw_store *s, const char *login, mw_arena *a, mw_staff_conta
 	return rc;
 }
 
-int rd_reminders(mw_store *s, int64_t complaint_id, mw_arena *a, mw_reminder_row **out,
-		 size_t *n)
+int rd_staff_contact(mw_store *s, const char *login, mw_arena *a, mw_staff_contact *out)
+{
+	return staff_contact(mw_sqlite_reader(s), login, a, out);
+}
+
+int tx_staff_contact_get(mw_tx *tx, const char *login, mw_arena *a, mw_staff_contact *out)
+{
+	return staff_contact(mw_sqlite_writer(tx), login, a, out);
+}
+
+int rd_reminders(mw_store *s, int64_t complaint_id, int64_t after_id, int limit, mw_arena *a,
+		 mw_reminder_row **out, size_t *n)
 {
 	mw_sqlite_conn *c = mw_sqlite_reader(s);
-	sqlite3_stmt *st = S(c, N_REMINDERS_OF);
+	sqlite3_stmt *st = S(c, complaint_id > 0 ? N_REMINDERS_OF : N_REMINDERS_ALL);
 
 	if (!st)
 		return MW_ERR_DB;
-	sqlite3_bind_int64(st, 1, complaint_id);
+	if (complaint_id > 0)
+		sqlite3_bind_int64(st, 1, complaint_id);
+	sqlite3_bind_int64(st, 2, after_id);
+	sqlite3_bind_int(st, 3, limit);
 	COLLECT(c, st, mw_reminder_row, a, out, n, read_reminder(st, a, row));
 	return MW_OK;
 }
