@@ -38,17 +38,6 @@ static const char *jstr(json_t *obj, const char *key)
 	return json_string_value(json_object_get(obj, key));
 }
 
-/* A form value as the API wants it: NULL when empty after trimming
- * blanks (the API normalises the rest). */
-static const char *form_opt(const mw_page *pg, const char *name)
-{
-	const char *v = mw_page_field(pg, name);
-
-	while (*v == ' ' || *v == '\t' || *v == '\r' || *v == '\n')
-		v++;
-	return *v ? v : NULL;
-}
-
 /* The tracked complaint from the mw_track cookie. */
 static bool track_cookie(mw_page *pg, const char **receipt, const char **token)
 {
@@ -86,6 +75,7 @@ static void add_date(mw_page *pg, json_t *obj, const char *key, bool with_time)
 struct file_state {
 	json_t *errors;          /* {"field": "message"} */
 	const char *form_error;  /* a message for the whole form */
+	mw_citizen_refused refused;
 };
 
 static void add_error(mw_page *pg, struct file_state *fs, const char *field, const char *key)
@@ -133,30 +123,41 @@ int web_home(mw_req *r)
 {
 	mw_page *pg = mw_page_begin(r);
 
-	if (pg)
+	/* The easy view files one question at a time (easy.c). */
+	if (pg && pg->easy)
+		mw_easy_start(pg);
+	else if (pg)
 		mw_page_call(pg, api_categories, NULL, home_render);
 	return MW_OK;
 }
 
-/* Shows the form again with the citizen's values and the errors. */
-static void form_again(mw_page *pg, struct file_state *fs)
+/* Shows the form again with the citizen's values and the errors (the
+ * refusal of "/"; pg->data is set, so the answer is 400). */
+static void form_again(mw_page *pg, json_t *errors, const char *form_error)
 {
 	json_object_set_new(pg->view, "form", form_values(pg));
-	if (fs->errors) {
+	if (errors) {
 		json_t *list = json_array();
 		const char *k;
 		json_t *v;
 
-		json_object_foreach(fs->errors, k, v)
+		json_object_foreach(errors, k, v)
 			json_array_append_new(list, json_pack("{s:s, s:O}", "field", k, "message", v));
-		json_object_set_new(pg->view, "err", fs->errors);
+		json_object_set_new(pg->view, "err", errors);
 		json_object_set_new(pg->view, "error_list", list);
-		fs->errors = NULL;
 	}
-	if (fs->form_error)
-		json_object_set_new(pg->view, "form_error", json_string(fs->form_error));
-	pg->data = fs;
+	if (form_error)
+		json_object_set_new(pg->view, "form_error", json_string(form_error));
 	mw_page_call(pg, api_categories, NULL, home_render);
+}
+
+/* Hands the refusal to the page that files (its errors with it). */
+static void refuse(mw_page *pg, struct file_state *fs)
+{
+	json_t *errors = fs->errors;
+
+	fs->errors = NULL;
+	fs->refused(pg, errors, fs->form_error);
 }
 
 /*
@@ -190,12 +191,8 @@ static void file_refused(mw_page *pg, int status, json_t *answer)
 {
 	json_t *err = json_object_get(answer, "error");
 	const char *code = jstr(err, "code"), *message = jstr(err, "message");
-	struct file_state *fs = mw_arena_alloc(&pg->r->arena, sizeof(*fs));
+	struct file_state *fs = pg->data;
 
-	if (!fs) {
-		mw_web_error_page(pg->r, 503);
-		return;
-	}
 	for (size_t i = 0; code && message && i < MW_ARRAY_LEN(api_field_errors); i++)
 		if (!strcmp(code, api_field_errors[i].code) &&
 		    strstr(message, api_field_errors[i].says)) {
@@ -204,7 +201,7 @@ static void file_refused(mw_page *pg, int status, json_t *answer)
 		}
 	if (!fs->errors)
 		fs->form_error = mw_page_msg(pg, status >= 500 ? "error.busy" : "error.form");
-	form_again(pg, fs);
+	refuse(pg, fs);
 }
 
 /* Sends one photo of the form to the API's upload handler. */
@@ -247,7 +244,7 @@ static void file_answered(mw_page *pg, int status, json_t *answer)
  * numbers and the photos. */
 static void check_form(mw_page *pg, struct file_state *fs, double *lat, double *lon, bool *has_loc)
 {
-	const char *la = form_opt(pg, "lat"), *lo = form_opt(pg, "lon");
+	const char *la = mw_page_field_opt(pg, "lat"), *lo = mw_page_field_opt(pg, "lon");
 	size_t photos = 0;
 	char *end;
 
@@ -278,31 +275,33 @@ static void check_form(mw_page *pg, struct file_state *fs, double *lat, double *
 	}
 }
 
-static json_t *complaint_body(mw_page *pg, double lat, double lon, bool has_loc)
+static json_t *complaint_body(mw_page *pg, double lat, double lon, bool has_loc, json_t *extra)
 {
 	json_t *b = json_object(), *contact = json_object();
 	const char *v;
 
 	json_object_set_new(b, "text", json_string(mw_page_field(pg, "text")));
-	if ((v = form_opt(pg, "category")))
+	if ((v = mw_page_field_opt(pg, "category")))
 		json_object_set_new(b, "category", json_string(v));
 	json_object_set_new(b, "channel", json_string("web"));
 	if (has_loc) {
 		json_object_set_new(b, "lat", json_real(lat));
 		json_object_set_new(b, "lon", json_real(lon));
 	}
-	if ((v = form_opt(pg, "address")))
+	if ((v = mw_page_field_opt(pg, "address")))
 		json_object_set_new(b, "address", json_string(v));
-	if ((v = form_opt(pg, "name")))
+	if ((v = mw_page_field_opt(pg, "name")))
 		json_object_set_new(contact, "name", json_string(v));
-	if ((v = form_opt(pg, "phone")))
+	if ((v = mw_page_field_opt(pg, "phone")))
 		json_object_set_new(contact, "phone", json_string(v));
-	if ((v = form_opt(pg, "email")))
+	if ((v = mw_page_field_opt(pg, "email")))
 		json_object_set_new(contact, "email", json_string(v));
 	json_object_set_new(b, "contact", contact);
 	json_object_set_new(b, "consent",
 			    json_pack("{s:b, s:b}", "privacy", !strcmp(mw_page_field(pg, "consent"), "yes"),
 				      "public_map", !strcmp(mw_page_field(pg, "public_map"), "yes")));
+	if (extra)
+		json_object_update(b, extra);
 	return b;
 }
 
@@ -319,33 +318,39 @@ static bool token_chars(const char *s, size_t min, size_t max)
 	return true;
 }
 
-int web_file(mw_req *r)
+void mw_citizen_file(mw_page *pg, json_t *extra, mw_citizen_refused refused)
 {
-	mw_page *pg = mw_page_begin(r);
-	struct file_state *fs;
+	mw_req *r = pg->r;
+	struct file_state *fs = mw_arena_alloc(&r->arena, sizeof(*fs));
 	double lat = 0, lon = 0;
 	bool has_loc;
 	const char *idem;
-	json_t *body;
 
-	if (!pg || mw_page_form(pg))
-		return MW_OK;
-	fs = mw_arena_alloc(&r->arena, sizeof(*fs));
 	if (!fs) {
 		mw_web_error_page(r, 503);
-		return MW_OK;
+		return;
 	}
+	fs->refused = refused;
+	pg->data = fs;
 	check_form(pg, fs, &lat, &lon, &has_loc);
 	if (fs->errors) {
-		form_again(pg, fs);
-		return MW_OK;
+		refuse(pg, fs);
+		return;
 	}
 	/* The form's own key: a second click on "submit" files nothing new. */
 	idem = mw_page_field(pg, "idem");
 	if (token_chars(idem, 16, 64))
 		mw_req_set_header(r, "Idempotency-Key", idem);
-	body = complaint_body(pg, lat, lon, has_loc);
-	mw_page_post(pg, api_complaint_create, body, file_answered);
+	mw_page_post(pg, api_complaint_create, complaint_body(pg, lat, lon, has_loc, extra),
+		     file_answered);
+}
+
+int web_file(mw_req *r)
+{
+	mw_page *pg = mw_page_begin(r);
+
+	if (pg && !mw_page_form(pg))
+		mw_citizen_file(pg, NULL, form_again);
 	return MW_OK;
 }
 
@@ -594,7 +599,7 @@ static int track_action(mw_req *r, mw_handler h, const char *what, body_builder 
 
 static json_t *one_text(mw_page *pg, const char *field)
 {
-	const char *v = form_opt(pg, field);
+	const char *v = mw_page_field_opt(pg, field);
 
 	return v ? json_pack("{s:s}", field, v) : json_object();
 }

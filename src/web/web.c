@@ -468,6 +468,15 @@ const char *mw_page_field(const mw_page *pg, const char *name)
 	return v ? v : "";
 }
 
+const char *mw_page_field_opt(const mw_page *pg, const char *name)
+{
+	const char *v = mw_page_field(pg, name);
+
+	while (*v == ' ' || *v == '\t' || *v == '\r' || *v == '\n')
+		v++;
+	return *v ? v : NULL;
+}
+
 static void page_answered(mw_req *r)
 {
 	mw_page *pg = r->page;

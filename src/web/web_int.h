@@ -80,6 +80,9 @@ mw_page *mw_page_begin(mw_req *r);
 int mw_page_form(mw_page *pg);
 /* A text field of the form, or "" when absent. */
 const char *mw_page_field(const mw_page *pg, const char *name);
+/* A text field as the API wants it: NULL when empty after trimming
+ * blanks (the API normalises the rest). */
+const char *mw_page_field_opt(const mw_page *pg, const char *name);
 
 /* Runs an API handler in-process with body (NULL: none) as its JSON
  * request body; then() gets its status and parsed answer once it is
@@ -134,5 +137,25 @@ void mw_page_cookie(mw_page *pg, const char *name, const char *value, int max_ag
 /* An inline SVG QR code of text (libqrencode), labelled for screen
  * readers; NULL on failure. The SVG has no script and no style. */
 char *mw_qr_svg(mw_arena *a, const char *text, const char *label);
+
+/* ---- filing a complaint: citizen.c, shared with the easy view ---------- */
+
+/* A filing the form or the API refused: errors is {"field": "message"}
+ * (the page takes it over; NULL when the refusal concerns the whole form,
+ * then form_error says why). Fields: text, category, address, location,
+ * name, phone, email, consent, photo. */
+typedef void (*mw_citizen_refused)(mw_page *pg, json_t *errors, const char *form_error);
+
+/* Files the complaint of a posted citizen form (the fields of "/": text,
+ * category, address, lat, lon, name, phone, email, consent, public_map,
+ * photo, idem; extra, if not NULL, is merged into the API's body, e.g. a
+ * title): checks what the API cannot see (coordinates, photos), runs the
+ * intake with the form's idempotency key, uploads the photos, remembers
+ * the complaint (mw_track) and redirects to /receipt; or calls refused.
+ * Uses pg->data. */
+void mw_citizen_file(mw_page *pg, json_t *extra, mw_citizen_refused refused);
+
+/* The easy view's first question (easy.c), also "/" in the easy view. */
+void mw_easy_start(mw_page *pg);
 
 #endif

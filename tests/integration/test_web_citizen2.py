@@ -1,9 +1,10 @@
 """
 test_web_citizen2.py - the citizen pages beyond filing and tracking, over
-HTTP: the public map (/map) and the chatbot (/chat). Each page works
-without JavaScript, keeps tokens out of URLs and personal data off the
-public pages, and escapes what people wrote. The same pages in a browser:
-tests/e2e/map.mjs, chat.mjs.
+HTTP: the public map (/map), the chatbot (/chat) and filing in the easy
+view (/easy, one question per screen, and the call-back request). Each
+page works without JavaScript, keeps tokens out of URLs and personal data
+off the public pages, and escapes what people wrote. The same pages in a
+browser: tests/e2e/map.mjs, chat.mjs, easy.mjs.
 """
 
 import os
@@ -254,6 +255,127 @@ class CitizenPagesTest(harness.ServerTestCase, unittest.TestCase):
                             headers={"X-Chat-Session": a.cookies["mw_chat"]})
         self.assertIn(BULKY, r.text)
         self.assertStatus(self.anon().get("/api/v1/chat", headers={"X-Chat-Session": "nope"}), 404)
+
+    # -- the easy view -----------------------------------------------------
+
+    STEP_RE = re.compile(r'name="step" value="([a-z_]+)"')
+    IDEM_RE = re.compile(r'name="idem" value="([^"]+)"')
+
+    def easy(self, c, expect=200, files=(), **fields):
+        """Posts one easy-view screen; returns the answer."""
+        base = {"csrf": c.form_csrf, "idem": c.idem, "go": "next"}
+        base.update(fields)
+        body, ctype = multipart(base, files)
+        r = c.post("/easy", body, headers={"Content-Type": ctype})
+        self.assertEqual(r.status, expect, r.text[:1500])
+        return r
+
+    def easy_browser(self):
+        c = self.browser("/easy")
+        c.idem = self.IDEM_RE.search(c.get("/easy").text).group(1)
+        return c
+
+    def step_of(self, r):
+        return self.STEP_RE.search(r.text).group(1)
+
+    def test_easy_view_home_is_the_first_question(self):
+        c = self.anon()
+        r = c.get("/", query={"easy": "1"})
+        self.assertStatus(r, 200)
+        self.assertIn('class="easy"', r.text)
+        self.assertEqual(self.step_of(r), "what")
+        self.assertIn('action="/easy"', r.text)
+        self.assertRegex(r.text, r'<script src="/static/v/[0-9a-f]+/easy\.js" defer>')
+        self.assertNotIn("style=", r.text)
+        # The usual form again when the easy view is off.
+        self.assertIn('id="file-form"', c.get("/", query={"easy": "0"}).text)
+
+    def test_easy_one_question_per_screen_files_the_complaint(self):
+        c = self.easy_browser()
+        text = "<b>공원</b> 가로등이 일주일째 꺼져 있어요"
+        r = self.easy(c, mode="file", step="what", text=text)
+        self.assertEqual(self.step_of(r), "where")
+        self.assertIn('name="text" value="&lt;b&gt;공원&lt;/b&gt; 가로등이 일주일째 꺼져 있어요"', r.text)
+        carried = dict(mode="file", text=text)
+        r = self.easy(c, step="where", address="역삼동 근린공원", lat="37.5002", lon="127.0401", **carried)
+        self.assertEqual(self.step_of(r), "contact")
+        carried.update(address="역삼동 근린공원", lat="37.5002", lon="127.0401")
+        # Back keeps what the screen had.
+        r = self.easy(c, step="contact", go="back", phone="010-4444-5555", **carried)
+        self.assertEqual(self.step_of(r), "where")
+        self.assertIn('name="phone" value="010-4444-5555"', r.text)
+        r = self.easy(c, step="contact", phone="010-4444-5555", **carried)
+        self.assertEqual(self.step_of(r), "consent")
+        carried.update(phone="010-4444-5555")
+        r = self.easy(c, step="consent", consent="yes", **carried)
+        self.assertEqual(self.step_of(r), "photo")
+        carried.update(consent="yes")
+        with open(FIXTURE_JPG, "rb") as f:
+            jpg = f.read()
+        r = self.easy(c, expect=303, step="photo", files=[("photo", "p.jpg", jpg)], **carried)
+        self.assertEqual(r.header("Location"), "/receipt")
+        receipt, _, token = c.cookies["mw_track"].partition(".")
+        j = self.citizen_view(receipt, token).json()
+        self.assertEqual(j["text"], text)
+        self.assertEqual(j["location"]["address"], "역삼동 근린공원")
+        self.assertAlmostEqual(j["location"]["lat"], 37.5002)
+        self.assertEqual(j["channel"], "web")
+        self.assertFalse(j["public_map"])
+        self.assertEqual(len(j["attachments"]), 1)
+        # The same last screen again (a double click) files nothing new.
+        r = self.easy(c, expect=303, step="photo", files=[("photo", "p.jpg", jpg)], **carried)
+        self.assertEqual(c.cookies["mw_track"].partition(".")[0], receipt)
+
+    def test_easy_refusals_come_back_on_the_screen_that_asked(self):
+        c = self.easy_browser()
+        r = self.easy(c, expect=400, mode="file", step="what", text="   ")
+        self.assertEqual(self.step_of(r), "what")
+        self.assertIn('id="easy-error"', r.text)
+        self.assertIn('aria-invalid="true"', r.text)
+        base = dict(mode="file", text="보도블록이 깨졌어요", consent="yes")
+        # The API refuses the phone number: the contact screen says so.
+        r = self.easy(c, expect=400, step="photo", phone="12", **base)
+        self.assertEqual(self.step_of(r), "contact")
+        self.assertRegex(r.text, r'id="f-phone"[^>]*aria-invalid="true"')
+        # Not a photo: the photo screen, nothing filed.
+        r = self.easy(c, expect=400, step="photo", files=[("photo", "x.txt", b"text")], **base)
+        self.assertEqual(self.step_of(r), "photo")
+        self.assertNotIn("mw_track", c.cookies)
+        # A consent that went missing on the way is asked again.
+        r = self.easy(c, expect=400, step="photo", mode="file", text="보도블록이 깨졌어요")
+        self.assertEqual(self.step_of(r), "consent")
+        self.assertNotIn("mw_track", c.cookies)
+        # The CSRF token is checked on every screen.
+        body, ctype = multipart({"step": "what", "text": "x", "go": "next"})
+        self.assertStatus(c.post("/easy", body, headers={"Content-Type": ctype}), 403)
+
+    def test_easy_call_back_request_is_a_complaint_staff_recognise(self):
+        c = self.easy_browser()
+        r = self.easy(c, mode="file", step="what", go="call", text="기초연금 신청 방법")
+        self.assertEqual(self.step_of(r), "call_phone")
+        self.assertIn('name="mode" value="call"', r.text)
+        r = self.easy(c, expect=400, mode="call", step="call_phone", text="기초연금 신청 방법")
+        self.assertIn('id="easy-error"', r.text)
+        # Back from the first call-back screen is the first question.
+        r = self.easy(c, mode="call", step="call_phone", go="back", text="기초연금 신청 방법")
+        self.assertEqual(self.step_of(r), "what")
+        carried = dict(mode="call", phone="010-8888-1111", text="기초연금 신청 방법")
+        self.assertEqual(self.step_of(self.easy(c, step="call_phone", **carried)), "call_topic")
+        self.assertEqual(self.step_of(self.easy(c, step="call_topic", **carried)), "call_consent")
+        r = self.easy(c, expect=303, step="call_consent", consent="yes", lang="en", **carried)
+        receipt, _, token = c.cookies["mw_track"].partition(".")
+        j = self.citizen_view(receipt, token).json()
+        self.assertEqual(j["title"], "전화 상담 요청: 기초연금 신청 방법")
+        self.assertTrue(j["text"].startswith("기초연금 신청 방법\n\n[전화 상담 요청]"))
+        self.assertEqual(j["channel"], "web")
+        staff = self.as_user("admin").get("/api/v1/queue", query={"status": "any", "limit": 100}).json()
+        mine = [it for it in staff["items"] if it["receipt_no"] == receipt][0]
+        self.assertTrue(mine["title"].startswith("전화 상담 요청"))
+        # Without a topic the title alone says it.
+        c2 = self.easy_browser()
+        self.easy(c2, expect=303, mode="call", step="call_consent", phone="010-8888-2222", consent="yes")
+        receipt, _, token = c2.cookies["mw_track"].partition(".")
+        self.assertEqual(self.citizen_view(receipt, token).json()["title"], "전화 상담 요청")
 
 
 if __name__ == "__main__":
