@@ -63,7 +63,6 @@ export default function ({ test, assert, api, axe, shot, newContext, PHOTO, HERE
     assert(await page.isHidden('#voice'), 'no voice button without speech recognition');
     assert((await page.textContent('.easy-progress')).includes('1 / 5'), 'step 1 of 5');
     await axe(page, 'easy: what (ko)');
-    await shot(page, 'easy-step');
 
     /* 1 what: an empty answer is not sent; the browser goes back to the field. */
     await tabTo(page, '#easy-next');
@@ -77,6 +76,7 @@ export default function ({ test, assert, api, axe, shot, newContext, PHOTO, HERE
     await page.keyboard.press('Enter');
     await page.locator('#easy-locate-status', { hasText: '함께 보냅니다' }).waitFor();
     await axe(page, 'easy: where');
+    await shot(page, 'easy-step');
     await press(page, '#easy-next', 'contact');
     /* 3 contact. */
     await typeAt(page, '#f-phone', '010-5555-1234');
