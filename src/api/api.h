@@ -56,7 +56,8 @@ int mw_api_text_field(mw_req *r, json_t *obj, const char *key, size_t max, bool 
 const char *mw_api_citizen_token(mw_req *r, json_t *body);
 
 /* Loads the complaint a citizen request refers to: receipt number from
- * the path plus the token. Answers 404 (identically for a wrong token and
+ * the path plus the token, which is the complaint's own or a grant a
+ * one-time code gave (track.c) and not yet expired. Answers 404 (identically for a wrong token and
  * an unknown receipt) and returns MW_ERR_NOTFOUND on failure. */
 int mw_api_citizen_complaint(mw_req *r, const char *token, mw_complaint *c,
 			     mw_complaint_secret *sec);

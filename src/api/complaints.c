@@ -553,6 +553,14 @@ int mw_api_citizen_complaint(mw_req *r, const char *token, mw_complaint *c,
 	 * exists, so timing reveals nothing about other people's receipts. */
 	mw_token_digest(token ? token : "", digest);
 	rc = mw_store_complaint_by_token(r->app->store, digest, &r->arena, c, sec);
+	/* Or a grant from a one-time code (track.c), while it lasts. */
+	if (rc == MW_ERR_NOTFOUND) {
+		int64_t id;
+
+		rc = mw_store_track_grant(r->app->store, digest, mw_now(), &id);
+		if (rc == MW_OK)
+			rc = mw_store_complaint_get(r->app->store, id, &r->arena, c, sec);
+	}
 	if (rc == MW_OK && (!receipt || !mw_ct_streq(c->receipt_no, receipt)))
 		rc = MW_ERR_NOTFOUND;
 	if (rc == MW_ERR_NOTFOUND || (rc == MW_OK && (!token || strlen(token) != MW_TOKEN_CHARS))) {

@@ -380,6 +380,43 @@ int mw_notify_on_intake(mw_tx *tx, mw_notify *n, const mw_complaint *c, const ch
 	return rc;
 }
 
+int mw_notify_on_track_code(mw_tx *tx, mw_notify *n, const mw_complaint *c, const char *code)
+{
+	mw_notice_out o = { .kind = MW_NOTICE_TRACK_CODE, .c = c, .urgent = true };
+	mw_notify_prefs prefs = { .lang = "ko" };
+	char ad[48], secret_json[64], *secret = NULL;
+	char *vars = NULL;
+	int rc;
+
+	if (!n)
+		return MW_OK;
+	/* By SMS whatever channels were chosen at filing: the citizen just
+	 * proved to hold this phone number, and asked for the code. */
+	if (!channel_on(n, MW_CHAN_SMS))
+		return MW_OK;
+	rc = mw_tx_notify_prefs_get(tx, c->id, &prefs);
+	if (rc == MW_ERR_NOTFOUND)
+		mw_strlcpy(prefs.lang, "ko", sizeof(prefs.lang));
+	else if (rc)
+		return rc;
+	o.vars = mw_notify_vars(n, c);
+	vars = o.vars ? json_dumps(o.vars, JSON_COMPACT) : NULL;
+	json_decref(o.vars);
+	if (!vars)
+		return MW_ERR_NOMEM;
+	snprintf(secret_json, sizeof(secret_json), "{\"code\":\"%s\"}", code);
+	snprintf(ad, sizeof(ad), "notice:%s", c->receipt_no);
+	rc = mw_seal(&n->keys, ad, secret_json, strlen(secret_json), &secret);
+	sodium_memzero(secret_json, sizeof(secret_json));
+	if (!rc)
+		rc = add_row(tx, n, &o, MW_CHAN_SMS, "citizen", prefs.lang, vars, secret);
+	free(secret);
+	free(vars);
+	if (!rc)
+		kick_after_commit(n);
+	return rc;
+}
+
 static const struct action_rule *action_rule(mw_action a)
 {
 	for (size_t i = 0; i < MW_ARRAY_LEN(action_rules); i++)

@@ -142,6 +142,12 @@ int mw_notify_on_action(mw_tx *tx, mw_notify *n, const mw_complaint *before,
 /* The chatbot handed a conversation to a person. */
 int mw_notify_on_handoff(mw_tx *tx, mw_notify *n, int64_t session_id, const char *reason);
 
+/* A one-time code to track complaint c by phone (api/track.c): one SMS to
+ * the complaint's phone number whatever channels were chosen, never held
+ * in quiet hours, the code (6 digits) only sealed ({{code}} in the
+ * template). Nothing when SMS is not configured. */
+int mw_notify_on_track_code(mw_tx *tx, mw_notify *n, const mw_complaint *c, const char *code);
+
 /* Parses a filing's "notify" member (NULL = the default: every channel
  * the contact allows) against the contact given: {"channels": ["email",
  * "sms", "kakao"], "lang": "ko"|"en"} or false to opt out. Writes the

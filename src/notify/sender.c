@@ -108,6 +108,9 @@ static const char *citizen_address(mw_notify *n, const mw_outbox_row *row, mw_ar
 		size_t i;
 		bool wanted = false;
 
+		/* A tracking code goes to the phone that asked for it. */
+		wanted = !strcmp(row->kind, mw_notice_name(MW_NOTICE_TRACK_CODE)) &&
+			 row->channel == MW_CHAN_SMS;
 		json_array_foreach(chosen, i, ch)
 			wanted |= json_is_string(ch) &&
 				  !strcmp(json_string_value(ch), mw_chan_name((mw_chan)row->channel));
@@ -159,7 +162,9 @@ static void merge_secret(mw_notify *n, const mw_outbox_row *row, const char *rec
 	sodium_memzero(plain, len);
 	free(plain);
 	json_object_foreach(extra, key, val)
-		json_object_set_new(vars, key, mask ? json_string("(링크)") : json_copy(val));
+		json_object_set_new(vars, key,
+				    !mask ? json_copy(val)
+					  : json_string(strcmp(key, "code") ? "(링크)" : "******"));
 	json_decref(extra);
 }
 

@@ -24,7 +24,7 @@ static const char *const known_vars[] = {
 	"office", "receipt_no", "title", "category", "department", "department_en", "status",
 	"due_at", "new_due_at", "info_due_at", "scheduled_at", "cooperation_due_at", "reason",
 	"reason_en", "to_department", "from_department", "assignee", "address", "track_url",
-	"session", "text",
+	"session", "text", "code",
 };
 
 #define NAME_MAX_LEN 40

@@ -441,5 +441,6 @@ int mw_store_support_count(mw_store *s, int64_t complaint_id, int64_t *count);
 int mw_store_backup(mw_store *s, const char *path, char *errbuf, size_t errsz);
 
 #include "store_notify.h"
+#include "store_track.h"
 
 #endif

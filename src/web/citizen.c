@@ -1,7 +1,9 @@
 /*
  * citizen.c - the citizen's pages: file a complaint (/), the receipt
  * (/receipt) and following it (/track: status, timeline, answer, rating,
- * 보완 and other messages, withdrawal).
+ * 보완 and other messages, withdrawal). /track opens a complaint by receipt
+ * number + token, or by receipt number + phone with a one-time code sent
+ * by SMS (api/track.c), which gives a grant used like the token.
  *
  * Every page runs the API's own handlers in-process (web_int.h); nothing
  * here validates a complaint or touches the store.
@@ -553,6 +555,103 @@ int web_track_open(mw_req *r)
 		return MW_OK;
 	citizen_target(pg, code_field(pg, "receipt"), code_field(pg, "token"));
 	mw_page_call(pg, api_complaint_status, NULL, track_opened);
+	return MW_OK;
+}
+
+/* ---- the second way in: receipt number + phone, one-time code -------- */
+
+/* The API's error code of an answer ("" when there is none). */
+static const char *answer_error(json_t *answer)
+{
+	const char *code = jstr(json_object_get(answer, "error"), "code");
+
+	return code ? code : "";
+}
+
+/* Renders /track at the phone step: with code_form the code field (the
+ * receipt and phone ride along as hidden fields, never in a URL), else
+ * the receipt + phone form again; err is a track.err.* key or NULL. */
+static void phone_render(mw_page *pg, int status, bool code_form, bool code_sent, const char *err)
+{
+	json_t *given = json_pack("{s:s,s:s}", "receipt", code_field(pg, "receipt"), "phone",
+				  mw_page_field(pg, "phone"));
+
+	json_object_set_new(pg->view, "title", json_string(mw_page_msg(pg, "track.title")));
+	json_object_set_new(pg->view, code_form ? "phone_step" : "phone_lookup", given);
+	if (code_sent)
+		json_object_set_new(pg->view, "code_sent", json_true());
+	if (err)
+		json_object_set_new(pg->view, "phone_error",
+				    json_string(mw_page_msg2(pg, "track.err.", err)));
+	mw_page_render(pg, status, "track");
+}
+
+static void track_code_sent(mw_page *pg, int status, json_t *answer)
+{
+	if (status == 202)
+		phone_render(pg, 200, true, true, NULL);
+	else
+		phone_render(pg, status == 429 ? 429 : status >= 500 ? status : 400, false, false,
+			     status == 429   ? "too_many_codes"
+			     : status == 400 ? "phone_invalid"
+					     : "failed");
+	MW_UNUSED(answer);
+}
+
+static json_t *phone_body(mw_page *pg)
+{
+	return json_pack("{s:s,s:s}", "receipt_no", code_field(pg, "receipt"), "phone",
+			 mw_page_field(pg, "phone"));
+}
+
+/* POST /track/code: asks the API to text a code, then shows the code field
+ * (the same page whether or not the number matched). */
+int web_track_code(mw_req *r)
+{
+	mw_page *pg = mw_page_begin(r);
+
+	if (!pg || mw_page_form(pg))
+		return MW_OK;
+	mw_page_post(pg, api_track_code, phone_body(pg), track_code_sent);
+	return MW_OK;
+}
+
+static void track_verified(mw_page *pg, int status, json_t *answer)
+{
+	const char *receipt = jstr(answer, "receipt_no"), *token = jstr(answer, "token");
+	const char *err = answer_error(answer);
+
+	if (status == 200 && receipt && token) {
+		mw_page_track(pg, receipt, token);
+		mw_page_redirect(pg, "/track");
+		return;
+	}
+	/* A wrong or malformed code may be typed again; any other failure
+	 * needs a new code. */
+	if (!strcmp(err, "wrong_code"))
+		phone_render(pg, 403, true, false, err);
+	else if (!strcmp(err, "invalid"))
+		phone_render(pg, 400, true, false, "code_invalid");
+	else if (!strcmp(err, "no_code") || !strcmp(err, "code_expired") ||
+		 !strcmp(err, "too_many_attempts"))
+		phone_render(pg, status, false, false, err);
+	else
+		phone_render(pg, status >= 500 ? status : 400, false, false, "failed");
+}
+
+/* POST /track/verify: trades the code for a grant and opens the complaint
+ * with it, through the same mw_track cookie as the token way. */
+int web_track_verify(mw_req *r)
+{
+	mw_page *pg = mw_page_begin(r);
+	json_t *body;
+
+	if (!pg || mw_page_form(pg))
+		return MW_OK;
+	body = phone_body(pg);
+	if (body)
+		json_object_set_new(body, "code", json_string(code_field(pg, "code")));
+	mw_page_post(pg, api_track_verify, body, track_verified);
 	return MW_OK;
 }
 

@@ -58,6 +58,8 @@ MATRIX = {
     "public_map":               (200, 200, 200, 200, 200, 200, 200, 200),
     "complaint_classify":       (200, 200, 200, 200, 200, 200, 200, 200),
     "complaint_support":        (201, 201, 201, 201, 201, 201, 201, 201),
+    "track_code":               (202, 202, 202, 202, 202, 202, 202, 202),
+    "track_verify":             (400, 400, 400, 400, 400, 400, 400, 400),
     "staff_similar":            (401, 200, 200, 200, 403, 403, 403, 403),
     "chat":                     (200, 200, 200, 200, 200, 200, 200, 200),
     "chat_transcript":          (200, 200, 200, 200, 200, 200, 200, 200),
@@ -199,6 +201,14 @@ class AuthzMatrixTest(harness.ServerTestCase, unittest.TestCase):
             "complaint_support": lambda role, c: c.post(
                 "/api/v1/complaints/%s/support" % rn,
                 {"phone": "010-5%03d-%04d" % (next(seq) % 1000, next(seq) % 10000)}),
+            # Public, and the same for everyone: a complaint of its own per
+            # cell keeps the per-receipt rate limit out of the way; no code
+            # was asked for the road complaint, so verify is 400 no_code.
+            "track_code": lambda role, c: c.post("/api/v1/track/code", {
+                "receipt_no": self.new_complaint(contact={"phone": "010-7777-1313"})["receipt_no"],
+                "phone": "010-7777-1313"}),
+            "track_verify": lambda role, c: c.post("/api/v1/track/verify", {
+                "receipt_no": rn, "phone": "010-7777-1212", "code": "000000"}),
             "staff_similar": lambda role, c: c.get("/api/v1/staff/complaints/%s/similar" % rn),
             "chat": lambda role, c: c.post("/api/v1/chat", {"text": "안녕하세요"}),
             "chat_transcript": lambda role, c: c.get("/api/v1/chat",

@@ -88,4 +88,13 @@ const char *mw_sqlite_col_text(sqlite3_stmt *st, int i, mw_arena *a);
 #undef MW_TX_OP
 #undef MW_READ_OP
 
+/* The operations implemented in sqlite_track.c; its statements take the
+ * slots from MW_SQLITE_TRACK_SLOT on (sqlite_notify.c's are below). */
+#define MW_SQLITE_TRACK_SLOT 48
+#define MW_TX_OP(name, params, args) int tx_##name params;
+#define MW_READ_OP(name, params, args) int rd_##name params;
+#include "../track_ops.def"
+#undef MW_TX_OP
+#undef MW_READ_OP
+
 #endif

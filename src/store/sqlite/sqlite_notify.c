@@ -54,6 +54,8 @@ enum {
 #define REMINDER_COLS "id, complaint_id, kind, ref, fire_at, target, fired_at"
 #define INBOX_COLS "id, login, at, kind, complaint_id, receipt_no, vars, read_at"
 
+_Static_assert(N__COUNT <= MW_SQLITE_TRACK_SLOT, "notify statements overlap the track slots");
+
 static const char *const sql[N__COUNT] = {
 	[N_PREFS_PUT] =
 		"INSERT INTO notify_prefs(complaint_id, channels, lang) VALUES (?1, ?2, ?3) "
