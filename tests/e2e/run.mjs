@@ -17,6 +17,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createRequire } from 'node:module';
+import http from 'node:http';
 import { chromium } from 'playwright-core';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -38,7 +39,25 @@ function cli(...args) {
   return p.stdout;
 }
 
+/* A stand-in SMS gateway: keeps every message's JSON body (srv.sms), so
+ * that journeys can read what a citizen's phone would show. */
+async function startSmsSink() {
+  const messages = [];
+  const server = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (d) => { body += d; });
+    req.on('end', () => {
+      try { messages.push(JSON.parse(body)); } catch { /* not JSON: ignore */ }
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.end('{}');
+    });
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { messages, server, url: `http://127.0.0.1:${server.address().port}/sms` };
+}
+
 async function startServer() {
+  const sms = await startSmsSink();
   const dir = mkdtempSync(path.join(tmpdir(), 'minwon-e2e-'));
   const db = path.join(dir, 'minwon.db');
   cli('init', '--db', db);
@@ -46,7 +65,8 @@ async function startServer() {
       '--password-stdin', '--db', db, { input: PASSWORD + '\n' });
   cli('nlp', 'train', '--out', db + '.model');
   const proc = spawn(BIN, ['serve', '--db', db, '--listen', '127.0.0.1:0', '--threads', '2'],
-                     { stdio: ['ignore', 'pipe', 'pipe'] });
+                     { stdio: ['ignore', 'pipe', 'pipe'],
+                       env: { ...process.env, MINWON_SMS_URL: sms.url, MINWON_QUIET_HOURS: 'none' } });
   let stderr = '';
   proc.stderr.on('data', (d) => { stderr += d; });
   const port = await new Promise((resolve, reject) => {
@@ -59,7 +79,8 @@ async function startServer() {
     });
     proc.on('exit', (code) => reject(new Error(`server exited ${code}: ${stderr}`)));
   });
-  return { dir, db, proc, base: `http://127.0.0.1:${port}`, stderr: () => stderr };
+  return { dir, db, proc, base: `http://127.0.0.1:${port}`, stderr: () => stderr,
+           sms: sms.messages, smsServer: sms.server };
 }
 
 async function api(srv, method, p, body, headers = {}) {
@@ -424,6 +445,7 @@ async function main() {
     await browser.close();
     srv.proc.kill('SIGTERM');
     await new Promise((r) => srv.proc.once('exit', r));
+    srv.smsServer.close();
     if (/AddressSanitizer|runtime error:/.test(srv.stderr())) {
       failed++;
       console.log('FAIL sanitizer report in the server log:\n' + srv.stderr());
