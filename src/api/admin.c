@@ -167,7 +167,9 @@ out:
 	return MW_OK;
 }
 
-int api_admin_departments(mw_req *r)
+/* The departments with their Korean and English names: the admin's list,
+ * and what staff pages offer for 이송 and 협조 (GET /api/v1/staff/departments). */
+int api_departments(mw_req *r)
 {
 	mw_refdata *ref = mw_app_ref_get(r->app);
 	mw_buf b = MW_BUF_INIT;

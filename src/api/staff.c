@@ -56,16 +56,21 @@ static int scope_department(mw_req *r, const char *asked, const char **dept)
 	return MW_OK;
 }
 
-static void queue_rows_json(mw_buf *b, const mw_queue_row *rows, size_t n, mw_time now)
+static void queue_rows_json(mw_buf *b, const mw_queue_row *rows, size_t n, mw_time now,
+			    const mw_refdata *ref)
 {
 	for (size_t i = 0; i < n; i++) {
 		const mw_queue_row *q = &rows[i];
+		const mw_category *cat = mw_ref_category(ref, q->category);
+		const mw_department *dep = mw_ref_department(ref, q->department);
 
 		mw_buf_printf(b, "%s{\"id\":%lld,\"receipt_no\":", i ? "," : "", (long long)q->id);
 		mw_buf_json_str(b, q->receipt_no);
 		json_kv(b, "title", q->title);
 		json_kv(b, "category", q->category);
+		json_kv(b, "category_name", cat ? cat->name_ko : NULL);
 		json_kv(b, "department", q->department);
+		json_kv(b, "department_name", dep ? dep->name_ko : NULL);
 		json_kv(b, "assignee", q->assignee);
 		json_kv(b, "channel", mw_channel_name(q->channel));
 		json_kv(b, "status", mw_status_name(q->status));
@@ -87,6 +92,7 @@ int api_queue(mw_req *r)
 	size_t n;
 	mw_time now = mw_now();
 	mw_buf b = MW_BUF_INIT;
+	mw_refdata *ref;
 	int rc;
 
 	if (scope_department(r, mw_req_query(r, "department"), &f.department))
@@ -171,6 +177,7 @@ int api_queue(mw_req *r)
 		mw_resp_err(r, rc, "cannot read the queue");
 		return MW_OK;
 	}
+	ref = mw_app_ref_get(r->app);
 	mw_buf_puts(&b, "{");
 	/* Urgent complaints go to the top: the first page of an unfiltered
 	 * department queue starts with its open urgent ones. */
@@ -183,12 +190,13 @@ int api_queue(mw_req *r)
 
 		if (!mw_store_queue(r->app->store, &uf, &r->arena, &urows, &un)) {
 			mw_buf_puts(&b, "\"urgent\":[");
-			queue_rows_json(&b, urows, un, now);
+			queue_rows_json(&b, urows, un, now, ref);
 			mw_buf_puts(&b, "],");
 		}
 	}
 	mw_buf_puts(&b, "\"items\":[");
-	queue_rows_json(&b, rows, n, now);
+	queue_rows_json(&b, rows, n, now, ref);
+	mw_app_ref_put(r->app, ref);
 	mw_buf_puts(&b, "],\"next_cursor\":");
 	if (n == (size_t)f.limit)
 		mw_buf_printf(&b, "\"%lld.%lld\"", (long long)rows[n - 1].due_at,
@@ -304,6 +312,24 @@ static int contact_json(mw_req *r, mw_buf *b, const mw_complaint *c,
 	return MW_OK;
 }
 
+/* What the routing model said when the complaint came in, so that staff
+ * see how sure it was and correct it (recategorize). */
+static void ai_json(mw_buf *b, const mw_complaint *c, const mw_refdata *ref)
+{
+	const mw_category *cat;
+
+	mw_buf_puts(b, ",\"ai\":");
+	if (!c->ai_category) {
+		mw_buf_puts(b, "null");
+		return;
+	}
+	cat = mw_ref_category(ref, c->ai_category);
+	mw_buf_puts(b, "{\"category\":");
+	mw_buf_json_str(b, c->ai_category);
+	json_kv(b, "category_name", cat ? cat->name_ko : NULL);
+	mw_buf_printf(b, ",\"confidence\":%.3f}", c->ai_confidence);
+}
+
 int api_staff_complaint(mw_req *r)
 {
 	mw_complaint c;
@@ -358,10 +384,13 @@ int api_staff_complaint(mw_req *r)
 	ref = mw_app_ref_get(r->app);
 	mw_buf_printf(&b, "{\"id\":%lld,\"version\":%lld,", (long long)c.id, (long long)c.version);
 	mw_api_complaint_json(r, &b, &c, ref);
-	mw_app_ref_put(r->app, ref);
 	json_kv(&b, "assignee", c.assignee);
 	json_kv(&b, "filed_by", c.filed_by);
-	mw_buf_printf(&b, ",\"merged_into\":%lld", (long long)c.merged_into);
+	mw_buf_printf(&b, ",\"merged_into\":%lld,\"overdue\":%s", (long long)c.merged_into,
+		      mw_status_is_open(c.status) && c.due_at && c.due_at < mw_now() ? "true"
+											: "false");
+	ai_json(&b, &c, ref);
+	mw_app_ref_put(r->app, ref);
 	/* A department asked only for cooperation sees no contact data. */
 	if (own_department(r->auth, &c) || r->auth->role == MW_ROLE_DESK)
 		contact_json(r, &b, &c, &sec, want_reveal);
@@ -569,6 +598,7 @@ int api_staff_lookup(mw_req *r)
 	mw_queue_row *rows;
 	size_t nrows;
 	mw_buf b = MW_BUF_INIT;
+	mw_refdata *ref;
 	struct access_work aw = { .w = { .run = access_run } };
 	int rc;
 
@@ -608,9 +638,11 @@ int api_staff_lookup(mw_req *r)
 		mw_resp_err(r, rc, "cannot write the access log");
 		return MW_OK;
 	}
+	ref = mw_app_ref_get(r->app);
 	mw_buf_puts(&b, "{\"items\":[");
-	queue_rows_json(&b, rows, nrows, mw_now());
+	queue_rows_json(&b, rows, nrows, mw_now(), ref);
 	mw_buf_puts(&b, "]}");
+	mw_app_ref_put(r->app, ref);
 	mw_resp_json(r, 200, &b);
 	return MW_OK;
 }

@@ -25,6 +25,7 @@ struct mw_auth;
 #define MW_MAX_PATH_PARAMS 4
 #define MW_MAX_RESP_HEADERS 16
 #define MW_MAX_REQ_OVERRIDES 4
+#define MW_MAX_QUERY_OVERRIDES 6
 
 typedef enum { MW_REQ_NEW, MW_REQ_BODY, MW_REQ_SUSPENDED, MW_REQ_READY, MW_REQ_SENT } mw_req_state;
 
@@ -60,6 +61,12 @@ typedef struct mw_req {
 	const char *ovr_name[MW_MAX_REQ_OVERRIDES];
 	const char *ovr_value[MW_MAX_REQ_OVERRIDES];
 	int novr;
+	/* Query parameters set the same way (a page turning its own query
+	 * or form into the API's: due_before, reveal, ...); a NULL value
+	 * hides the connection's parameter of that name. */
+	const char *qovr_name[MW_MAX_QUERY_OVERRIDES];
+	const char *qovr_value[MW_MAX_QUERY_OVERRIDES];
+	int nqovr;
 
 	/* body, read up to route->max_body bytes */
 	mw_buf body;
@@ -117,6 +124,8 @@ void mw_resp_headers_clear(mw_req *r);
 /* Sets a request header for in-process callers (see ovr_name); value is
  * not copied. A second call with the same name replaces the first. */
 void mw_req_set_header(mw_req *r, const char *name, const char *value);
+/* The same for a query parameter (see qovr_name); NULL makes it absent. */
+void mw_req_set_query(mw_req *r, const char *name, const char *value);
 
 /* Suspend / resume around asynchronous work (group commit). */
 void mw_req_suspend(mw_req *r);

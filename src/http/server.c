@@ -48,22 +48,39 @@ const char *mw_req_header(mw_req *r, const char *name)
 	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
 }
 
-void mw_req_set_header(mw_req *r, const char *name, const char *value)
+/* Sets name to value in a table of in-process overrides, replacing an
+ * earlier value of the same name (header names ignore case). */
+static void set_override(const char **names, const char **values, int *n, int max,
+			 const char *name, const char *value, bool fold_case)
 {
 	int i;
 
-	for (i = 0; i < r->novr; i++)
-		if (!strcasecmp(r->ovr_name[i], name))
+	for (i = 0; i < *n; i++)
+		if (!(fold_case ? strcasecmp(names[i], name) : strcmp(names[i], name)))
 			break;
-	MW_ASSERT(i < MW_MAX_REQ_OVERRIDES);
-	r->ovr_name[i] = name;
-	r->ovr_value[i] = value;
-	if (i == r->novr)
-		r->novr++;
+	MW_ASSERT(i < max);
+	names[i] = name;
+	values[i] = value;
+	if (i == *n)
+		(*n)++;
+}
+
+void mw_req_set_header(mw_req *r, const char *name, const char *value)
+{
+	set_override(r->ovr_name, r->ovr_value, &r->novr, MW_MAX_REQ_OVERRIDES, name, value, true);
+}
+
+void mw_req_set_query(mw_req *r, const char *name, const char *value)
+{
+	set_override(r->qovr_name, r->qovr_value, &r->nqovr, MW_MAX_QUERY_OVERRIDES, name, value,
+		     false);
 }
 
 const char *mw_req_query(mw_req *r, const char *name)
 {
+	for (int i = 0; i < r->nqovr; i++)
+		if (!strcmp(r->qovr_name[i], name))
+			return r->qovr_value[i];
 	return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
 }
 
