@@ -1,13 +1,13 @@
 /*
  * The staff console's enhancements (every form works without them):
  * choosing an answer template fills the answer box at once, and the
- * complaint's small map loads Leaflet only when it scrolls into view.
+ * complaint's small map loads Leaflet (app.js: window.minwon) only when
+ * it scrolls into view.
  * Texts come from the page's data-* attributes, never from this file.
  */
 (function () {
   'use strict';
   var body = document.body;
-  var STATIC = body.getAttribute('data-static') || '/static';
   var TILES = body.getAttribute('data-tiles') || '';
 
   function $(id) { return document.getElementById(id); }
@@ -30,7 +30,7 @@
   if (box) {
     box.hidden = false;
     var start = function () {
-      loadLeaflet(function (ok) {
+      window.minwon.loadLeaflet(function (ok) {
         var lat = parseFloat(box.getAttribute('data-lat')), lon = parseFloat(box.getAttribute('data-lon'));
         if (!ok || isNaN(lat) || isNaN(lon)) {
           box.textContent = box.getAttribute('data-failed');
@@ -52,16 +52,4 @@
     }
   }
 
-  function loadLeaflet(done) {
-    if (window.L) { done(true); return; }
-    var css = document.createElement('link');
-    css.rel = 'stylesheet';
-    css.href = STATIC + '/vendor/leaflet/leaflet.css';
-    document.head.appendChild(css);
-    var s = document.createElement('script');
-    s.src = STATIC + '/vendor/leaflet/leaflet.js';
-    s.onload = function () { done(!!window.L); };
-    s.onerror = function () { done(false); };
-    document.head.appendChild(s);
-  }
 })();
