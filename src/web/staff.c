@@ -1,7 +1,7 @@
 /*
- * staff.c - the staff side's entrance: sign-in (/staff/login), sign-out
- * and the landing page (/staff) that the console, field, desk and admin
- * pages hang from. Sign-in runs the API's own handler, so the password
+ * staff.c - the staff side's entrance: sign-in (/staff/login) and
+ * sign-out. Signing in leads to the console's queue (/staff,
+ * staff_queue.c). Sign-in runs the API's own handler, so the password
  * check, lockout and session rules are the API's (src/api/session.c); its
  * session cookie passes through (web.c keeps an API handler's
  * Set-Cookie). Any staff page reached without a session redirects here
@@ -84,40 +84,5 @@ int web_staff_logout(mw_req *r)
 	if (!pg || mw_page_form(pg))
 		return MW_OK;
 	mw_page_call(pg, api_session_logout, NULL, logout_answered);
-	return MW_OK;
-}
-
-static void home_answered(mw_page *pg, int status, json_t *me)
-{
-	const char *dep;
-
-	if (status != 200 || !me) {
-		mw_web_error_page(pg->r, status >= 400 ? status : 500);
-		return;
-	}
-	json_object_set_new(me, "role_text",
-			    json_string(mw_page_msg2(pg, "role.",
-						     json_string_value(json_object_get(me, "role")))));
-	dep = json_string_value(json_object_get(me, "department"));
-	if (dep) {
-		mw_refdata *ref = mw_app_ref_get(pg->r->app);
-		const mw_department *d = mw_ref_department(ref, dep);
-
-		json_object_set_new(me, "department_name", json_string(d ? d->name_ko : dep));
-		mw_app_ref_put(pg->r->app, ref);
-	}
-	json_object_del(me, "csrf"); /* the page has its own copy */
-	json_object_set(pg->view, "me", me);
-	json_object_set_new(pg->view, "staff", json_true());
-	json_object_set_new(pg->view, "title", json_string(mw_page_msg(pg, "staff.home_title")));
-	mw_page_render(pg, 200, "staff_home");
-}
-
-int web_staff_home(mw_req *r)
-{
-	mw_page *pg = mw_page_begin(r);
-
-	if (pg)
-		mw_page_call(pg, api_session_get, NULL, home_answered);
 	return MW_OK;
 }

@@ -207,9 +207,11 @@ void staff_action_forms(mw_page *pg, json_t *c)
 		for (size_t n = 0; n < MW_ARRAY_LEN(af->fields) && af->fields[n].name; n++)
 			if (af->fields[n].kind != FIELD_CONSENT || json_is_true(json_object_get(c, "extended")))
 				json_array_append_new(fields, field_view(pg, c, af->type, &af->fields[n], failed));
-		f = json_pack("{s:s, s:s, s:s, s:b, s:s?, s:o}", "type", af->type, "summary",
+		/* An action without fields (start) is one button, not a fold. */
+		f = json_pack("{s:s, s:s, s:s, s:b, s:b, s:s?, s:o}", "type", af->type, "summary",
 			      mw_page_msg2(pg, "case.a.", af->type), "submit", mw_page_msg2(pg, "case.s.", af->type),
-			      "open", failed || !strcmp(af->type, "cooperation_reply"), "failed_msg",
+			      "quick", !af->fields[0].name, "open",
+			      failed || !strcmp(af->type, "cooperation_reply"), "failed_msg",
 			      failed && st->error_key ? mw_page_msg(pg, st->error_key) : NULL, "fields", fields);
 		json_array_append_new(forms, f);
 	}

@@ -38,8 +38,8 @@ mw_page *staff_begin(mw_req *r, const char *nav)
 				    json_boolean(mw_authz_role_has(r->auth->role, role_can[i].perm)));
 	json_object_set_new(can, "admin", json_boolean(r->auth && r->auth->role == MW_ROLE_ADMIN));
 	json_object_set_new(pg->view, "can", can);
-	me = r->auth ? json_pack("{s:s, s:s?}", "login", r->auth->login, "department",
-				 r->auth->department)
+	me = r->auth ? json_pack("{s:s, s:s}", "login", r->auth->login, "role_text",
+				 mw_page_msg2(pg, "role.", mw_role_name(r->auth->role)))
 		     : json_null();
 	json_object_set_new(pg->view, "me", me);
 	json_object_set_new(pg->view, "staff", json_true());

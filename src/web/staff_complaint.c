@@ -58,6 +58,19 @@ static void timeline_view(mw_page *pg, json_t *c)
 	}
 }
 
+/* "7d" → "7일", "16h" → "16근무시간" (as the page's language says it). */
+static const char *period_text(mw_page *pg, const char *p)
+{
+	size_t n = p ? strlen(p) : 0;
+	const char *pat;
+
+	if (n < 2 || (p[n - 1] != 'd' && p[n - 1] != 'h'))
+		return p;
+	pat = mw_page_msg(pg, p[n - 1] == 'd' ? "case.period_days" : "case.period_hours");
+	return mw_arena_printf(&pg->r->arena, "%.*s%.*s%s", (int)strcspn(pat, "{"), pat, (int)(n - 1), p,
+			       strstr(pat, "{}") ? strstr(pat, "{}") + 2 : "");
+}
+
 static void complaint_view(mw_page *pg, json_t *c)
 {
 	json_t *ai = json_object_get(c, "ai"), *it, *loc = json_object_get(c, "location");
@@ -74,6 +87,7 @@ static void complaint_view(mw_page *pg, json_t *c)
 	staff_add_date(pg, c, "received_at", true);
 	staff_add_date(pg, c, "due_at", true);
 	staff_add_date(pg, c, "answered_at", true);
+	json_object_set_new(c, "period_text", json_string(period_text(pg, staff_str(c, "period"))));
 	if (json_is_object(ai)) {
 		const char *code = staff_str(ai, "category");
 

@@ -11,7 +11,9 @@
  * People: "sanitation" (manager of 청소행정과) is added here; "officer"
  * (manager of 건설관리과) comes with run.mjs.
  */
-export default function ({ test, assert, api, staff, cli, axe, shot, newContext, PASSWORD,
+import { readFileSync } from 'node:fs';
+
+export default function ({ test, assert, api, staff, cli, axe, shot, newContext, PASSWORD, PHOTO,
                            HERE_LAT, HERE_LON }) {
   let added = false;
 
@@ -95,7 +97,6 @@ export default function ({ test, assert, api, staff, cli, axe, shot, newContext,
     await tabTo(page, '#q-apply');
     await Promise.all([page.waitForURL(/status=received/), page.keyboard.press('Enter')]);
     await axe(page, 'staff queue (ko)');
-    await shot(page, 'staff-queue');
     await tabTo(page, `a[href="/staff/c/${receipt}"]`);
     await Promise.all([page.waitForSelector('#case-receipt'), page.keyboard.press('Enter')]);
     assert((await page.textContent('#case-receipt')).trim() === receipt, 'complaint page by keyboard');
@@ -124,7 +125,6 @@ export default function ({ test, assert, api, staff, cli, axe, shot, newContext,
     await page.goto(srv.base + `/staff/c/${receipt}`);
     assert((await page.textContent('#timeline')).includes('파란 대문'), 'the information reached staff');
     await axe(page, 'staff complaint page (ko)');
-    await shot(page, 'staff-complaint');
     await page.focus('body');
     await tabTo(page, '#f-template');
     await page.keyboard.press('ArrowDown');
@@ -162,9 +162,20 @@ export default function ({ test, assert, api, staff, cli, axe, shot, newContext,
     const a = await file(srv, { text: '공원 입구 가로등 세 개가 모두 꺼져 있습니다', category: 'streetlight',
                                 contact: { name: '이공개', phone: '010-2468-1357' } });
     const b = await file(srv, { text: '공원 입구 가로등 세 개가 꺼져 있어요', category: 'streetlight' });
+    const up = await fetch(`${srv.base}/api/v1/complaints/${a.receipt_no}/attachments`, {
+      method: 'POST', headers: { 'Content-Type': 'image/jpeg', 'X-Complaint-Token': a.token },
+      body: readFileSync(PHOTO),
+    });
+    assert(up.status === 201, 'photo: ' + up.status);
     const page = await staffPage(browser, srv, 'officer');
     await page.goto(srv.base + `/staff/c/${a.receipt_no}`);
     assert((await page.textContent('#contact-phone')).includes('****'), 'masked at first');
+    const img = await page.waitForSelector('a.photo img');
+    assert(await img.evaluate((i) => i.complete && i.naturalWidth > 0), 'the staff copy of the photo');
+    await page.locator('#case-map').scrollIntoViewIfNeeded();
+    await page.waitForSelector('#case-map .leaflet-marker-icon', { timeout: 10000 });
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await shot(page, 'staff-complaint');
     await page.fill('#f-reveal-reason', '현장 확인 일정 협의');
     await Promise.all([page.waitForSelector('#contact-revealed'), page.click('#reveal-submit')]);
     assert((await page.textContent('#contact-phone')).trim() === '010-2468-1357', 'revealed');
@@ -244,6 +255,14 @@ export default function ({ test, assert, api, staff, cli, axe, shot, newContext,
     people(srv);
     const c = await file(srv, { text: '놀이터 옆 가로등이 깜빡거립니다', category: 'streetlight',
                                 contact: { phone: '010-1111-2222' } });
+    await file(srv, { text: '교차로 가로등 기둥이 기울어져 쓰러질 것 같습니다. 지나가는 사람이 다칠까 걱정됩니다.',
+                      category: 'streetlight', urgent: true });
+    const act = await staff(srv);
+    const busy = await file(srv, { text: '아파트 정문 앞 보안등이 며칠째 켜지지 않아요', category: 'streetlight' });
+    await act(busy.receipt_no, 'start');
+    const asked = await file(srv, { text: '가로등이 낮에도 켜져 있습니다', category: 'streetlight' });
+    await act(asked.receipt_no, 'start');
+    await act(asked.receipt_no, 'request_info', { text: '가로등 번호를 알려 주세요.' });
     await api(srv, 'POST', '/api/v1/chat', { text: '담당 공무원이 불친절했어요. 항의하고 싶습니다.' });
     const login = await (await newContext(browser)).newPage();
     for (const q of ['?lang=ko&easy=0', '?lang=en', '?easy=1']) {
@@ -267,7 +286,9 @@ export default function ({ test, assert, api, staff, cli, axe, shot, newContext,
         await axe(page, `${p} (${q})`);
       }
     }
-    await page.goto(srv.base + '/staff/dashboard?lang=ko&easy=0');
+    await page.goto(srv.base + '/staff?lang=ko&easy=0');
+    await shot(page, 'staff-queue');
+    await page.goto(srv.base + '/staff/dashboard');
     await shot(page, 'staff-dashboard');
     /* The English console speaks English. */
     await page.goto(srv.base + '/staff?lang=en');
