@@ -230,7 +230,7 @@ int web_staff_queue(mw_req *r)
 
 static void dashboard_render(mw_page *pg, int status, json_t *s)
 {
-	json_t *by = json_object_get(s, "by_status"), *counts = json_array(), *rate;
+	json_t *by = json_object_get(s, "by_status"), *counts, *rate;
 	const char *dept = staff_str(s, "department");
 	const char *q = dept ? mw_arena_printf(&pg->r->arena, "department=%s&", staff_urlenc(pg, dept))
 			     : "";
@@ -245,6 +245,7 @@ static void dashboard_render(mw_page *pg, int status, json_t *s)
 		mw_page_render(pg, 403, "staff_dashboard");
 		return;
 	}
+	counts = json_array();
 	for (size_t i = 0; i < MW_ARRAY_LEN(states); i++) {
 		json_t *n = json_object_get(by, states[i]);
 
