@@ -384,7 +384,7 @@ static const struct field template_fields[] = {
 static const struct section sections[] = {
 	{ "users", api_admin_users, api_admin_user_put, NULL, "login", user_add, user_edit, true,
 	  NULL, user_show, NULL },
-	{ "departments", api_admin_departments, api_admin_department_put, NULL, "code",
+	{ "departments", api_departments, api_admin_department_put, NULL, "code",
 	  department_add, department_add + 1, true, NULL, NULL, NULL },
 	{ "categories", api_categories, api_admin_category_put, NULL, "code", category_add,
 	  category_add + 1, true, category_adjust, category_show, category_fill },
