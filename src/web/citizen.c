@@ -30,11 +30,6 @@
 
 /* ---- helpers ------------------------------------------------------------ */
 
-static void view_set_str(json_t *obj, const char *key, const char *v)
-{
-	json_object_set_new(obj, key, v ? json_string(v) : json_null());
-}
-
 static const char *jstr(json_t *obj, const char *key)
 {
 	return json_string_value(json_object_get(obj, key));
@@ -43,33 +38,7 @@ static const char *jstr(json_t *obj, const char *key)
 /* The tracked complaint from the mw_track cookie. */
 static bool track_cookie(mw_page *pg, const char **receipt, const char **token)
 {
-	const char *v = mw_req_cookie(pg->r, MW_COOKIE_TRACK), *dot;
-
-	if (!v || !(dot = strchr(v, '.')) || dot == v || strlen(dot + 1) != MW_TOKEN_CHARS)
-		return false;
-	*receipt = mw_arena_strndup(&pg->r->arena, v, (size_t)(dot - v));
-	*token = mw_arena_strdup(&pg->r->arena, dot + 1);
-	return *receipt && *token;
-}
-
-/* Points the request at one citizen complaint for a handler that takes
- * the receipt number from the path and the token from a header. */
-static void citizen_target(mw_page *pg, const char *receipt, const char *token)
-{
-	pg->r->params[0] = receipt;
-	pg->r->nparams = 1;
-	mw_req_set_header(pg->r, "X-Complaint-Token", token);
-}
-
-/* Adds "<key>_text" with the localised date of the ISO time obj[key]. */
-static void add_date(mw_page *pg, json_t *obj, const char *key, bool with_time)
-{
-	char k[64];
-	const char *d = mw_page_date(pg, jstr(obj, key), with_time);
-
-	snprintf(k, sizeof(k), "%s_text", key);
-	if (d)
-		json_object_set_new(obj, k, json_string(d));
+	return mw_page_receipt_cookie(pg, MW_COOKIE_TRACK, receipt, token);
 }
 
 /* ---- the filing form (/) ----------------------------------------------- */
@@ -82,10 +51,7 @@ struct file_state {
 
 static void add_error(mw_page *pg, struct file_state *fs, const char *field, const char *key)
 {
-	if (!fs->errors)
-		fs->errors = json_object();
-	if (!json_object_get(fs->errors, field))
-		json_object_set_new(fs->errors, field, json_string(mw_page_msg(pg, key)));
+	mw_page_add_error(pg, &fs->errors, field, key);
 }
 
 /* The form's values for a re-render (never the photos). */
@@ -112,12 +78,8 @@ static void home_render(mw_page *pg, int status, json_t *answer)
 					       form ? jstr(form, "category") : NULL));
 	json_object_set_new(pg->view, "title", json_string(mw_page_msg(pg, "home.title")));
 	json_object_set_new(pg->view, "max_photos", json_integer(MAX_PHOTOS));
-	if (!form) {
-		char idem[MW_TOKEN_CHARS + 1];
-
-		mw_token_new(idem);
-		json_object_set_new(pg->view, "form", json_pack("{s:s}", "idem", idem));
-	}
+	if (!form)
+		json_object_set_new(pg->view, "form", json_pack("{s:s}", "idem", mw_page_new_key(pg)));
 	mw_page_render(pg, pg->data ? 400 : (status == 200 ? 200 : 500), "home");
 }
 
@@ -138,16 +100,8 @@ int web_home(mw_req *r)
 static void form_again(mw_page *pg, json_t *errors, const char *form_error)
 {
 	json_object_set_new(pg->view, "form", form_values(pg));
-	if (errors) {
-		json_t *list = json_array();
-		const char *k;
-		json_t *v;
-
-		json_object_foreach(errors, k, v)
-			json_array_append_new(list, json_pack("{s:s, s:O}", "field", k, "message", v));
-		json_object_set_new(pg->view, "err", errors);
-		json_object_set_new(pg->view, "error_list", list);
-	}
+	if (errors)
+		mw_page_view_errors(pg, errors);
 	if (form_error)
 		json_object_set_new(pg->view, "form_error", json_string(form_error));
 	mw_page_call(pg, api_categories, NULL, home_render);
@@ -162,45 +116,13 @@ static void refuse(mw_page *pg, struct file_state *fs)
 	fs->refused(pg, errors, fs->form_error);
 }
 
-/*
- * Which form field an API error belongs to: the error's code and a word
- * of its message (the API names the field it refuses), and the catalogue
- * key of what to tell the citizen. First match wins.
- */
-static const struct {
-	const char *code;
-	const char *says;
-	const char *field;
-	const char *msg;
-} api_field_errors[] = {
-	{ "too_large", "text", "text", "error.text_long" },
-	{ "missing_field", "text", "text", "error.text_required" },
-	{ "invalid", "field text", "text", "error.text_invalid" },
-	{ "consent_required", "", "consent", "error.consent_required" },
-	{ "missing_field", "consent", "consent", "error.consent_required" },
-	{ "invalid", "contact.phone", "phone", "error.phone_invalid" },
-	{ "invalid", "contact.email", "email", "error.email_invalid" },
-	{ "too_large", "contact", "name", "error.contact_long" },
-	{ "too_large", "name", "name", "error.contact_long" },
-	{ "too_large", "phone", "phone", "error.phone_invalid" },
-	{ "too_large", "email", "email", "error.email_invalid" },
-	{ "invalid", "category", "category", "error.category_invalid" },
-	{ "invalid", "lat", "location", "error.location_invalid" },
-	{ "too_large", "address", "address", "error.address_long" },
-};
-
 static void file_refused(mw_page *pg, int status, json_t *answer)
 {
-	json_t *err = json_object_get(answer, "error");
-	const char *code = jstr(err, "code"), *message = jstr(err, "message");
 	struct file_state *fs = pg->data;
+	const char *field, *key;
 
-	for (size_t i = 0; code && message && i < MW_ARRAY_LEN(api_field_errors); i++)
-		if (!strcmp(code, api_field_errors[i].code) &&
-		    strstr(message, api_field_errors[i].says)) {
-			add_error(pg, fs, api_field_errors[i].field, api_field_errors[i].msg);
-			break;
-		}
+	if (mw_page_api_field_error(answer, &field, &key))
+		add_error(pg, fs, field, key);
 	if (!fs->errors)
 		fs->form_error = mw_page_msg(pg, status >= 500 ? "error.busy" : "error.form");
 	refuse(pg, fs);
@@ -210,16 +132,8 @@ static void file_refused(mw_page *pg, int status, json_t *answer)
 static bool upload_photo(mw_page *pg, const char *receipt, const char *token,
 			 const mw_form_field *f)
 {
-	citizen_target(pg, receipt, token);
+	mw_page_citizen_target(pg, receipt, token);
 	return mw_page_call_raw(pg, api_attachment_upload, f->value, f->len) == 201;
-}
-
-static bool replayed(const mw_req *r)
-{
-	for (int i = 0; i < r->nhdr; i++)
-		if (!strcmp(r->hdr_name[i], "Idempotent-Replayed"))
-			return true;
-	return false;
 }
 
 static void file_answered(mw_page *pg, int status, json_t *answer)
@@ -233,7 +147,7 @@ static void file_answered(mw_page *pg, int status, json_t *answer)
 	}
 	/* A form sent twice (the same idempotency key) filed once, and its
 	 * photos went with the first. */
-	if (!replayed(pg->r))
+	if (!mw_page_replayed(pg->r))
 		for (size_t i = 0; i < pg->form.n; i++)
 			if (pg->form.f[i].filename && !strcmp(pg->form.f[i].name, "photo") &&
 			    !upload_photo(pg, receipt, token, &pg->form.f[i]))
@@ -279,25 +193,18 @@ static void check_form(mw_page *pg, struct file_state *fs, double *lat, double *
 
 static json_t *complaint_body(mw_page *pg, double lat, double lon, bool has_loc, json_t *extra)
 {
+	static const char *const place[] = { "category", "address", NULL };
+	static const char *const contact_fields[] = { "name", "phone", "email", NULL };
 	json_t *b = json_object(), *contact = json_object();
-	const char *v;
 
 	json_object_set_new(b, "text", json_string(mw_page_field(pg, "text")));
-	if ((v = mw_page_field_opt(pg, "category")))
-		json_object_set_new(b, "category", json_string(v));
 	json_object_set_new(b, "channel", json_string("web"));
 	if (has_loc) {
 		json_object_set_new(b, "lat", json_real(lat));
 		json_object_set_new(b, "lon", json_real(lon));
 	}
-	if ((v = mw_page_field_opt(pg, "address")))
-		json_object_set_new(b, "address", json_string(v));
-	if ((v = mw_page_field_opt(pg, "name")))
-		json_object_set_new(contact, "name", json_string(v));
-	if ((v = mw_page_field_opt(pg, "phone")))
-		json_object_set_new(contact, "phone", json_string(v));
-	if ((v = mw_page_field_opt(pg, "email")))
-		json_object_set_new(contact, "email", json_string(v));
+	mw_page_put_fields(pg, b, place);
+	mw_page_put_fields(pg, contact, contact_fields);
 	json_object_set_new(b, "contact", contact);
 	json_object_set_new(b, "consent",
 			    json_pack("{s:b, s:b}", "privacy", !strcmp(mw_page_field(pg, "consent"), "yes"),
@@ -305,19 +212,6 @@ static json_t *complaint_body(mw_page *pg, double lat, double lon, bool has_loc,
 	if (extra)
 		json_object_update(b, extra);
 	return b;
-}
-
-static bool token_chars(const char *s, size_t min, size_t max)
-{
-	size_t n = strlen(s);
-
-	if (n < min || n > max)
-		return false;
-	for (; *s; s++)
-		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
-		      (*s >= '0' && *s <= '9') || *s == '-' || *s == '_'))
-			return false;
-	return true;
 }
 
 void mw_citizen_file(mw_page *pg, json_t *extra, mw_citizen_refused refused)
@@ -341,7 +235,7 @@ void mw_citizen_file(mw_page *pg, json_t *extra, mw_citizen_refused refused)
 	}
 	/* The form's own key: a second click on "submit" files nothing new. */
 	idem = mw_page_field(pg, "idem");
-	if (token_chars(idem, 16, 64))
+	if (mw_page_key_ok(idem))
 		mw_req_set_header(r, "Idempotency-Key", idem);
 	mw_page_post(pg, api_complaint_create, complaint_body(pg, lat, lon, has_loc, extra),
 		     file_answered);
@@ -361,22 +255,13 @@ int web_file(mw_req *r)
 static void receipt_render(mw_page *pg, int status, json_t *c)
 {
 	const char *receipt, *token;
-	char *url, *svg;
 
 	if (status != 200 || !track_cookie(pg, &receipt, &token)) {
 		mw_page_cookie(pg, MW_COOKIE_TRACK, "", 0, true);
 		mw_page_redirect(pg, "/track");
 		return;
 	}
-	url = mw_arena_printf(&pg->r->arena, "%s/track#%s.%s", pg->r->app->public_url, receipt, token);
-	svg = url ? mw_qr_svg(&pg->r->arena, url, mw_page_msg(pg, "receipt.qr_label")) : NULL;
-	add_date(pg, c, "due_at", true);
-	add_date(pg, c, "received_at", true);
-	json_object_set_new(c, "category_text",
-			    json_string(mw_page_category(pg, jstr(c, "category"), jstr(c, "category_name"))));
-	json_object_set(pg->view, "c", c);
-	view_set_str(pg->view, "token", token);
-	view_set_str(pg->view, "qr_svg", svg);
+	mw_page_receipt_view(pg, c, receipt, token);
 	json_object_set_new(pg->view, "photos_failed",
 			    json_boolean(mw_req_query(pg->r, "photos") != NULL));
 	json_object_set_new(pg->view, "title", json_string(mw_page_msg(pg, "receipt.title")));
@@ -396,7 +281,7 @@ static int show_tracked(mw_req *r, mw_page_then then)
 		then(pg, 0, NULL);
 		return MW_OK;
 	}
-	citizen_target(pg, receipt, token);
+	mw_page_citizen_target(pg, receipt, token);
 	mw_page_call(pg, api_complaint_status, NULL, then);
 	return MW_OK;
 }
@@ -451,14 +336,14 @@ static void track_view(mw_page *pg, json_t *c)
 	json_object_set_new(c, "status_text", json_string(mw_page_msg2(pg, "status.", jstr(c, "status"))));
 	json_object_set_new(c, "category_text",
 			    json_string(mw_page_category(pg, jstr(c, "category"), jstr(c, "category_name"))));
-	add_date(pg, c, "due_at", true);
-	add_date(pg, c, "received_at", true);
-	add_date(pg, c, "answered_at", true);
+	mw_page_add_date(pg, c, "due_at", true);
+	mw_page_add_date(pg, c, "received_at", true);
+	mw_page_add_date(pg, c, "answered_at", true);
 	json_array_foreach(tl, i, ev) {
 		const char *kind = jstr(ev, "kind");
 
-		add_date(pg, ev, "at", true);
-		add_date(pg, ev, "due_at", true);
+		mw_page_add_date(pg, ev, "at", true);
+		mw_page_add_date(pg, ev, "due_at", true);
 		json_object_set_new(ev, "label_text", json_string(mw_page_msg2(pg, "event.", kind)));
 		for (size_t k = 0; kind && k < MW_ARRAY_LEN(due_movers); k++)
 			if (!strcmp(kind, due_movers[k])) {
@@ -553,7 +438,7 @@ int web_track_open(mw_req *r)
 
 	if (!pg || mw_page_form(pg))
 		return MW_OK;
-	citizen_target(pg, code_field(pg, "receipt"), code_field(pg, "token"));
+	mw_page_citizen_target(pg, code_field(pg, "receipt"), code_field(pg, "token"));
 	mw_page_call(pg, api_complaint_status, NULL, track_opened);
 	return MW_OK;
 }
@@ -691,7 +576,7 @@ static int track_action(mw_req *r, mw_handler h, const char *what, body_builder 
 		return MW_OK;
 	}
 	pg->data = (void *)what;
-	citizen_target(pg, receipt, token);
+	mw_page_citizen_target(pg, receipt, token);
 	mw_page_post(pg, h, build(pg), track_acted);
 	return MW_OK;
 }

@@ -1,7 +1,8 @@
 /*
  * staff.c - the staff side's entrance: sign-in (/staff/login) and
  * sign-out. Signing in leads to the console's queue (/staff,
- * staff_queue.c). Sign-in runs the API's own handler, so the password
+ * staff_queue.c), a field worker to the field app (/field) and the desk
+ * to its form (/desk). Sign-in runs the API's own handler, so the password
  * check, lockout and session rules are the API's (src/api/session.c); its
  * session cookie passes through (web.c keeps an API handler's
  * Set-Cookie). Any staff page reached without a session redirects here
@@ -14,6 +15,24 @@
 #include <string.h>
 
 #include "../base/banned.h"
+
+/* Where a role starts after signing in: field workers in the field app,
+ * the desk at its form; everyone else in the console's queue. */
+static const struct {
+	const char *role;
+	const char *home;
+} role_homes[] = {
+	{ "field", "/field" },
+	{ "desk", "/desk" },
+};
+
+static const char *home_of(const char *role)
+{
+	for (size_t i = 0; role && i < MW_ARRAY_LEN(role_homes); i++)
+		if (!strcmp(role, role_homes[i].role))
+			return role_homes[i].home;
+	return "/staff";
+}
 
 static void login_render(mw_page *pg, int status, const char *error_key)
 {
@@ -34,7 +53,7 @@ int web_staff_login_form(mw_req *r)
 	if (!pg)
 		return MW_OK;
 	if (r->auth) {
-		mw_page_redirect(pg, "/staff");
+		mw_page_redirect(pg, home_of(mw_role_name(r->auth->role)));
 		return MW_OK;
 	}
 	login_render(pg, 200, NULL);
@@ -43,9 +62,8 @@ int web_staff_login_form(mw_req *r)
 
 static void login_answered(mw_page *pg, int status, json_t *answer)
 {
-	(void)answer;
 	if (status == 200) {
-		mw_page_redirect(pg, "/staff");
+		mw_page_redirect(pg, home_of(json_string_value(json_object_get(answer, "role"))));
 		return;
 	}
 	login_render(pg, status == 429 ? 429 : status == 400 ? 400 : 401,

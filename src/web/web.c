@@ -347,9 +347,12 @@ static void page_headers(mw_page *pg)
 	mw_resp_header(r, "Content-Language", lang_codes[pg->lang]);
 }
 
-static bool valid_token(const char *t)
+/* Is t made of min to max characters of [A-Za-z0-9_-] (our tokens)? */
+static bool token_chars(const char *t, size_t min, size_t max)
 {
-	if (!t || strlen(t) != MW_TOKEN_CHARS)
+	size_t n = t ? strlen(t) : 0;
+
+	if (!t || n < min || n > max)
 		return false;
 	for (; *t; t++)
 		if (!((*t >= 'a' && *t <= 'z') || (*t >= 'A' && *t <= 'Z') ||
@@ -420,7 +423,7 @@ mw_page *mw_page_begin(mw_req *r)
 		mw_strlcpy(pg->csrf, r->auth->csrf, sizeof(pg->csrf));
 	} else {
 		browser = mw_req_cookie(r, MW_COOKIE_BROWSER);
-		if (!valid_token(browser)) {
+		if (!token_chars(browser, MW_TOKEN_CHARS, MW_TOKEN_CHARS)) {
 			mw_token_new(browser_new);
 			browser = mw_arena_strdup(&r->arena, browser_new);
 			mw_page_cookie(pg, MW_COOKIE_BROWSER, browser, YEAR_SECONDS, false);
@@ -690,6 +693,157 @@ const char *mw_page_date(mw_page *pg, const char *iso, bool with_time)
 	out = mw_arena_strdup(&pg->r->arena, s);
 	free(s);
 	return out;
+}
+
+/* ---- what several pages need ------------------------------------------- */
+
+void mw_page_put_fields(const mw_page *pg, json_t *obj, const char *const *names)
+{
+	const char *v;
+
+	for (; *names; names++)
+		if ((v = mw_page_field_opt(pg, *names)))
+			json_object_set_new(obj, *names, json_string(v));
+}
+
+bool mw_page_key_ok(const char *s)
+{
+	return token_chars(s, 16, 64);
+}
+
+const char *mw_page_new_key(mw_page *pg)
+{
+	char key[MW_TOKEN_CHARS + 1];
+
+	mw_token_new(key);
+	return mw_arena_strdup(&pg->r->arena, key);
+}
+
+int mw_page_show(mw_req *r, mw_handler h, mw_page_then then)
+{
+	mw_page *pg = mw_page_begin(r);
+
+	if (pg)
+		mw_page_call(pg, h, NULL, then);
+	return MW_OK;
+}
+
+void mw_page_add_error(mw_page *pg, json_t **errors, const char *field, const char *key)
+{
+	if (!*errors)
+		*errors = json_object();
+	if (!json_object_get(*errors, field))
+		json_object_set_new(*errors, field, json_string(mw_page_msg(pg, key)));
+}
+
+void mw_page_view_errors(mw_page *pg, json_t *errors)
+{
+	json_t *list = json_array(), *v;
+	const char *k;
+
+	json_object_foreach(errors, k, v)
+		json_array_append_new(list, json_pack("{s:s, s:O}", "field", k, "message", v));
+	json_object_set_new(pg->view, "err", errors);
+	json_object_set_new(pg->view, "error_list", list);
+}
+
+bool mw_page_receipt_cookie(mw_page *pg, const char *name, const char **receipt,
+			    const char **token)
+{
+	const char *v = mw_req_cookie(pg->r, name), *dot;
+
+	if (!v || !(dot = strchr(v, '.')) || dot == v || strlen(dot + 1) != MW_TOKEN_CHARS)
+		return false;
+	*receipt = mw_arena_strndup(&pg->r->arena, v, (size_t)(dot - v));
+	*token = mw_arena_strdup(&pg->r->arena, dot + 1);
+	return *receipt && *token;
+}
+
+void mw_page_citizen_target(mw_page *pg, const char *receipt, const char *token)
+{
+	pg->r->params[0] = receipt;
+	pg->r->nparams = 1;
+	mw_req_set_header(pg->r, "X-Complaint-Token", token);
+}
+
+bool mw_page_replayed(const mw_req *r)
+{
+	for (int i = 0; i < r->nhdr; i++)
+		if (!strcmp(r->hdr_name[i], "Idempotent-Replayed"))
+			return true;
+	return false;
+}
+
+void mw_page_add_date(mw_page *pg, json_t *obj, const char *key, bool with_time)
+{
+	char k[64];
+	const char *d = mw_page_date(pg, json_string_value(json_object_get(obj, key)), with_time);
+
+	snprintf(k, sizeof(k), "%s_text", key);
+	if (d)
+		json_object_set_new(obj, k, json_string(d));
+}
+
+void mw_page_receipt_view(mw_page *pg, json_t *c, const char *receipt, const char *token)
+{
+	char *url = mw_arena_printf(&pg->r->arena, "%s/track#%s.%s", pg->r->app->public_url,
+				    receipt, token);
+	char *svg = url ? mw_qr_svg(&pg->r->arena, url, mw_page_msg(pg, "receipt.qr_label")) : NULL;
+	const char *category = json_string_value(json_object_get(c, "category"));
+	const char *name = json_string_value(json_object_get(c, "category_name"));
+
+	mw_page_add_date(pg, c, "due_at", true);
+	mw_page_add_date(pg, c, "received_at", true);
+	json_object_set_new(c, "category_text",
+			    json_string(mw_page_category(pg, category, name)));
+	json_object_set(pg->view, "c", c);
+	json_object_set_new(pg->view, "token", json_string(token));
+	json_object_set_new(pg->view, "qr_svg", svg ? json_string(svg) : json_null());
+}
+
+/* ---- API refusals on forms ----------------------------------------------- */
+
+/*
+ * Which form field an API error belongs to: the error's code and a word
+ * of its message (the API names the field it refuses), and the catalogue
+ * key of what to tell the person. First match wins.
+ */
+static const struct {
+	const char *code;
+	const char *says;
+	const char *field;
+	const char *msg;
+} api_field_errors[] = {
+	{ "too_large", "text", "text", "error.text_long" },
+	{ "missing_field", "text", "text", "error.text_required" },
+	{ "invalid", "field text", "text", "error.text_invalid" },
+	{ "consent_required", "", "consent", "error.consent_required" },
+	{ "missing_field", "consent", "consent", "error.consent_required" },
+	{ "invalid", "contact.phone", "phone", "error.phone_invalid" },
+	{ "invalid", "contact.email", "email", "error.email_invalid" },
+	{ "too_large", "contact", "name", "error.contact_long" },
+	{ "too_large", "name", "name", "error.contact_long" },
+	{ "too_large", "phone", "phone", "error.phone_invalid" },
+	{ "too_large", "email", "email", "error.email_invalid" },
+	{ "invalid", "category", "category", "error.category_invalid" },
+	{ "invalid", "lat", "location", "error.location_invalid" },
+	{ "too_large", "address", "address", "error.address_long" },
+};
+
+bool mw_page_api_field_error(json_t *answer, const char **field, const char **msg_key)
+{
+	json_t *err = json_object_get(answer, "error");
+	const char *code = json_string_value(json_object_get(err, "code"));
+	const char *message = json_string_value(json_object_get(err, "message"));
+
+	for (size_t i = 0; code && message && i < MW_ARRAY_LEN(api_field_errors); i++)
+		if (!strcmp(code, api_field_errors[i].code) &&
+		    strstr(message, api_field_errors[i].says)) {
+			*field = api_field_errors[i].field;
+			*msg_key = api_field_errors[i].msg;
+			return true;
+		}
+	return false;
 }
 
 /* ---- error pages ------------------------------------------------------- */

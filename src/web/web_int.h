@@ -126,6 +126,50 @@ const char *mw_page_category(const mw_page *pg, const char *code, const char *ap
  * items of GET /api/v1/categories, chosen (may be NULL) selected. */
 json_t *mw_page_categories(const mw_page *pg, json_t *items, const char *chosen);
 
+/* Sets obj[name] to each of the form's fields names (NULL-terminated)
+ * that is not empty (mw_page_field_opt). */
+void mw_page_put_fields(const mw_page *pg, json_t *obj, const char *const *names);
+/* Is s usable as an Idempotency-Key from a form (16-64 characters of
+ * [A-Za-z0-9_-])? */
+bool mw_page_key_ok(const char *s);
+/* A fresh random key for a form (its idempotency key), in the arena. */
+const char *mw_page_new_key(mw_page *pg);
+
+/* A page that shows what one API handler answers: begins the page and
+ * runs h without a body; always MW_OK (a handler's return). */
+int mw_page_show(mw_req *r, mw_handler h, mw_page_then then);
+
+/* Adds the catalogue text of key as the error of a form field to
+ * *errors ({"field": "message"}, made on first use); a field keeps its
+ * first error. */
+void mw_page_add_error(mw_page *pg, json_t **errors, const char *field, const char *key);
+/* Puts a form's errors (taken over) into the view: "err" by field and
+ * "error_list" [{field, message}] for the summary at the top. */
+void mw_page_view_errors(mw_page *pg, json_t *errors);
+
+/* A cookie holding RECEIPT.TOKEN of a complaint (the citizen's mw_track,
+ * the desk's last filing), split; false when absent or malformed. */
+bool mw_page_receipt_cookie(mw_page *pg, const char *name, const char **receipt,
+			    const char **token);
+/* Points the request at one citizen complaint for a handler that takes
+ * the receipt number from the path and the token from a header. */
+void mw_page_citizen_target(mw_page *pg, const char *receipt, const char *token);
+/* Did the filing just made answer a replay of an Idempotency-Key? */
+bool mw_page_replayed(const mw_req *r);
+
+/* Adds "<key>_text" with the localised date of the ISO time obj[key]. */
+void mw_page_add_date(mw_page *pg, json_t *obj, const char *key, bool with_time);
+
+/* The view of a receipt (the citizen's and the desk's): the complaint c
+ * as "c" (dates and the category's name added), the token, and the QR
+ * code of PUBLIC_URL/track#RECEIPT.TOKEN as "qr_svg". */
+void mw_page_receipt_view(mw_page *pg, json_t *c, const char *receipt, const char *token);
+
+/* The form field an API refusal (answer) names and the catalogue key
+ * of what to tell the person, e.g. ("phone", "error.phone_invalid");
+ * false when the refusal names no field of the filing forms. */
+bool mw_page_api_field_error(json_t *answer, const char **field, const char **msg_key);
+
 /* Answers with template tpl rendered over pg->view. */
 void mw_page_render(mw_page *pg, int status, const char *tpl);
 /* 303 See Other to a path of this site. */

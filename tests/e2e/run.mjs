@@ -126,6 +126,16 @@ async function axe(page, label) {
   assert(res.length === 0, `axe on ${label}:\n  ${res.join('\n  ')}`);
 }
 
+/* Waits until fn(arg) is true in the page. (page.waitForFunction polls
+ * with eval, which the pages' CSP forbids.) */
+async function until(page, fn, arg, timeout = 15000) {
+  const end = Date.now() + timeout;
+  while (!(await page.evaluate(fn, arg))) {
+    if (Date.now() > end) throw new Error('timed out waiting for ' + fn);
+    await page.waitForTimeout(100);
+  }
+}
+
 async function shot(page, name) {
   if (!SHOTS) return;
   mkdirSync(SHOTS, { recursive: true });
@@ -413,7 +423,7 @@ test('offline: the form keeps the complaint and files it once when back online',
 
 /* Journeys of other areas of pages: every other tests/e2e/*.mjs exports
  * a function that registers its tests with these helpers. */
-const helpers = { test, assert, api, staff, cli, axe, shot, newContext, fileByForm,
+const helpers = { test, assert, api, staff, cli, axe, shot, until, newContext, fileByForm,
                   PHOTO, PASSWORD, HERE_LAT, HERE_LON };
 for (const f of readdirSync(HERE).filter((n) => n.endsWith('.mjs') && n !== 'run.mjs').sort()) {
   (await import(pathToFileURL(path.join(HERE, f)).href)).default(helpers);

@@ -1,0 +1,285 @@
+/*
+ * desk.c - the desk intake (민원창구): staff file for visitors and
+ * callers (channel visit or phone) with one keyboard-fast form (/desk),
+ * look up the person's earlier complaints by phone (/desk/lookup), and
+ * print a receipt (/desk/receipt: A4 or an 80 mm thermal roll).
+ *
+ * Lookup and filing are the same form: the lookup button comes first,
+ * so Enter in a one-line field looks up (harmless, every value is kept)
+ * and only the filing button files. Filing runs POST /api/v1/complaints
+ * in-process with the form's idempotency key, so a second press files
+ * nothing new. The new complaint's RECEIPT.TOKEN is kept for an hour in
+ * an HttpOnly, SameSite=Strict cookie for the receipt page (never in a
+ * URL); the printed QR code carries it in the /track#… fragment.
+ */
+#include "web_int.h"
+#include "../base/mw.h"
+
+#include <string.h>
+
+#include "../base/banned.h"
+
+#define COOKIE_DESK "mw_desk_receipt"
+#define RECEIPT_COOKIE_SECONDS 3600
+
+static const char *jstr(json_t *obj, const char *key)
+{
+	return json_string_value(json_object_get(obj, key));
+}
+
+/* The desk pages' own stylesheet and script, the staff menu, and the
+ * receipt's paper (a class on body). */
+static void desk_head(mw_page *pg, const char *body_class)
+{
+	mw_page_assets(pg, "desk.css", "desk.js");
+	json_object_set_new(pg->view, "staff", json_true());
+	if (body_class)
+		json_object_set_new(pg->view, "page_class", json_string(body_class));
+}
+
+/* ---- the form (/desk, /desk/lookup) ------------------------------------- */
+
+struct desk_state {
+	json_t *errors;          /* {"field": "message"} */
+	const char *form_error;
+	const char *focus;       /* the field to start typing in */
+};
+
+static void add_error(mw_page *pg, struct desk_state *ds, const char *field, const char *key)
+{
+	mw_page_add_error(pg, &ds->errors, field, key);
+	if (!ds->focus)
+		ds->focus = field;
+}
+
+static json_t *form_values(mw_page *pg)
+{
+	static const char *const names[] = { "phone", "name", "text", "category", "address", "idem" };
+	const char *channel = mw_page_field(pg, "channel");
+	json_t *v = json_object();
+
+	for (size_t i = 0; i < MW_ARRAY_LEN(names); i++)
+		json_object_set_new(v, names[i], json_string(mw_page_field(pg, names[i])));
+	json_object_set_new(v, "phone_call", json_boolean(!strcmp(channel, "phone")));
+	json_object_set_new(v, "urgent", json_boolean(!strcmp(mw_page_field(pg, "urgent"), "yes")));
+	json_object_set_new(v, "consent", json_boolean(!strcmp(mw_page_field(pg, "consent"), "yes")));
+	return v;
+}
+
+/* The name of a category among the form's options; "분류 대기" for one
+ * no form offers (triage). */
+static const char *option_name(mw_page *pg, json_t *options, const char *code)
+{
+	json_t *o;
+	size_t i;
+
+	json_array_foreach(options, i, o)
+		if (code && jstr(o, "code") && !strcmp(code, jstr(o, "code")))
+			return jstr(o, "name");
+	return mw_page_msg(pg, "desk.category_none");
+}
+
+/* Earlier complaints of the person, as the lookup found them, with the
+ * names and dates people read. */
+static void lookup_view(mw_page *pg, json_t *lookup, json_t *options)
+{
+	json_t *items = json_object_get(lookup, "items"), *it;
+	size_t i;
+
+	json_array_foreach(items, i, it) {
+		json_object_set_new(it, "category_text",
+				    json_string(option_name(pg, options, jstr(it, "category"))));
+		json_object_set_new(it, "status_text",
+				    json_string(mw_page_msg2(pg, "status.", jstr(it, "status"))));
+		mw_page_add_date(pg, it, "received_at", false);
+		mw_page_add_date(pg, it, "due_at", false);
+	}
+	json_object_set_new(lookup, "count", json_integer((json_int_t)json_array_size(items)));
+}
+
+static void desk_render(mw_page *pg, int status, json_t *answer)
+{
+	struct desk_state *ds = pg->data;
+	json_t *form = json_object_get(pg->view, "form"), *lookup = json_object_get(pg->view, "lookup");
+	json_t *options = mw_page_categories(pg, json_object_get(answer, "items"),
+					     form ? jstr(form, "category") : NULL);
+
+	if (lookup)
+		lookup_view(pg, lookup, options);
+	json_object_set_new(pg->view, "categories", options);
+	if (!form)
+		json_object_set_new(pg->view, "form", json_pack("{s:s}", "idem", mw_page_new_key(pg)));
+	if (ds && ds->errors) {
+		mw_page_view_errors(pg, ds->errors);
+		ds->errors = NULL;
+	}
+	if (ds && ds->form_error)
+		json_object_set_new(pg->view, "form_error", json_string(ds->form_error));
+	json_object_set_new(pg->view, "focus",
+			    json_pack("{s:b}", ds && ds->focus ? ds->focus : "phone", true));
+	json_object_set_new(pg->view, "title", json_string(mw_page_msg(pg, "desk.title")));
+	desk_head(pg, NULL);
+	mw_page_render(pg, ds && json_object_get(pg->view, "err") ? 400
+			   : status == 200			  ? 200
+								  : 500,
+		       "desk");
+}
+
+int web_desk(mw_req *r)
+{
+	return mw_page_show(r, api_categories, desk_render);
+}
+
+/* The form once more, with what was typed (and what the lookup found). */
+static void desk_again(mw_page *pg, struct desk_state *ds)
+{
+	json_object_set_new(pg->view, "form", form_values(pg));
+	pg->data = ds;
+	mw_page_call(pg, api_categories, NULL, desk_render);
+}
+
+static struct desk_state *desk_state(mw_page *pg)
+{
+	struct desk_state *ds = mw_arena_alloc(&pg->r->arena, sizeof(*ds));
+
+	if (ds)
+		*ds = (struct desk_state){ 0 };
+	else
+		mw_web_error_page(pg->r, 503);
+	return ds;
+}
+
+static void looked_up(mw_page *pg, int status, json_t *answer)
+{
+	struct desk_state *ds = desk_state(pg);
+
+	if (!ds)
+		return;
+	if (status == 200) {
+		json_object_set(pg->view, "lookup", answer);
+		ds->focus = "name";
+	} else if (status == 400) {
+		add_error(pg, ds, "phone", "error.phone_invalid");
+	} else {
+		ds->form_error = mw_page_msg(pg, "error.busy");
+	}
+	desk_again(pg, ds);
+}
+
+/* POST /desk/lookup: the person's earlier complaints by phone (the
+ * API logs the search), then the form again with everything kept. */
+int web_desk_lookup(mw_req *r)
+{
+	mw_page *pg = mw_page_begin(r);
+	struct desk_state *ds;
+	const char *phone;
+
+	if (!pg || mw_page_form(pg))
+		return MW_OK;
+	phone = mw_page_field_opt(pg, "phone");
+	if (!phone) {
+		if ((ds = desk_state(pg))) {
+			add_error(pg, ds, "phone", "desk.err.phone_needed");
+			desk_again(pg, ds);
+		}
+		return MW_OK;
+	}
+	mw_req_set_query(r, "phone", phone);
+	mw_req_set_query(r, "reason", mw_page_msg(pg, "desk.lookup_reason"));
+	mw_page_call(pg, api_staff_lookup, NULL, looked_up);
+	return MW_OK;
+}
+
+static void filed(mw_page *pg, int status, json_t *answer)
+{
+	const char *receipt = jstr(answer, "receipt_no"), *token = jstr(answer, "token");
+	const char *field, *key;
+	struct desk_state *ds;
+	char *cookie;
+
+	if (status == 201 && receipt && token) {
+		cookie = mw_arena_printf(&pg->r->arena, "%s.%s", receipt, token);
+		mw_page_cookie(pg, COOKIE_DESK, cookie ? cookie : "", RECEIPT_COOKIE_SECONDS, true);
+		mw_page_redirect(pg, "/desk/receipt");
+		return;
+	}
+	if (!(ds = desk_state(pg)))
+		return;
+	if (mw_page_api_field_error(answer, &field, &key))
+		add_error(pg, ds, field, key);
+	else
+		ds->form_error = mw_page_msg(pg, status >= 500 ? "error.busy" : "error.form");
+	desk_again(pg, ds);
+}
+
+static json_t *complaint_body(mw_page *pg)
+{
+	static const char *const place[] = { "category", "address", NULL };
+	static const char *const contact_fields[] = { "name", "phone", NULL };
+	json_t *b = json_object(), *contact = json_object();
+
+	json_object_set_new(b, "text", json_string(mw_page_field(pg, "text")));
+	json_object_set_new(b, "channel", json_string(mw_page_field(pg, "channel")));
+	if (!strcmp(mw_page_field(pg, "urgent"), "yes"))
+		json_object_set_new(b, "urgent", json_true());
+	mw_page_put_fields(pg, b, place);
+	mw_page_put_fields(pg, contact, contact_fields);
+	json_object_set_new(b, "contact", contact);
+	json_object_set_new(b, "consent",
+			    json_pack("{s:b}", "privacy", !strcmp(mw_page_field(pg, "consent"), "yes")));
+	return b;
+}
+
+/* POST /desk: files for the visitor or caller on the staff channel. */
+int web_desk_file(mw_req *r)
+{
+	mw_page *pg = mw_page_begin(r);
+	const char *idem;
+
+	if (!pg || mw_page_form(pg))
+		return MW_OK;
+	idem = mw_page_field(pg, "idem");
+	if (mw_page_key_ok(idem))
+		mw_req_set_header(r, "Idempotency-Key", idem);
+	mw_page_post(pg, api_complaint_create, complaint_body(pg), filed);
+	return MW_OK;
+}
+
+/* ---- the receipt (/desk/receipt) ---------------------------------------- */
+
+static void receipt_render(mw_page *pg, int status, json_t *c)
+{
+	const char *paper = mw_req_query(pg->r, "paper"), *receipt, *token;
+	bool roll = paper && !strcmp(paper, "80");
+
+	if (status != 200 || !mw_page_receipt_cookie(pg, COOKIE_DESK, &receipt, &token)) {
+		mw_page_cookie(pg, COOKIE_DESK, "", 0, true);
+		mw_page_redirect(pg, "/desk");
+		return;
+	}
+	json_object_set_new(c, "channel_text", json_string(mw_page_msg2(pg, "desk.channel.",
+									 jstr(c, "channel"))));
+	mw_page_receipt_view(pg, c, receipt, token);
+	json_object_set_new(pg->view, "roll", json_boolean(roll));
+	json_object_set_new(pg->view, "printed", json_true());
+	json_object_set_new(pg->view, "title", json_string(mw_page_msg(pg, "desk.receipt.title")));
+	desk_head(pg, roll ? "paper-80" : "paper-a4");
+	mw_page_render(pg, 200, "desk_receipt");
+}
+
+/* GET /desk/receipt[?paper=80]: the last filing of this desk, to print. */
+int web_desk_receipt(mw_req *r)
+{
+	mw_page *pg = mw_page_begin(r);
+	const char *receipt, *token;
+
+	if (!pg)
+		return MW_OK;
+	if (!mw_page_receipt_cookie(pg, COOKIE_DESK, &receipt, &token)) {
+		mw_page_redirect(pg, "/desk");
+		return MW_OK;
+	}
+	mw_page_citizen_target(pg, receipt, token);
+	mw_page_call(pg, api_complaint_status, NULL, receipt_render);
+	return MW_OK;
+}
