@@ -647,6 +647,45 @@ int api_staff_lookup(mw_req *r)
 	return MW_OK;
 }
 
+/* Who a complaint of a department can be assigned to: its active managers
+ * and officers (the assign action accepts exactly these). Managers ask
+ * for their own department; the admin names one. */
+int api_staff_assignees(mw_req *r)
+{
+	const char *dept;
+	mw_user *u;
+	size_t n, k = 0;
+	mw_buf b = MW_BUF_INIT;
+	int rc;
+
+	if (scope_department(r, mw_req_query(r, "department"), &dept))
+		return MW_OK;
+	if (!dept) {
+		mw_resp_error(r, 400, "missing_field", "department is required");
+		return MW_OK;
+	}
+	if ((rc = mw_store_users(r->app->store, &r->arena, &u, &n))) {
+		mw_resp_err(r, rc, "cannot list the staff");
+		return MW_OK;
+	}
+	mw_buf_puts(&b, "{\"department\":");
+	mw_buf_json_str(&b, dept);
+	mw_buf_puts(&b, ",\"items\":[");
+	for (size_t i = 0; i < n; i++) {
+		if (u[i].disabled || !u[i].department || strcmp(u[i].department, dept) ||
+		    (strcmp(u[i].role, "manager") && strcmp(u[i].role, "officer")))
+			continue;
+		mw_buf_printf(&b, "%s{\"login\":", k++ ? "," : "");
+		mw_buf_json_str(&b, u[i].login);
+		json_kv(&b, "name", u[i].name && *u[i].name ? u[i].name : NULL);
+		json_kv(&b, "role", u[i].role);
+		mw_buf_putc(&b, '}');
+	}
+	mw_buf_puts(&b, "]}");
+	mw_resp_json(r, 200, &b);
+	return MW_OK;
+}
+
 int api_staff_stats(mw_req *r)
 {
 	const char *dept;

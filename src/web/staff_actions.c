@@ -36,6 +36,7 @@ enum field_kind {
 	FIELD_DEPARTMENT, /* a department of the office */
 	FIELD_TARGET,     /* 이송: to a department or to another agency */
 	FIELD_CONSENT,    /* the citizen agreed (second extension) */
+	FIELD_ASSIGNEE,   /* a manager or officer of the department */
 };
 
 struct field_spec {
@@ -55,7 +56,7 @@ static const struct action_form {
 	{ "answer", { { "text", FIELD_TEXT } } },
 	{ "request_info", { { "text", FIELD_TEXT } } },
 	{ "start", { { NULL, FIELD_NONE } } },
-	{ "assign", { { "assignee", FIELD_LINE } } },
+	{ "assign", { { "assignee", FIELD_ASSIGNEE } } },
 	{ "interim_notice", { { "text", FIELD_TEXT } } },
 	{ "extend", { { "period", FIELD_PERIOD }, { "text", FIELD_TEXT },
 		      { "citizen_consent", FIELD_CONSENT } } },
@@ -145,6 +146,14 @@ static json_t *field_view(mw_page *pg, json_t *c, const char *type, const struct
 	size_t i;
 
 	snprintf(id, sizeof(id), "f-%s-%s", type, fs->name);
+	if (fs->kind == FIELD_ASSIGNEE)
+		json_array_foreach(json_object_get(pg->view, "assignees"), i, it) {
+			const char *login = staff_str(it, "login"), *name = staff_str(it, "name");
+
+			json_array_append_new(opts, option(login, name ? mw_arena_printf(&pg->r->arena, "%s (%s)", name, login)
+								       : login,
+							   login && !strcmp(sent, login)));
+		}
 	if (fs->kind == FIELD_PERIOD) {
 		pattern = "[0-9]{1,4}[dh]";
 		if (!*value)
@@ -171,36 +180,50 @@ static json_t *field_view(mw_page *pg, json_t *c, const char *type, const struct
 			      fs->kind != FIELD_TARGET,
 		      "value", value, "pattern", pattern, "options", opts, "textarea",
 		      fs->kind == FIELD_TEXT || fs->kind == FIELD_TEXT_OPT, "line",
-		      fs->kind == FIELD_LINE || fs->kind == FIELD_LINE_OPT || fs->kind == FIELD_PERIOD,
-		      "select", fs->kind == FIELD_DEPARTMENT, "radio", fs->kind == FIELD_TARGET, "check",
+		      fs->kind == FIELD_LINE || fs->kind == FIELD_LINE_OPT || fs->kind == FIELD_PERIOD ||
+			      (fs->kind == FIELD_ASSIGNEE && !json_array_size(opts)),
+		      "select", fs->kind == FIELD_DEPARTMENT || (fs->kind == FIELD_ASSIGNEE && json_array_size(opts)),
+		      "radio", fs->kind == FIELD_TARGET, "check",
 		      fs->kind == FIELD_CONSENT, "checked", !strcmp(sent, "yes"));
 	return f;
 }
 
-void staff_action_forms(mw_page *pg, json_t *c)
+void staff_action_offers(mw_page *pg, json_t *c)
 {
-	const struct case_state *st = pg->data;
 	const mw_auth *a = pg->r->auth;
 	const char *dept = staff_str(c, "department");
 	bool own = a->role == MW_ROLE_ADMIN || (a->department && dept && !strcmp(a->department, dept));
 	bool asked = false, any = false;
-	json_t *forms = json_array(), *act = json_object(), *co;
+	json_t *act = json_object(), *co;
 	size_t i;
 
 	json_array_foreach(json_object_get(c, "cooperations"), i, co)
 		if (a->department && !staff_str(co, "replied_at") && staff_str(co, "department") &&
 		    !strcmp(staff_str(co, "department"), a->department))
 			asked = true;
+	for (size_t k = 0; k < MW_ARRAY_LEN(action_forms); k++)
+		if (offered(pg, c, action_forms[k].type, own, asked)) {
+			json_object_set_new(act, action_forms[k].type, json_true());
+			any = true;
+		}
+	json_object_set_new(pg->view, "act", act);
+	json_object_set_new(pg->view, "any_action", json_boolean(any));
+	json_object_set_new(pg->view, "own_department", json_boolean(own));
+}
+
+void staff_action_forms(mw_page *pg, json_t *c)
+{
+	const struct case_state *st = pg->data;
+	json_t *forms = json_array(), *act = json_object_get(pg->view, "act");
+	bool answer_failed = st->form_type && !strcmp(st->form_type, "answer");
+
 	for (size_t k = 0; k < MW_ARRAY_LEN(action_forms); k++) {
 		const struct action_form *af = &action_forms[k];
 		bool failed = st->form_type && !strcmp(st->form_type, af->type);
 		json_t *fields, *f;
 
-		if (!offered(pg, c, af->type, own, asked))
-			continue;
-		any = true;
-		json_object_set_new(act, af->type, json_true());
-		if (!strcmp(af->type, "answer") || !strcmp(af->type, "recategorize"))
+		if (!json_is_true(json_object_get(act, af->type)) || !strcmp(af->type, "answer") ||
+		    !strcmp(af->type, "recategorize"))
 			continue;
 		/* The second extension needs the citizen's consent; not before. */
 		fields = json_array();
@@ -215,16 +238,14 @@ void staff_action_forms(mw_page *pg, json_t *c)
 			      failed && st->error_key ? mw_page_msg(pg, st->error_key) : NULL, "fields", fields);
 		json_array_append_new(forms, f);
 	}
-	json_object_set_new(pg->view, "act", act);
 	json_object_set_new(pg->view, "forms", forms);
-	json_object_set_new(pg->view, "any_action", json_boolean(any));
-	json_object_set_new(pg->view, "own_department", json_boolean(own));
+	/* The answer box: a template just inserted, or what was sent. */
 	json_object_set_new(pg->view, "answer_form",
 			    json_pack("{s:s, s:s?}", "text",
-				      st->form_type && !strcmp(st->form_type, "answer") ? mw_page_field(pg, "text") : "",
+				      st->template_body ? st->template_body
+				      : answer_failed  ? mw_page_field(pg, "text") : "",
 				      "failed_msg",
-				      st->form_type && !strcmp(st->form_type, "answer") && st->error_key
-					      ? mw_page_msg(pg, st->error_key) : NULL));
+				      answer_failed && st->error_key ? mw_page_msg(pg, st->error_key) : NULL));
 }
 
 /* ---- the post ------------------------------------------------------------- */

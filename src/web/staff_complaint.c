@@ -125,7 +125,7 @@ static void complaint_view(mw_page *pg, json_t *c)
 				      mw_arena_printf(&pg->r->arena, "/staff/c/%s/reveal", staff_str(c, "receipt_no")),
 				      "version", json_object_get(c, "version")));
 	timeline_view(pg, c);
-	staff_action_forms(pg, c);
+	staff_action_offers(pg, c);
 	/* The recategorize form starts at the current category. */
 	json_array_foreach(json_object_get(pg->view, "categories"), i, it)
 		json_object_set_new(it, "selected", json_boolean(staff_str(it, "code") && staff_str(c, "category") &&
@@ -153,6 +153,7 @@ static void case_render(mw_page *pg)
 		json_object_set_new(pg->view, "note", json_string(mw_page_msg(pg, st->note_key)));
 	if (st->reveal_error_key)
 		json_object_set_new(pg->view, "reveal_error", json_string(mw_page_msg(pg, st->reveal_error_key)));
+	staff_action_forms(pg, c);
 	mw_page_render(pg, st->status ? st->status : 200, "staff_complaint");
 }
 
@@ -169,8 +170,7 @@ static void got_templates(mw_page *pg, int status, json_t *answer)
 			json_object_set_new(it, "general", json_boolean(!staff_str(it, "category")));
 			if (st->template_id && json_integer_value(id) == st->template_id) {
 				json_object_set_new(it, "selected", json_true());
-				json_object_set(json_object_get(pg->view, "answer_form"), "text",
-						json_object_get(it, "body"));
+				st->template_body = staff_str(it, "body");
 				st->note_key = "case.template_loaded";
 			}
 		}
@@ -205,6 +205,16 @@ static void got_similar(mw_page *pg, int status, json_t *answer)
 		case_render(pg);
 }
 
+static void got_assignees(mw_page *pg, int status, json_t *answer)
+{
+	if (status == 200)
+		json_object_set(pg->view, "assignees", json_object_get(answer, "items"));
+	if (json_is_true(json_object_get(pg->view, "own_department")))
+		staff_call(pg, PERM_READ, api_staff_similar, NULL, got_similar);
+	else
+		got_similar(pg, 0, NULL);
+}
+
 static void got_complaint(mw_page *pg, int status, json_t *c)
 {
 	struct case_state *st = state(pg);
@@ -228,10 +238,12 @@ static void got_complaint(mw_page *pg, int status, json_t *c)
 		st->note_key = "case.revealed";
 	mw_req_set_query(pg->r, "reveal", NULL);
 	mw_req_set_query(pg->r, "reason", NULL);
-	if (json_is_true(json_object_get(pg->view, "own_department")))
-		staff_call(pg, PERM_READ, api_staff_similar, NULL, got_similar);
-	else
-		got_similar(pg, 0, NULL);
+	if (json_is_true(json_object_get(json_object_get(pg->view, "act"), "assign"))) {
+		mw_req_set_query(pg->r, "department", staff_str(c, "department"));
+		staff_call(pg, PERM_ASSIGN, api_staff_assignees, NULL, got_assignees);
+	} else {
+		got_assignees(pg, 0, NULL);
+	}
 }
 
 static void got_categories(mw_page *pg, int status, json_t *answer)

@@ -21,15 +21,18 @@ struct case_state {
 	const char *reveal_error_key; /* why it was not unmasked */
 	const char *form_type;        /* the action form to show open */
 	int64_t template_id;          /* put this template into the answer */
+	const char *template_body;    /* ... whose text this is, once read */
 };
 
 /* The staff actions of the lifecycle the page offers (staff_actions.c):
  * the i-th one's name (NULL past the last), and whether type is one. */
 const char *staff_action_name(size_t i);
 bool staff_is_action(const char *type);
-/* Puts the page's action forms into the view (forms, answer_form, act.*,
- * any_action, own_department) for complaint c, the failed one open with
- * what was sent. */
+/* What the person may do with complaint c (view: act.*, any_action,
+ * own_department), and then the forms of those actions (forms,
+ * answer_form), the one that failed open with what was sent. The forms
+ * read view.departments and view.assignees. */
+void staff_action_offers(mw_page *pg, json_t *c);
 void staff_action_forms(mw_page *pg, json_t *c);
 
 /* A fresh state in pg->data (arena); NULL on OOM. */

@@ -122,7 +122,8 @@ static void queue_row(mw_page *pg, json_t *it)
 			    json_string(staff_department_name(pg, staff_str(it, "department"),
 							      staff_str(it, "department_name"))));
 	staff_add_date(pg, it, "due_at", true);
-	if (receipt)
+	/* Field staff see what they filed today but open no complaint. */
+	if (receipt && mw_authz_role_has(pg->r->auth->role, PERM_READ))
 		json_object_set_new(it, "url", json_string(mw_arena_printf(&pg->r->arena,
 									  "/staff/c/%s", receipt)));
 }

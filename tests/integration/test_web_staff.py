@@ -117,6 +117,14 @@ class StaffWebTest(harness.ServerTestCase, unittest.TestCase):
         self.assertLessEqual(v["ai"]["confidence"], 1)
         self.assertIs(v["overdue"], False)
 
+    def test_api_staff_assignees(self):
+        items = self.as_user("manager").get("/api/v1/staff/assignees").json()["items"]
+        self.assertEqual(sorted(i["login"] for i in items), ["manager", "officer"])
+        r = self.as_user("admin").get("/api/v1/staff/assignees", query={"department": "parking"})
+        self.assertEqual([i["login"] for i in r.json()["items"]], ["officer2"])
+        self.assertError(self.as_user("admin").get("/api/v1/staff/assignees"), 400, "missing_field")
+        self.assertError(self.as_user("officer").get("/api/v1/staff/assignees"), 403, "forbidden")
+
     def test_api_staff_departments(self):
         r = self.as_user("field").get("/api/v1/staff/departments")
         self.assertStatus(r, 200)
@@ -187,6 +195,15 @@ class StaffWebTest(harness.ServerTestCase, unittest.TestCase):
         # Officers have no department filter; the admin has one.
         self.assertNotIn('id="q-department"', r.text)
         self.assertIn('id="q-department"', self.page("admin", "/staff").text)
+
+    def test_field_staff_see_their_filings_without_links(self):
+        r = self.as_user("field").post("/api/v1/complaints", harness.complaint_body(
+            channel="field", text="현장에서 찍은 무단투기", category="illegal_dumping"))
+        self.assertStatus(r, 201)
+        page = self.page("field", "/staff").text
+        self.assertIn(r.json()["receipt_no"], page)
+        self.assertNotIn('href="/staff/c/', page)
+        self.assertNotIn('id="a-answer"', page)
 
     def test_queue_pins_urgent_complaints(self):
         u = self.file(text="맨홀 뚜껑이 열려 있어 사람이 빠질 것 같습니다", urgent=True)
@@ -293,7 +310,10 @@ class StaffWebTest(harness.ServerTestCase, unittest.TestCase):
             self.assertIn('name="type" value="%s"' % t, page, t)
         for t in ("answer", "request_info", "close", "reopen", "cooperation_reply"):
             self.assertNotIn('name="type" value="%s"' % t, page, "not in state received: " + t)
+        self.assertRegex(page, r'<select id="f-assign-assignee" name="assignee">\s*'
+                               r'<option value="manager">manager</option><option value="officer">')
         self.act("manager", rn, "assign", assignee="officer")
+        self.assertEqual(self.view(rn)["assignee"], "officer")
         self.act("manager", rn, "start")
         page = self.page("manager", "/staff/c/" + rn).text
         for t in ("answer", "request_info"):
