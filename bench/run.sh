@@ -5,6 +5,8 @@
 #   status read   vs nginx serving a 200-byte static file with one worker
 #   queue page    at BENCH_ROWS open complaints (absolute target 20 ms)
 #   RSS           of the server after serving BENCH_ROWS complaints
+#   monitor scan  at BENCH_ROWS open complaints vs reading every open complaint
+#   mail sender   vs the SMTP channel alone, to a local sink (bench_smtp_sink)
 # Usage: sh bench/run.sh            (make bench runs it)
 #   BENCH_ROWS=1000000 BENCH_SECONDS=10 BUILD=build
 set -eu
@@ -13,7 +15,8 @@ BUILD=${BUILD:-build}
 ROWS=${BENCH_ROWS:-1000000}
 SECS=${BENCH_SECONDS:-10}
 BIN=$BUILD/minwon
-for tool in wrk nginx h2load "$BIN" "$BUILD/bench_load" "$BUILD/bench_sqlite_commit"; do
+for tool in wrk nginx h2load "$BIN" "$BUILD/bench_load" "$BUILD/bench_sqlite_commit" \
+	"$BUILD/bench_notify" "$BUILD/bench_smtp_sink"; do
 	command -v "$tool" >/dev/null 2>&1 || [ -x "$tool" ] || {
 		echo "bench: $tool is missing (run make bench, which installs it)" >&2
 		exit 1
@@ -23,9 +26,11 @@ done
 WORK=$(mktemp -d /tmp/minwon-bench.XXXXXX)
 SERVER_PID=""
 NGINX_PID=""
+SINK_PID=""
 cleanup() {
 	[ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null
 	[ -n "$NGINX_PID" ] && kill "$NGINX_PID" 2>/dev/null
+	[ -n "$SINK_PID" ] && kill "$SINK_PID" 2>/dev/null
 	rm -rf "$WORK"
 }
 trap cleanup EXIT INT TERM
@@ -150,6 +155,21 @@ RSS=$(awk '/VmRSS/ {print int($2/1024)}' "/proc/$SERVER_PID/status")
 HWM=$(awk '/VmHWM/ {print int($2/1024)}' "/proc/$SERVER_PID/status")
 stop_server
 
+# ---- notifications: the deadline monitor and the mail sender ----------
+echo "deadline monitor at $ROWS complaints (plans, then scans)..." >&2
+"$BUILD/bench_notify" monitor --db "$WORK/big.db" --scans 200 >"$WORK/monitor.out" 2>/dev/null
+mon() { awk -v k="$1" '$1 == k {print $2}' "$WORK/monitor.out"; }
+SPORT=$(free_port)
+"$BUILD/bench_smtp_sink" "$SPORT" >"$WORK/sink.out" &
+SINK_PID=$!
+sleep 0.3
+echo "mail sender: ${BENCH_MAILS:-20000} messages to a local SMTP sink..." >&2
+"$BUILD/bench_notify" sender --smtp-url "smtp://127.0.0.1:$SPORT" --count "${BENCH_MAILS:-20000}" \
+	>"$WORK/sender.out" 2>/dev/null
+kill "$SINK_PID" && wait "$SINK_PID" 2>/dev/null || true
+SINK_PID=""
+snd() { awk -v k="$1" '$1 == k {print $2}' "$WORK/sender.out"; }
+
 cat <<EOT
 ## Intake (POST /api/v1/complaints, durable, timeline written)
 
@@ -183,4 +203,20 @@ $QUEUE_LINES
 | measure | value | target |
 |---|---|---|
 | server RSS after the runs above, $ROWS complaints | $RSS MB (peak $HWM MB) | ≤ 64 MB |
+
+## Deadline monitor at $(mon monitor_open) open complaints
+
+| measure | value | reference (same run) | ratio |
+|---|---|---|---|
+| scan, nothing due (p50 / p99 of 200) | $(mon monitor_idle_p50_ms) / $(mon monitor_idle_p99_ms) ms | reading every open complaint and working out its reminders: $(mon monitor_naive_ms) ms | $(ratio "$(mon monitor_idle_p99_ms)" "$(mon monitor_naive_ms)") |
+| scan a minute at a time (p50 / p99 / max of 200; $(mon monitor_busy_fired_per_scan) fired per scan) | $(mon monitor_busy_p50_ms) / $(mon monitor_busy_p99_ms) / $(mon monitor_busy_max_ms) ms | the same: $(mon monitor_naive_ms) ms | $(ratio "$(mon monitor_busy_p99_ms)" "$(mon monitor_naive_ms)") |
+| catch-up after a month's stop | $(mon monitor_catchup_fired) reminders at $(mon monitor_catchup_per_s)/s | | |
+| writing every complaint's plan (once, for the benchmark) | $(mon monitor_plan_s) s for $(mon monitor_planned) | | |
+
+## Mail sender (outbox -> SMTP, one pooled connection, local sink)
+
+| measure | value | reference (same run) | ratio |
+|---|---|---|---|
+| $(snd sender_messages) receipt mails to citizens (claim, unseal, render, send, record) | $(snd sender_per_s) messages/s ($(snd sender_dead) dead) | the SMTP channel alone, same connection reuse, no database: $(snd sender_ref_per_s)/s | $(ratio "$(snd sender_per_s)" "$(snd sender_ref_per_s)") |
+| messages the sink accepted (both runs) | $(cat "$WORK/sink.out" | tail -1) | | |
 EOT

@@ -95,8 +95,8 @@ bool mw_notify_office_hours(mw_notify *n, mw_time t)
 
 /* ---- writing rows ------------------------------------------------------ */
 
-static int add_row(mw_tx *tx, mw_notify *n, const mw_notice_out *o, mw_chan ch,
-		   const char *recipient, const char *lang, const char *vars, const char *secret)
+static int add_row(mw_tx *tx, const mw_notice_out *o, mw_chan ch, const char *recipient,
+		   const char *lang, const char *vars, const char *secret)
 {
 	mw_time now = mw_now();
 	mw_outbox_row row = {
@@ -113,7 +113,6 @@ static int add_row(mw_tx *tx, mw_notify *n, const mw_notice_out *o, mw_chan ch,
 		.next_at = now,
 	};
 
-	MW_UNUSED(n);
 	return mw_tx_outbox_add(tx, &row, NULL);
 }
 
@@ -132,11 +131,17 @@ static int emit_citizen(mw_tx *tx, mw_notify *n, const mw_notice_out *o, const c
 
 	if (!o->c)
 		return MW_OK;
-	rc = mw_tx_notify_prefs_get(tx, o->c->id, &prefs);
-	if (rc == MW_ERR_NOTFOUND)
+	if (o->prefs) {
+		prefs = *o->prefs;
+	} else {
+		rc = mw_tx_notify_prefs_get(tx, o->c->id, &prefs);
+		if (rc == MW_ERR_NOTFOUND)
+			return MW_OK;
+		if (rc)
+			return rc;
+	}
+	if (!prefs.channels)
 		return MW_OK;
-	if (rc)
-		return rc;
 	if (o->secret_json) {
 		char ad[48];
 
@@ -146,13 +151,13 @@ static int emit_citizen(mw_tx *tx, mw_notify *n, const mw_notice_out *o, const c
 	}
 	for (int ch = MW_CHAN_EMAIL; !rc && ch <= MW_CHAN_KAKAO; ch++)
 		if ((prefs.channels & (1u << ch)) && channel_on(n, (mw_chan)ch))
-			rc = add_row(tx, n, o, (mw_chan)ch, "citizen", prefs.lang, vars, secret);
+			rc = add_row(tx, o, (mw_chan)ch, "citizen", prefs.lang, vars, secret);
 	free(secret);
 	return rc;
 }
 
 /* The staff members a notice goes to, without repeats. */
-static int resolve_staff(mw_tx *tx, mw_notify *n, const mw_notice_out *o, mw_arena *a,
+static int resolve_staff(mw_tx *tx, const mw_notice_out *o, mw_arena *a,
 			 mw_staff_contact **out, size_t *nout)
 {
 	const char *dept = o->department ? o->department : o->c ? o->c->department : NULL;
@@ -161,7 +166,6 @@ static int resolve_staff(mw_tx *tx, mw_notify *n, const mw_notice_out *o, mw_are
 	bool assignee = o->to == MW_TO_ASSIGNEE || o->to == MW_TO_ASSIGNEE_AND_MANAGERS;
 	int rc = MW_OK;
 
-	MW_UNUSED(n);
 	*out = NULL;
 	*nout = 0;
 	if (assignee && o->c && o->c->assignee) {
@@ -215,7 +219,7 @@ static int emit_staff(mw_tx *tx, mw_notify *n, const mw_notice_out *o, const cha
 
 	if (o->to == MW_TO_NOBODY)
 		return MW_OK;
-	rc = resolve_staff(tx, n, o, &a, &people, &np);
+	rc = resolve_staff(tx, o, &a, &people, &np);
 	for (size_t i = 0; !rc && i < np; i++) {
 		mw_inbox_row item = {
 			.login = people[i].login,
@@ -228,15 +232,15 @@ static int emit_staff(mw_tx *tx, mw_notify *n, const mw_notice_out *o, const cha
 
 		rc = mw_tx_inbox_add(tx, &item);
 		if (!rc && people[i].email && channel_on(n, MW_CHAN_EMAIL))
-			rc = add_row(tx, n, o, MW_CHAN_EMAIL, people[i].login, "ko", vars, NULL);
+			rc = add_row(tx, o, MW_CHAN_EMAIL, people[i].login, "ko", vars, NULL);
 	}
 	/* Outside office hours an urgent complaint also reaches whoever is on
 	 * duty, by e-mail and SMS. */
 	if (!rc && o->urgent && !mw_notify_office_hours(n, now)) {
 		if (n->cfg.duty_email && channel_on(n, MW_CHAN_EMAIL))
-			rc = add_row(tx, n, o, MW_CHAN_EMAIL, "duty", "ko", vars, NULL);
+			rc = add_row(tx, o, MW_CHAN_EMAIL, "duty", "ko", vars, NULL);
 		if (!rc && n->cfg.duty_phone && channel_on(n, MW_CHAN_SMS))
-			rc = add_row(tx, n, o, MW_CHAN_SMS, "duty", "ko", vars, NULL);
+			rc = add_row(tx, o, MW_CHAN_SMS, "duty", "ko", vars, NULL);
 	}
 	mw_arena_release(&a);
 	return rc;
@@ -286,26 +290,67 @@ int mw_notify_emit(mw_tx *tx, mw_notify *n, mw_notice_out *o)
 	rc = mw_notice_for_citizen(o->kind) ? emit_citizen(tx, n, o, vars)
 					    : emit_staff(tx, n, o, vars);
 	if (!rc && mw_notify_channel_configured(&n->cfg, MW_CHAN_WEBHOOK))
-		rc = add_row(tx, n, o, MW_CHAN_WEBHOOK, "webhook", "ko", vars, NULL);
+		rc = add_row(tx, o, MW_CHAN_WEBHOOK, "webhook", "ko", vars, NULL);
 	free(vars);
 	if (!rc)
 		kick_after_commit(n);
 	return rc;
 }
 
-int mw_notify_replan(mw_tx *tx, mw_notify *n, const mw_complaint *c)
+static bool is_done(const mw_reminder_row *done, size_t n, mw_remind_kind kind, mw_time at)
+{
+	for (size_t i = 0; i < n; i++)
+		if (done[i].kind == (int)kind && done[i].fire_at == at)
+			return true;
+	return false;
+}
+
+int mw_notify_replan(mw_tx *tx, mw_notify *n, const mw_complaint *c, bool fresh, mw_time after,
+		     mw_time *next_at)
 {
 	mw_remind_plan plan;
-	int rc;
+	mw_reminder_row *done = NULL;
+	size_t ndone = 0;
+	mw_arena a = MW_ARENA_INIT;
+	int rc = MW_OK;
 
+	if (next_at)
+		*next_at = 0;
 	mw_remind_plan_complaint(n->ref->cal, c, &n->policy, false, &plan);
-	if ((rc = mw_tx_reminders_clear(tx, c->id)))
-		return rc;
-	for (size_t i = 0; !rc && i < plan.n; i++) {
+	if (!fresh && ((rc = mw_tx_reminders_clear(tx, c->id)) ||
+		       (rc = mw_tx_reminders_done(tx, c->id, &a, &done, &ndone))))
+		goto out;
+	for (size_t i = 0; i < plan.n; i++) {
 		mw_reminder_row r = { .complaint_id = c->id, .kind = plan.r[i].kind, .ref = "",
 				      .fire_at = plan.r[i].at, .target = plan.r[i].target };
 
+		if (r.fire_at <= after || is_done(done, ndone, plan.r[i].kind, r.fire_at))
+			continue;
 		rc = mw_tx_reminder_add(tx, &r);
+		if (!rc && next_at)
+			*next_at = r.fire_at;
+		break;
+	}
+out:
+	mw_arena_release(&a);
+	return rc;
+}
+
+/* A 중간통보 was given: the plan's prompt is recorded as cancelled,
+ * whether it is the pending reminder yet or not. */
+static int cancel_interim(mw_tx *tx, mw_notify *n, const mw_complaint *c)
+{
+	mw_remind_plan plan;
+	int rc = mw_tx_reminders_cancel(tx, c->id, MW_REMIND_INTERIM, NULL);
+
+	mw_remind_plan_complaint(n->ref->cal, c, &n->policy, false, &plan);
+	for (size_t i = 0; !rc && i < plan.n; i++) {
+		mw_reminder_row r = { .complaint_id = c->id, .kind = plan.r[i].kind, .ref = "",
+				      .fire_at = plan.r[i].at, .target = plan.r[i].target,
+				      .fired_at = -1 };
+
+		if (plan.r[i].kind == MW_REMIND_INTERIM)
+			rc = mw_tx_reminder_add(tx, &r);
 	}
 	return rc;
 }
@@ -323,15 +368,16 @@ int mw_notify_on_intake(mw_tx *tx, mw_notify *n, const mw_complaint *c, const ch
 			const char *token)
 {
 	mw_notice_out o = { .kind = MW_NOTICE_RECEIVED, .c = c, .urgent = c->urgent };
+	mw_notify_prefs prefs = { 0 };
 	char *secret = NULL;
 	int rc;
 
 	if (!n)
 		return MW_OK;
+	o.prefs = &prefs;
 	if (contact_json) {
 		json_t *contact = json_loads(contact_json, 0, NULL);
 		json_t *choice = json_object_get(contact, "notify");
-		mw_notify_prefs prefs = { 0 };
 		json_t *ch;
 		size_t i;
 
@@ -352,7 +398,7 @@ int mw_notify_on_intake(mw_tx *tx, mw_notify *n, const mw_complaint *c, const ch
 		if (prefs.channels && (rc = mw_tx_notify_prefs_put(tx, c->id, &prefs)))
 			return rc;
 	}
-	if ((rc = mw_notify_replan(tx, n, c)))
+	if ((rc = mw_notify_replan(tx, n, c, true, 0, NULL)))
 		return rc;
 	o.vars = mw_notify_vars(n, c);
 	if (token && n->cfg.public_url) {
@@ -409,7 +455,7 @@ int mw_notify_on_track_code(mw_tx *tx, mw_notify *n, const mw_complaint *c, cons
 	rc = mw_seal(&n->keys, ad, secret_json, strlen(secret_json), &secret);
 	sodium_memzero(secret_json, sizeof(secret_json));
 	if (!rc)
-		rc = add_row(tx, n, &o, MW_CHAN_SMS, "citizen", prefs.lang, vars, secret);
+		rc = add_row(tx, &o, MW_CHAN_SMS, "citizen", prefs.lang, vars, secret);
 	free(secret);
 	free(vars);
 	if (!rc)
@@ -463,10 +509,9 @@ int mw_notify_on_action(mw_tx *tx, mw_notify *n, const mw_complaint *before,
 
 	if (!n)
 		return MW_OK;
-	if ((rc = mw_notify_replan(tx, n, after)))
+	if (act->type == MW_ACT_INTERIM_NOTICE && (rc = cancel_interim(tx, n, after)))
 		return rc;
-	if (act->type == MW_ACT_INTERIM_NOTICE &&
-	    (rc = mw_tx_reminders_cancel(tx, after->id, MW_REMIND_INTERIM, NULL)))
+	if ((rc = mw_notify_replan(tx, n, after, false, 0, NULL)))
 		return rc;
 	if (act->type == MW_ACT_COOP_REPLY && coop_department &&
 	    (rc = mw_tx_reminders_cancel(tx, after->id, MW_REMIND_COOP, coop_department)))

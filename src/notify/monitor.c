@@ -5,8 +5,10 @@
  * reminders due now through the reminders_due index (never the
  * complaints table), checks each against the complaint's current plan,
  * marks it fired (only if nobody did: two servers on one database
- * serialise on the write lock, and the second finds it fired) and writes
- * its notices in the same transaction. A reminder that no longer belongs
+ * serialise on the write lock, and the second finds it fired), writes the
+ * complaint's next reminder and the notices, all in the same transaction.
+ * A next reminder that is due already fires in the same scan (another unit
+ * of work right after). A reminder that no longer belongs
  * to the plan (the complaint changed while the calendar did, say) is
  * cancelled and the plan written afresh.
  */
@@ -48,6 +50,7 @@ struct scan_work {
 	mw_notify *n;
 	mw_time now;
 	int seen, fired;
+	bool again;                  /* a next reminder written is due already */
 	int fired_kind[MW_REMIND__COUNT];
 };
 
@@ -94,12 +97,12 @@ static int late_event(mw_tx *tx, const mw_complaint *c, mw_time now, mw_time new
 }
 
 static int fire(mw_tx *tx, mw_notify *n, const mw_reminder_row *r, mw_time now, mw_arena *a,
-		bool *fired)
+		bool *fired, bool *again)
 {
 	const struct remind_rule *rule;
 	mw_complaint c;
 	mw_remind_plan plan;
-	mw_time new_due = 0;
+	mw_time new_due = 0, next;
 	bool valid;
 	int rc;
 
@@ -121,10 +124,20 @@ static int fire(mw_tx *tx, mw_notify *n, const mw_reminder_row *r, mw_time now, 
 		if ((rc = mw_tx_reminder_fire(tx, r->id, -1, fired)))
 			return rc;
 		*fired = false;
-		return r->kind == MW_REMIND_COOP ? MW_OK : mw_notify_replan(tx, n, &c);
+		if (r->kind == MW_REMIND_COOP)
+			return MW_OK;
+		rc = mw_notify_replan(tx, n, &c, false, 0, &next);
+		*again |= next && next <= now;
+		return rc;
 	}
 	if ((rc = mw_tx_reminder_fire(tx, r->id, now, fired)) || !*fired)
 		return rc;
+	/* The one after it; fired in this scan too when it is due already. */
+	if (r->kind != MW_REMIND_COOP) {
+		if ((rc = mw_notify_replan(tx, n, &c, false, 0, &next)))
+			return rc;
+		*again |= next && next <= now;
+	}
 	rule = &remind_rules[r->kind];
 	if (r->kind == MW_REMIND_OVERDUE) {
 		new_due = mw_deadline_extend(n->ref->cal, c.due_at, n->cfg.late_grace_p);
@@ -163,12 +176,13 @@ static int scan_run(mw_tx *tx, mw_work *w)
 	int rc;
 
 	sw->seen = sw->fired = 0;
+	sw->again = false;
 	memset(sw->fired_kind, 0, sizeof(sw->fired_kind));
 	rc = mw_tx_reminders_due(tx, sw->now, SCAN_BATCH, &a, &rows, &nrows);
 	for (size_t i = 0; !rc && i < nrows; i++) {
 		bool fired;
 
-		rc = fire(tx, sw->n, &rows[i], sw->now, &a, &fired);
+		rc = fire(tx, sw->n, &rows[i], sw->now, &a, &fired, &sw->again);
 		if (!rc && fired) {
 			sw->fired++;
 			sw->fired_kind[rows[i].kind]++;
@@ -194,7 +208,7 @@ int mw_notify_scan(mw_notify *n, int *fired)
 			for (int k = 0; k < MW_REMIND__COUNT; k++)
 				atomic_fetch_add(&n->fired[k], (uint64_t)sw.fired_kind[k]);
 		}
-	} while (!rc && sw.seen == SCAN_BATCH);
+	} while (!rc && (sw.seen == SCAN_BATCH || sw.again));
 	pthread_mutex_unlock(&n->scan_mu);
 	atomic_fetch_add(&n->scans, 1);
 	atomic_store(&n->last_scan_us, mw_monotonic_us() - t0);
@@ -207,10 +221,99 @@ int mw_notify_scan(mw_notify *n, int *fired)
 	return rc;
 }
 
+/* ---- complaints filed before notifications existed --------------------- */
+
+#define BACKFILL_BATCH 500
+
+struct backfill_work {
+	mw_work w;
+	mw_notify *n;
+	bool finished;
+	int64_t planned;
+};
+
+/* Plans the next batch of open complaints up to the last one there was
+ * when this first ran, remembering how far it got (notify_meta), so a
+ * restart goes on from there. Only reminders still ahead are added: what
+ * should have been said before the upgrade is not said now. Adding is
+ * idempotent, so a complaint an action planned meanwhile, or another
+ * server doing the same, changes nothing. */
+static int backfill_run(mw_tx *tx, mw_work *w)
+{
+	struct backfill_work *bw = (struct backfill_work *)w;
+	mw_arena a = MW_ARENA_INIT;
+	const char *v;
+	int64_t upto, done = 0, *ids;
+	size_t nids;
+	mw_time now = mw_now();
+	char num[32];
+	int rc;
+
+	rc = mw_tx_notify_meta_get(tx, "backfill_upto", &a, &v);
+	if (rc == MW_ERR_NOTFOUND) {
+		if ((rc = mw_tx_last_complaint_id(tx, &upto)))
+			goto out;
+		snprintf(num, sizeof(num), "%lld", (long long)upto);
+		if ((rc = mw_tx_notify_meta_put(tx, "backfill_upto", num)))
+			goto out;
+	} else if (rc || mw_parse_i64(v, 0, INT64_MAX, &upto)) {
+		rc = rc ? rc : MW_ERR_DB;
+		goto out;
+	}
+	rc = mw_tx_notify_meta_get(tx, "backfill_done", &a, &v);
+	if (rc == MW_OK && mw_parse_i64(v, 0, INT64_MAX, &done))
+		rc = MW_ERR_DB;
+	if (rc && rc != MW_ERR_NOTFOUND)
+		goto out;
+	if (done >= upto) {
+		bw->finished = true;
+		rc = MW_OK;
+		goto out;
+	}
+	if ((rc = mw_tx_open_complaint_ids(tx, done, upto, BACKFILL_BATCH, &a, &ids, &nids)))
+		goto out;
+	for (size_t i = 0; !rc && i < nids; i++) {
+		mw_complaint c;
+
+		if ((rc = mw_tx_complaint_get(tx, ids[i], &a, &c, NULL)))
+			break;
+		/* Fresh: added beside whatever an action planned meanwhile,
+		 * never instead of it (a pending one may be due). */
+		rc = mw_notify_replan(tx, bw->n, &c, true, now, NULL);
+		bw->planned++;
+	}
+	if (rc)
+		goto out;
+	snprintf(num, sizeof(num), "%lld",
+		 (long long)(nids == BACKFILL_BATCH ? ids[nids - 1] : upto));
+	rc = mw_tx_notify_meta_put(tx, "backfill_done", num);
+out:
+	mw_arena_release(&a);
+	return rc;
+}
+
+int mw_notify_backfill(mw_notify *n, int64_t *planned)
+{
+	struct backfill_work bw = { .w = { .run = backfill_run }, .n = n };
+	int rc;
+
+	do
+		rc = mw_store_exec(n->store, &bw.w);
+	while (!rc && !bw.finished);
+	if (planned)
+		*planned = bw.planned;
+	if (rc)
+		mw_log_error("monitor", "event=backfill_failed err=%s", mw_err_code(rc));
+	else if (bw.planned)
+		mw_log_info("monitor", "event=backfilled complaints=%lld", (long long)bw.planned);
+	return rc;
+}
+
 void *mw_notify_monitor_main(void *arg)
 {
 	mw_notify *n = arg;
 
+	mw_notify_backfill(n, NULL);
 	pthread_mutex_lock(&n->mu);
 	while (!n->stopping) {
 		uint64_t seen = n->monitor_kicks;

@@ -163,6 +163,11 @@ int mw_notify_prefs_json(const char *notify_json, bool has_email, bool has_phone
  * other servers on the same database. */
 int mw_notify_scan(mw_notify *n, int *fired);
 
+/* Plans the reminders of open complaints filed before notifications
+ * existed (once per database, resumed after a restart; the monitor thread
+ * does it when it starts). Only reminders still ahead are planned. */
+int mw_notify_backfill(mw_notify *n, int64_t *planned);
+
 /* ---- templates --------------------------------------------------------- */
 
 /* Template channels: "email" (subject and body), "text" (SMS and 알림톡),

@@ -157,6 +157,7 @@ typedef struct mw_notice_out {
 	const char *department;      /* MW_TO_*: whose; default the complaint's */
 	bool urgent;                 /* not held in quiet hours; duty contacts */
 	const char *secret_json;     /* citizen: sealed extra vars (tracking link) */
+	const mw_notify_prefs *prefs; /* citizen: known already (intake), or NULL */
 } mw_notice_out;
 
 /* The common variables of a complaint (receipt, title, department, due). */
@@ -164,8 +165,14 @@ json_t *mw_notify_vars(mw_notify *n, const mw_complaint *c);
 /* Writes the notice's rows: citizen outbox rows for their channels, staff
  * inbox items and e-mail, duty contacts, the webhook. Takes vars. */
 int mw_notify_emit(mw_tx *tx, mw_notify *n, mw_notice_out *o);
-/* Replaces the complaint's pending reminders by its current plan. */
-int mw_notify_replan(mw_tx *tx, mw_notify *n, const mw_complaint *c);
+/* Writes the complaint's next reminder: the earliest of its current plan
+ * (core/reminder.h) after `after` that has neither fired nor been
+ * cancelled, replacing what was pending (fresh: a new complaint, nothing to
+ * replace or look up). Only one reminder of a complaint's own clock is ever
+ * pending; the monitor writes the next when it fires one. *next_at (may be
+ * NULL) gets its instant, 0 when the plan is done. */
+int mw_notify_replan(mw_tx *tx, mw_notify *n, const mw_complaint *c, bool fresh, mw_time after,
+		     mw_time *next_at);
 
 /* Whether t falls in office hours (09:00-18:00 on a working day). */
 bool mw_notify_office_hours(mw_notify *n, mw_time t);

@@ -170,8 +170,7 @@ static void merge_secret(mw_notify *n, const mw_outbox_row *row, const char *rec
 
 /* The webhook's JSON: what happened to which complaint, never free text
  * or personal data. */
-static char *webhook_body(mw_notify *n, const mw_outbox_row *row, json_t *vars,
-			  const char *message_id)
+static char *webhook_body(const mw_outbox_row *row, json_t *vars, const char *message_id)
 {
 	static const char *const safe[] = { "receipt_no", "department", "status", "due_at",
 					    "new_due_at", "info_due_at", "cooperation_due_at",
@@ -180,7 +179,6 @@ static char *webhook_body(mw_notify *n, const mw_outbox_row *row, json_t *vars,
 	mw_notice kind;
 	char *out;
 
-	MW_UNUSED(n);
 	for (size_t i = 0; i < MW_ARRAY_LEN(safe); i++) {
 		json_t *x = json_object_get(vars, safe[i]);
 
@@ -217,7 +215,7 @@ static int render(mw_notify *n, const mw_outbox_row *row, const char *receipt, b
 	}
 	merge_secret(n, row, receipt, vars, mask);
 	if (row->channel == MW_CHAN_WEBHOOK) {
-		char *w = webhook_body(n, row, vars, message_id);
+		char *w = webhook_body(row, vars, message_id);
 
 		*body = w ? mw_arena_strdup(a, w) : NULL;
 		free(w);

@@ -148,8 +148,13 @@ int mw_tx_reminders_clear(mw_tx *tx, int64_t complaint_id);
  * again is ignored. */
 int mw_tx_reminders_cancel(mw_tx *tx, int64_t complaint_id, int kind, const char *ref);
 /* Adds a reminder unless the same one (complaint, kind, ref, fire_at) is
- * there already, fired or not. */
+ * there already, fired or not. r->fired_at -1 records one as cancelled
+ * before it was ever due. */
 int mw_tx_reminder_add(mw_tx *tx, const mw_reminder_row *r);
+/* The complaint's reminders of its own clock that fired or were
+ * cancelled (kind and fire_at), to plan the next one. */
+int mw_tx_reminders_done(mw_tx *tx, int64_t complaint_id, mw_arena *a, mw_reminder_row **out,
+			 size_t *n);
 /* Pending reminders with fire_at <= now, earliest first. */
 int mw_tx_reminders_due(mw_tx *tx, mw_time now, int limit, mw_arena *a, mw_reminder_row **out,
 			size_t *n);
@@ -157,6 +162,16 @@ int mw_tx_reminders_due(mw_tx *tx, mw_time now, int limit, mw_arena *a, mw_remin
  * *claimed is false when it had fired already. */
 int mw_tx_reminder_fire(mw_tx *tx, int64_t id, mw_time at, bool *claimed);
 int mw_tx_notify_template_put(mw_tx *tx, const mw_notify_template *t);
+/* Small settings of the notification module (notify_meta); get gives
+ * MW_ERR_NOTFOUND for a key never put. */
+int mw_tx_notify_meta_get(mw_tx *tx, const char *key, mw_arena *a, const char **value);
+int mw_tx_notify_meta_put(mw_tx *tx, const char *key, const char *value);
+/* Ids of open complaints with after_id < id <= upto_id, in id order (the
+ * one-time planning of complaints filed before notifications existed). */
+int mw_tx_open_complaint_ids(mw_tx *tx, int64_t after_id, int64_t upto_id, int limit,
+			     mw_arena *a, int64_t **out, size_t *n);
+/* The highest complaint id, 0 when there is none. */
+int mw_tx_last_complaint_id(mw_tx *tx, int64_t *out);
 
 /* ---- reads ----------------------------------------------------------- */
 

@@ -633,6 +633,45 @@ class DutyTest(NotifyCase, unittest.TestCase):
                                  if i["receipt_no"] == day["receipt_no"]])
 
 
+class BackfillTest(unittest.TestCase):
+    """Complaints filed before notifications existed (here: by minwon demo,
+    which writes no plans) get their reminders when the server starts:
+    only those still ahead, once."""
+
+    def test_backfill(self):
+        srv = harness.Server(users={"admin": ("admin", None)})
+        try:
+            os.unlink(srv.db)
+            srv._cli("demo", "--db", srv.db, "--count", "40", "--seed", "3", "--password",
+                     harness.PASSWORD)
+            srv.start()
+            admin = srv.client("admin")
+            queue = admin.get("/api/v1/queue", query={"limit": "100"}).json()["items"]
+            running = [q for q in queue if q["due_at"]]
+            self.assertTrue(running, "the demo has open complaints with a running clock")
+            now = datetime.datetime.now(KST)
+
+            def planned():
+                r = admin.get("/api/v1/admin/notify/reminders", query={"limit": "500"})
+                return r.json()["items"] or None
+            items = wait_until(planned, WAIT, "the backfill")
+            self.assertEqual({i["state"] for i in items}, {"pending"})
+            for i in items:
+                self.assertGreater(kst(i["fire_at"]), now - datetime.timedelta(minutes=5))
+            ids = {i["complaint_id"] for i in items}
+            self.assertTrue({q["id"] for q in running if kst(q["due_at"]) > now} <= ids)
+            # A restart plans nothing twice.
+            srv.stop()
+            srv.start()
+            admin = srv.client("admin")
+            again = admin.get("/api/v1/admin/notify/reminders", query={"limit": "500"}).json()
+            self.assertEqual(len(again["items"]), len(items))
+        finally:
+            problems = srv.stop()
+            srv.cleanup()
+            self.assertEqual(problems, [])
+
+
 # ---------------------------------------------------------------------------
 # faults: the mail server is down; the server is killed
 
@@ -931,8 +970,12 @@ class SimulatedMonthTest(NotifyCase, unittest.TestCase):
             after = j["next_cursor"]
 
     def check_reminders(self, complaints, expect, end):
+        """Every reminder the reckoning gives up to the end fired, at its
+        instant; of those after it, the monitor keeps the next one pending
+        (it writes the following one when that fires); cooperation
+        reminders each have their own row."""
         by_id = {c["id"]: rn for rn, c in complaints.items()}
-        got = {}
+        fired, pending = {}, {}
         self.fired = []
         for r in self.all_reminders():
             rn = by_id[r["complaint_id"]]
@@ -942,22 +985,35 @@ class SimulatedMonthTest(NotifyCase, unittest.TestCase):
                               ((oracle.INTERIM, 2), (oracle.COOP, 3)), r)
                 continue
             at = oracle.epoch(r["fire_at"])
-            got.setdefault(rn, []).append((r["kind"], at))
             if r["state"] == "fired":
-                fired = oracle.epoch(r["fired_at"])
-                self.assertGreaterEqual(fired, at, "fired early: %s %r" % (rn, r))
-                self.assertLessEqual(fired - at, self.SLACK, "fired late: %s %r" % (rn, r))
+                t = oracle.epoch(r["fired_at"])
+                self.assertGreaterEqual(t, at, "fired early: %s %r" % (rn, r))
+                self.assertLessEqual(t - at, self.SLACK, "fired late: %s %r" % (rn, r))
+                fired.setdefault(rn, []).append((r["kind"], at))
                 self.fired.append((rn, r["kind"]))
             else:
                 self.assertGreater(at, end, "missed: %s %r" % (rn, r))
+                pending.setdefault(rn, []).append((r["kind"], at))
         mismatches = []
         for rn in complaints:
-            want = sorted(expect.get(rn, []))
-            have = sorted(got.get(rn, []))
-            if want != have:
-                mismatches.append("%s (%s, variant %d): want %s, have %s" % (
+            want = expect.get(rn, [])
+            own = sorted(x for x in want if x[0] != oracle.COOP)
+            coop = [x for x in want if x[0] == oracle.COOP]
+            want_fired = sorted(x for x in want if x[1] <= end)
+            later = [x for x in own if x[1] > end]
+            soonest = [x for x in later if x[1] == min(t for _, t in later)] if later else []
+            have_pending = sorted(pending.get(rn, []))
+            ok = sorted(fired.get(rn, [])) == want_fired
+            own_pending = [x for x in have_pending if x[0] != oracle.COOP]
+            ok &= len(own_pending) == (1 if later else 0) and all(x in soonest for x in own_pending)
+            ok &= sorted(x for x in have_pending if x[0] == oracle.COOP) == sorted(
+                x for x in coop if x[1] > end)
+            if not ok:
+                mismatches.append("%s (%s, variant %d): want %s, fired %s, pending %s" % (
                     rn, complaints[rn]["period"], complaints[rn]["variant"],
-                    [(k, oracle.iso(t)) for k, t in want], [(k, oracle.iso(t)) for k, t in have]))
+                    [(k, oracle.iso(t)) for k, t in sorted(want, key=lambda x: x[1])],
+                    [(k, oracle.iso(t)) for k, t in sorted(fired.get(rn, []))],
+                    [(k, oracle.iso(t)) for k, t in have_pending]))
         self.assertEqual(mismatches, [], "\n".join(mismatches[:10]))
         kinds = {k for _, k in self.fired}
         for k in (oracle.PROGRESS, oracle.DUE_SOON, oracle.OVERDUE, oracle.INTERIM, oracle.COOP,

@@ -38,12 +38,16 @@ enum {
 	N_REMINDERS_CANCEL,
 	N_REMINDER_ADD,
 	N_REMINDERS_DUE,
+	N_REMINDERS_DONE,
 	N_REMINDER_FIRE,
 	N_REMINDERS_OF,
 	N_REMINDERS_ALL,
 	N_TEMPLATE_PUT,
 	N_TEMPLATES,
-	N_INSTANCE,
+	N_META_GET,
+	N_META_PUT,
+	N_OPEN_IDS,
+	N_LAST_ID,
 	N_LATEST_EVENT,
 	N__COUNT
 };
@@ -111,8 +115,11 @@ static const char *const sql[N__COUNT] = {
 		"UPDATE reminders SET fired_at = -1 WHERE complaint_id = ?1 AND fired_at = 0 "
 		"AND kind = ?2 AND (?3 IS NULL OR ref = ?3)",
 	[N_REMINDER_ADD] =
-		"INSERT OR IGNORE INTO reminders(complaint_id, kind, ref, fire_at, target) "
-		"VALUES (?1, ?2, ?3, ?4, ?5)",
+		"INSERT OR IGNORE INTO reminders(complaint_id, kind, ref, fire_at, target, fired_at) "
+		"VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	[N_REMINDERS_DONE] =
+		"SELECT " REMINDER_COLS " FROM reminders WHERE complaint_id = ?1 AND fired_at != 0 "
+		"AND kind != ?2",
 	[N_REMINDERS_DUE] =
 		"SELECT " REMINDER_COLS " FROM reminders WHERE fired_at = 0 AND fire_at <= ?1 "
 		"ORDER BY fire_at, id LIMIT ?2",
@@ -129,13 +136,54 @@ static const char *const sql[N__COUNT] = {
 	[N_TEMPLATES] =
 		"SELECT kind, channel, lang, subject, body, updated_at FROM notify_templates "
 		"ORDER BY kind, channel, lang",
-	[N_INSTANCE] = "SELECT value FROM notify_meta WHERE key = 'instance'",
+	[N_META_GET] = "SELECT value FROM notify_meta WHERE key = ?1",
+	[N_META_PUT] =
+		"INSERT INTO notify_meta(key, value) VALUES (?1, ?2) "
+		"ON CONFLICT(key) DO UPDATE SET value = ?2",
+	/* The rowid range, then the open ones of it. */
+	[N_OPEN_IDS] =
+		"SELECT id FROM complaints WHERE id > ?1 AND id <= ?2 AND is_open ORDER BY id LIMIT ?3",
+	[N_LAST_ID] = "SELECT coalesce(max(id), 0) FROM complaints",
 	[N_LATEST_EVENT] = "SELECT at FROM events ORDER BY id DESC LIMIT 1",
 };
 
 static sqlite3_stmt *S(mw_sqlite_conn *c, int id)
 {
 	return c ? mw_sqlite_stmt(c, id, sql[id]) : NULL;
+}
+
+/* A statement without parameters that gives one integer (0 for no row). */
+static int one_int(mw_sqlite_conn *c, int id, int64_t *out, const char *what)
+{
+	sqlite3_stmt *st = S(c, id);
+	int r;
+
+	if (!st)
+		return MW_ERR_DB;
+	r = sqlite3_step(st);
+	*out = r == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	mw_sqlite_finish(st);
+	return r == SQLITE_ROW || r == SQLITE_DONE ? MW_OK : mw_sqlite_error(c, what);
+}
+
+/* A value of notify_meta; MW_ERR_NOTFOUND for a key never put. */
+static int meta_get(mw_sqlite_conn *c, const char *key, mw_arena *a, const char **value)
+{
+	sqlite3_stmt *st = S(c, N_META_GET);
+	int r, rc = MW_ERR_NOTFOUND;
+
+	if (!st)
+		return MW_ERR_DB;
+	mw_sqlite_bind_text(st, 1, key);
+	r = sqlite3_step(st);
+	if (r == SQLITE_ROW) {
+		*value = mw_sqlite_col_text(st, 0, a);
+		rc = *value ? MW_OK : MW_ERR_NOMEM;
+	} else if (r != SQLITE_DONE) {
+		rc = mw_sqlite_error(c, "notify_meta_get");
+	}
+	mw_sqlite_finish(st);
+	return rc;
 }
 
 static void read_outbox(sqlite3_stmt *st, mw_arena *a, mw_outbox_row *o)
@@ -400,7 +448,22 @@ int tx_reminder_add(mw_tx *tx, const mw_reminder_row *r)
 	mw_sqlite_bind_text(st, 3, r->ref ? r->ref : "");
 	sqlite3_bind_int64(st, 4, r->fire_at);
 	sqlite3_bind_int64(st, 5, r->target);
+	sqlite3_bind_int64(st, 6, r->fired_at < 0 ? -1 : 0);
 	return mw_sqlite_step_done(c, st, "reminder_add");
+}
+
+int tx_reminders_done(mw_tx *tx, int64_t complaint_id, mw_arena *a, mw_reminder_row **out,
+		      size_t *n)
+{
+	mw_sqlite_conn *c = mw_sqlite_writer(tx);
+	sqlite3_stmt *st = S(c, N_REMINDERS_DONE);
+
+	if (!st)
+		return MW_ERR_DB;
+	sqlite3_bind_int64(st, 1, complaint_id);
+	sqlite3_bind_int(st, 2, MW_REMIND_COOP);
+	COLLECT(c, st, mw_reminder_row, a, out, n, read_reminder(st, a, row));
+	return MW_OK;
 }
 
 int tx_reminders_due(mw_tx *tx, mw_time now, int limit, mw_arena *a, mw_reminder_row **out,
@@ -446,6 +509,43 @@ int tx_notify_template_put(mw_tx *tx, const mw_notify_template *t)
 	mw_sqlite_bind_text(st, 5, t->body);
 	sqlite3_bind_int64(st, 6, t->updated_at);
 	return mw_sqlite_step_done(c, st, "notify_template_put");
+}
+
+int tx_notify_meta_get(mw_tx *tx, const char *key, mw_arena *a, const char **value)
+{
+	return meta_get(mw_sqlite_writer(tx), key, a, value);
+}
+
+int tx_notify_meta_put(mw_tx *tx, const char *key, const char *value)
+{
+	mw_sqlite_conn *c = mw_sqlite_writer(tx);
+	sqlite3_stmt *st = S(c, N_META_PUT);
+
+	if (!st)
+		return MW_ERR_DB;
+	mw_sqlite_bind_text(st, 1, key);
+	mw_sqlite_bind_text(st, 2, value);
+	return mw_sqlite_step_done(c, st, "notify_meta_put");
+}
+
+int tx_open_complaint_ids(mw_tx *tx, int64_t after_id, int64_t upto_id, int limit, mw_arena *a,
+			  int64_t **out, size_t *n)
+{
+	mw_sqlite_conn *c = mw_sqlite_writer(tx);
+	sqlite3_stmt *st = S(c, N_OPEN_IDS);
+
+	if (!st)
+		return MW_ERR_DB;
+	sqlite3_bind_int64(st, 1, after_id);
+	sqlite3_bind_int64(st, 2, upto_id);
+	sqlite3_bind_int(st, 3, limit);
+	COLLECT(c, st, int64_t, a, out, n, *row = sqlite3_column_int64(st, 0));
+	return MW_OK;
+}
+
+int tx_last_complaint_id(mw_tx *tx, int64_t *out)
+{
+	return one_int(mw_sqlite_writer(tx), N_LAST_ID, out, "last_complaint_id");
 }
 
 /* ---- readers ----------------------------------------------------------- */
@@ -593,32 +693,17 @@ int rd_reminders(mw_store *s, int64_t complaint_id, int64_t after_id, int limit,
 
 int rd_instance_id(mw_store *s, char out[33])
 {
-	mw_sqlite_conn *c = mw_sqlite_reader(s);
-	sqlite3_stmt *st = S(c, N_INSTANCE);
-	int rc = MW_ERR_NOTFOUND;
+	mw_arena a = MW_ARENA_INIT;
+	const char *v;
+	int rc = meta_get(mw_sqlite_reader(s), "instance", &a, &v);
 
-	if (!st)
-		return MW_ERR_DB;
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		const unsigned char *v = sqlite3_column_text(st, 0);
-
-		mw_strlcpy(out, v ? (const char *)v : "", 33);
-		rc = MW_OK;
-	}
-	mw_sqlite_finish(st);
+	if (!rc)
+		mw_strlcpy(out, v, 33);
+	mw_arena_release(&a);
 	return rc;
 }
 
 int rd_latest_event_at(mw_store *s, mw_time *out)
 {
-	mw_sqlite_conn *c = mw_sqlite_reader(s);
-	sqlite3_stmt *st = S(c, N_LATEST_EVENT);
-	int r;
-
-	if (!st)
-		return MW_ERR_DB;
-	r = sqlite3_step(st);
-	*out = r == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-	mw_sqlite_finish(st);
-	return r == SQLITE_ROW || r == SQLITE_DONE ? MW_OK : mw_sqlite_error(c, "latest_event");
+	return one_int(mw_sqlite_reader(s), N_LATEST_EVENT, out, "latest_event");
 }
