@@ -211,7 +211,7 @@ $QUEUE_LINES
 | scan, nothing due (p50 / p99 of 200) | $(mon monitor_idle_p50_ms) / $(mon monitor_idle_p99_ms) ms | reading every open complaint and working out its reminders: $(mon monitor_naive_ms) ms | $(ratio "$(mon monitor_idle_p99_ms)" "$(mon monitor_naive_ms)") |
 | scan a minute at a time (p50 / p99 / max of 200; $(mon monitor_busy_fired_per_scan) fired per scan) | $(mon monitor_busy_p50_ms) / $(mon monitor_busy_p99_ms) / $(mon monitor_busy_max_ms) ms | the same: $(mon monitor_naive_ms) ms | $(ratio "$(mon monitor_busy_p99_ms)" "$(mon monitor_naive_ms)") |
 | catch-up after a month's stop | $(mon monitor_catchup_fired) reminders at $(mon monitor_catchup_per_s)/s | | |
-| writing every complaint's plan (once, for the benchmark) | $(mon monitor_plan_s) s for $(mon monitor_planned) | | |
+| writing every open complaint's next reminder (once, for the benchmark) | $(mon monitor_plan_s) s for $(mon monitor_planned) | | |
 
 ## Mail sender (outbox -> SMTP, one pooled connection, local sink)
 
