@@ -20,10 +20,10 @@
 #include "fuzz.h"
 #include "base/mw.h"
 #include "nlp/nlp.h"
+#include "core/text.h"
 
 #include <string.h>
 #include <unistd.h>
-#include <utf8proc.h>
 
 #include "base/banned.h"
 
@@ -44,20 +44,6 @@ static mw_faq *builtin(void)
 	if (!faq && mw_faq_build(entries, MW_ARRAY_LEN(entries), &faq))
 		abort();
 	return faq;
-}
-
-static bool valid_utf8(const uint8_t *p, size_t n)
-{
-	while (n > 0) {
-		utf8proc_int32_t c;
-		utf8proc_ssize_t k = utf8proc_iterate(p, (utf8proc_ssize_t)n, &c);
-
-		if (k <= 0)
-			return false;
-		p += k;
-		n -= (size_t)k;
-	}
-	return true;
 }
 
 static void check_decision(const mw_faq *faq, const mw_chat_decision *d)
@@ -85,7 +71,7 @@ static void message(const uint8_t *data, size_t size)
 	int rc = mw_chat_decide(faq, NULL, (const char *)data, size, &a);
 
 	FUZZ_CHECK(rc == MW_OK || rc == MW_ERR_INVALID, "rc %d", rc);
-	if (!valid_utf8(data, size))
+	if (!mw_text_valid_utf8((const char *)data, size))
 		FUZZ_CHECK(rc == MW_ERR_INVALID, "invalid UTF-8 was decided");
 	if (rc)
 		return;

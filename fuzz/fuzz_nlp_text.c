@@ -21,6 +21,7 @@
 #include "base/mw.h"
 #include "nlp/features.h"
 #include "nlp/nlp.h"
+#include "core/text.h"
 
 #include <math.h>
 #include <string.h>
@@ -28,27 +29,13 @@
 
 #include "base/banned.h"
 
-static bool valid_utf8(const uint8_t *p, size_t n)
-{
-	while (n > 0) {
-		utf8proc_int32_t c;
-		utf8proc_ssize_t k = utf8proc_iterate(p, (utf8proc_ssize_t)n, &c);
-
-		if (k <= 0)
-			return false;
-		p += k;
-		n -= (size_t)k;
-	}
-	return true;
-}
-
 static void check_text(const mw_nlp_text *t)
 {
 	char e[256];
 	size_t bytes = 0, run = 0, prev_end = 0;
 
 	FUZZ_CHECK(t->len == strlen(t->s), "len %zu", t->len);
-	FUZZ_CHECK(valid_utf8((const uint8_t *)t->s, t->len), "invalid UTF-8 \"%s\"",
+	FUZZ_CHECK(mw_text_valid_utf8(t->s, t->len), "invalid UTF-8 \"%s\"",
 		   fuzz_esc(t->s, t->len, e, sizeof(e)));
 	for (size_t i = 0; i < t->ncp; i++) {
 		uint32_t c = t->cp[i];
@@ -94,7 +81,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	mw_nlp_text t = MW_NLP_TEXT_INIT;
 	mw_nlp_vec a = MW_NLP_VEC_INIT, b = MW_NLP_VEC_INIT;
-	bool valid = valid_utf8(data, size);
+	bool valid = mw_text_valid_utf8((const char *)data, size);
 	int rc;
 
 	if (size > 65536)

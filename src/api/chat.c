@@ -247,11 +247,22 @@ static void reply_json(mw_req *r, struct chat_turn *t, const char *session_token
 	mw_resp_json(r, 200, &b);
 }
 
+/* The conversation a citizen's session token names. */
+static int session_by_token(mw_req *r, const char *token, mw_chat_session *s)
+{
+	char digest[MW_DIGEST_HEX];
+
+	if (!token || strlen(token) != MW_TOKEN_CHARS)
+		return MW_ERR_NOTFOUND;
+	mw_token_digest(token, digest);
+	return mw_store_chat_session(r->app->store, digest, &r->arena, s);
+}
+
 int api_chat(mw_req *r)
 {
 	json_t *body = mw_api_json_body(r), *st = NULL;
 	const char *text, *given;
-	char token[MW_TOKEN_CHARS + 1], digest[MW_DIGEST_HEX], when[32];
+	char token[MW_TOKEN_CHARS + 1], when[32];
 	struct chat_turn *t;
 	mw_refdata *ref = NULL;
 	mw_models *m = NULL;
@@ -282,15 +293,10 @@ int api_chat(mw_req *r)
 	t->app = r->app;
 	t->a = &r->arena;
 	/* An unknown or missing session starts a new conversation. */
-	if (given && strlen(given) == MW_TOKEN_CHARS) {
-		mw_token_digest(given, digest);
-		if (mw_store_chat_session(r->app->store, digest, &r->arena, &t->s) == MW_OK)
-			mw_strlcpy(token, given, sizeof(token));
-		else
-			given = NULL;
-	} else {
+	if (session_by_token(r, given, &t->s) == MW_OK)
+		mw_strlcpy(token, given, sizeof(token));
+	else
 		given = NULL;
-	}
 	if (!given) {
 		mw_token_new(token);
 		mw_token_digest(token, t->s.token_hash);
@@ -426,17 +432,6 @@ out:
 	json_decref(st);
 	json_decref(body);
 	return MW_OK;
-}
-
-/* The conversation a citizen's session token names. */
-static int session_by_token(mw_req *r, const char *token, mw_chat_session *s)
-{
-	char digest[MW_DIGEST_HEX];
-
-	if (!token || strlen(token) != MW_TOKEN_CHARS)
-		return MW_ERR_NOTFOUND;
-	mw_token_digest(token, digest);
-	return mw_store_chat_session(r->app->store, digest, &r->arena, s);
 }
 
 /* The session token of a GET or a photo: the X-Chat-Session header (no
