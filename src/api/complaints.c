@@ -35,6 +35,15 @@ struct intake_work {
 	mw_refdata *ref;
 };
 
+/* ,"key":"v" (or null) */
+static void json_kv_str(mw_buf *b, const char *key, const char *v)
+{
+	mw_buf_putc(b, ',');
+	mw_buf_json_str(b, key);
+	mw_buf_putc(b, ':');
+	mw_buf_json_str(b, v);
+}
+
 /* ---- intake --------------------------------------------------------- */
 
 /* Internal events that put a new complaint in front of people: danger
@@ -209,6 +218,7 @@ static void intake_answer(mw_req *r)
 	mw_buf_puts(&b, ",\"department_name\":");
 	mw_buf_json_str(&b, dep ? dep->name_ko : NULL);
 	mw_buf_printf(&b, ",\"urgent\":%s", iw->c.urgent ? "true" : "false");
+	json_kv_str(&b, "callback", mw_callback_name(iw->c.callback));
 	mw_api_json_time(&b, "received_at", iw->c.received_at, true);
 	mw_api_json_time(&b, "due_at", iw->c.due_at, true);
 	mw_api_track_url_json(&b, r->app->public_url, iw->c.receipt_no, token);
@@ -417,6 +427,25 @@ static int read_channel(mw_req *r, json_t *body, mw_complaint *c)
 	return MW_OK;
 }
 
+/* "callback": true asks to be called back (전화 요청) on the contact's
+ * phone number, so there must be one. */
+static int read_callback(mw_req *r, json_t *body, mw_complaint *c)
+{
+	bool callback = false;
+
+	if (mw_api_opt_bool(r, body, "callback", &callback, NULL))
+		return MW_ERR_INVALID;
+	if (!callback)
+		return MW_OK;
+	if (!c->contact.phone) {
+		mw_resp_error(r, 400, "missing_field",
+			      "callback needs contact.phone, the number to call back");
+		return MW_ERR_INVALID;
+	}
+	c->callback = MW_CALLBACK_PENDING;
+	return MW_OK;
+}
+
 static int read_idempotency(mw_req *r, struct intake_work *iw)
 {
 	const char *key = mw_req_header(r, "Idempotency-Key");
@@ -468,7 +497,7 @@ int api_complaint_create(mw_req *r)
 	    mw_api_opt_string(r, body, "category", &category) ||
 	    read_channel(r, body, c) || read_location(r, body, c) || read_consent(r, body, c) ||
 	    mw_api_opt_bool(r, body, "urgent", &c->urgent, NULL) ||
-	    build_contact(r, body, iw) || read_idempotency(r, iw))
+	    build_contact(r, body, iw) || read_callback(r, body, c) || read_idempotency(r, iw))
 		goto fail;
 	iw->ref = mw_app_ref_get(r->app);
 	cat = NULL;
@@ -573,14 +602,6 @@ int mw_api_citizen_complaint(mw_req *r, const char *token, mw_complaint *c,
 	return rc;
 }
 
-static void json_kv_str(mw_buf *b, const char *key, const char *v)
-{
-	mw_buf_putc(b, ',');
-	mw_buf_json_str(b, key);
-	mw_buf_putc(b, ':');
-	mw_buf_json_str(b, v);
-}
-
 void mw_api_complaint_json(mw_req *r, mw_buf *b, const mw_complaint *c, const mw_refdata *ref)
 {
 	const mw_category *cat = mw_ref_category(ref, c->category);
@@ -608,6 +629,7 @@ void mw_api_complaint_json(mw_req *r, mw_buf *b, const mw_complaint *c, const mw
 	mw_buf_putc(b, '}');
 	mw_buf_printf(b, ",\"urgent\":%s,\"public_map\":%s", c->urgent ? "true" : "false",
 		      c->public_map ? "true" : "false");
+	json_kv_str(b, "callback", mw_callback_name(c->callback));
 	mw_api_json_time(b, "received_at", c->received_at, true);
 	mw_api_json_time(b, "due_at", c->due_at, true);
 	mw_buf_printf(b, ",\"clock_stopped\":%s", c->paused_at ? "true" : "false");

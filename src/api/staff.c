@@ -75,6 +75,7 @@ static void queue_rows_json(mw_buf *b, const mw_queue_row *rows, size_t n, mw_ti
 		json_kv(b, "channel", mw_channel_name(q->channel));
 		json_kv(b, "status", mw_status_name(q->status));
 		mw_buf_printf(b, ",\"urgent\":%s", q->urgent ? "true" : "false");
+		json_kv(b, "callback", mw_callback_name(q->callback));
 		mw_api_json_time(b, "received_at", q->received_at, true);
 		mw_api_json_time(b, "due_at", q->due_at, true);
 		mw_buf_printf(b, ",\"overdue\":%s,\"version\":%lld}",
@@ -138,6 +139,13 @@ int api_queue(mw_req *r)
 	}
 	if ((v = mw_req_query(r, "category")) && *v)
 		f.category = v;
+	if ((v = mw_req_query(r, "callback")) && *v) {
+		if (strcmp(v, "pending")) {
+			mw_resp_error(r, 400, "invalid", "callback must be pending");
+			return MW_OK;
+		}
+		f.callback_pending = true;
+	}
 	if ((v = mw_req_query(r, "sort")) && *v && strcmp(v, "due")) {
 		mw_resp_error(r, 400, "invalid", "sort must be due");
 		return MW_OK;
@@ -184,7 +192,8 @@ int api_queue(mw_req *r)
 	if (!f.has_cursor && f.urgent < 0 && f.status == -1 && !f.filed_by) {
 		mw_queue_filter uf = { .department = f.department, .category = f.category,
 				       .due_before = f.due_before, .not_due_before = f.not_due_before,
-				       .status = -1, .urgent = 1, .limit = 10 };
+				       .callback_pending = f.callback_pending, .status = -1,
+				       .urgent = 1, .limit = 10 };
 		mw_queue_row *urows;
 		size_t un = 0;
 
@@ -418,7 +427,7 @@ int api_staff_complaint(mw_req *r)
 		mw_buf_putc(&b, '}');
 	}
 	mw_buf_puts(&b, "],\"allowed_actions\":");
-	mw_action_names_json(&b, mw_lifecycle_allowed_for(c.status, MW_ACTOR_STAFF));
+	mw_action_names_json(&b, mw_lifecycle_allowed_on(&c, MW_ACTOR_STAFF));
 	mw_buf_putc(&b, '}');
 	snprintf(etag, sizeof(etag), "\"%lld\"", (long long)c.version);
 	mw_resp_header(r, "ETag", etag);
@@ -462,10 +471,14 @@ static int read_action(mw_req *r, json_t *body, mw_action_work *aw, mw_refdata *
 	if (!type || mw_action_parse(type, &act->type)) {
 		mw_resp_error(r, 400, "invalid", "type must be one of the lifecycle actions (assign, "
 			      "start, request_info, transfer, cooperate, cooperation_reply, extend, "
-			      "interim_notice, answer, close, merge, reopen, note, recategorize)");
+			      "interim_notice, answer, close, merge, reopen, note, recategorize, "
+			      "callback_done)");
 		return MW_ERR_INVALID;
 	}
-	if (mw_api_text_field(r, body, "text", MW_ANSWER_MAX, false, true, &act->text) ||
+	/* The note of a call is a short one; every other text may be long. */
+	if (mw_api_text_field(r, body, "text",
+			      act->type == MW_ACT_CALLBACK_DONE ? MW_CALL_NOTE_MAX : MW_ANSWER_MAX,
+			      false, true, &act->text) ||
 	    mw_api_text_field(r, body, "department", 64, false, false, &act->department) ||
 	    mw_api_text_field(r, body, "agency", 200, false, false, &act->agency) ||
 	    mw_api_text_field(r, body, "category", 64, false, false, &act->category) ||
@@ -689,7 +702,7 @@ int api_staff_assignees(mw_req *r)
 int api_staff_stats(mw_req *r)
 {
 	const char *dept;
-	int64_t counts[MW_STATUS__COUNT], overdue, open = 0;
+	int64_t counts[MW_STATUS__COUNT], overdue, open = 0, callbacks = 0;
 	mw_time now = mw_now();
 	mw_civil today;
 	mw_sla sla = { 0 };
@@ -704,6 +717,8 @@ int api_staff_stats(mw_req *r)
 		rc = mw_store_sla(r->app->store, dept, now,
 				  mw_time_from_kst(today.year, today.month, today.day, 0, 0, 0) + 86400,
 				  now - 30 * 86400, &sla);
+	if (!rc)
+		rc = mw_store_callbacks_pending(r->app->store, dept, &callbacks);
 	if (rc) {
 		mw_resp_err(r, rc, "cannot count");
 		return MW_OK;
@@ -718,9 +733,10 @@ int api_staff_stats(mw_req *r)
 			open += counts[s];
 	}
 	mw_buf_printf(&b, "},\"open\":%lld,\"overdue\":%lld,\"due_today\":%lld,"
+			  "\"callbacks_pending\":%lld,"
 			  "\"answered_30d\":%lld,\"on_time_30d\":%lld,\"on_time_rate_30d\":",
 		      (long long)open, (long long)overdue, (long long)sla.due_today,
-		      (long long)sla.answered, (long long)sla.on_time);
+		      (long long)callbacks, (long long)sla.answered, (long long)sla.on_time);
 	if (sla.answered)
 		mw_buf_printf(&b, "%.3f}", (double)sla.on_time / (double)sla.answered);
 	else

@@ -46,6 +46,17 @@ typedef enum mw_channel {
 	MW_CHANNEL__COUNT
 } mw_channel;
 
+/* A call-back request (전화 요청): the citizen asked to be called back on
+ * the phone number of the contact data. It stays pending until staff
+ * record the call (callback_done); "pending" lists count it only while
+ * the complaint is open, like the rest of the queue. */
+typedef enum mw_callback {
+	MW_CALLBACK_NONE,
+	MW_CALLBACK_PENDING,
+	MW_CALLBACK_DONE,
+	MW_CALLBACK__COUNT
+} mw_callback;
+
 /* Who takes an action: the citizen holding the token, a staff member, or
  * the system itself (deadline monitor, intake). */
 typedef enum mw_actor_kind { MW_ACTOR_CITIZEN, MW_ACTOR_STAFF, MW_ACTOR_SYSTEM } mw_actor_kind;
@@ -68,6 +79,9 @@ bool mw_action_is_citizen(mw_action a);
 const char *mw_channel_name(mw_channel c);
 int mw_channel_parse(const char *name, mw_channel *out);
 
+/* "pending", "done", or NULL for none (the API's JSON null). */
+const char *mw_callback_name(mw_callback cb);
+
 /* Limits on citizen input, in bytes of UTF-8 after normalisation. */
 #define MW_TITLE_MAX 200
 #define MW_TEXT_MAX 12000
@@ -76,6 +90,7 @@ int mw_channel_parse(const char *name, mw_channel *out);
 #define MW_PHONE_MAX 32
 #define MW_EMAIL_MAX 254
 #define MW_REASON_MAX 4000
+#define MW_CALL_NOTE_MAX 1000       /* the note of callback_done: a short one */
 #define MW_ANSWER_MAX 12000
 #define MW_RECEIPT_MAX 16
 #define MW_MAX_PAUSES 16
@@ -125,6 +140,7 @@ typedef struct mw_complaint {
 	double ai_confidence;
 	const char *ai_model;       /* the model version that said it */
 	int64_t repeat_of;          /* 반복민원: the same person's earlier one */
+	mw_callback callback;       /* 전화 요청, and whether the call was made */
 } mw_complaint;
 
 /* An action as requested by an actor. Fields not used by the action are
@@ -174,6 +190,11 @@ unsigned mw_lifecycle_allowed(mw_status s);
 
 /* The actions allowed from s that this kind of actor may take. */
 unsigned mw_lifecycle_allowed_for(mw_status s, mw_actor_kind who);
+
+/* The same for complaint c as it is: also leaves out the actions whose
+ * condition on the complaint fails (callback_done without a pending
+ * call-back). What the staff view offers and a refusal lists. */
+unsigned mw_lifecycle_allowed_on(const mw_complaint *c, mw_actor_kind who);
 
 /* Writes the names of the actions in mask, comma-separated, into out. */
 void mw_lifecycle_allowed_names(unsigned mask, char *out, size_t outsz);

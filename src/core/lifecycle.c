@@ -158,6 +158,13 @@ int mw_channel_parse(const char *name, mw_channel *out)
 	return MW_ERR_INVALID;
 }
 
+const char *mw_callback_name(mw_callback cb)
+{
+	static const char *const names[MW_CALLBACK__COUNT] = { NULL, "pending", "done" };
+
+	return (unsigned)cb < MW_CALLBACK__COUNT ? names[cb] : NULL;
+}
+
 unsigned mw_lifecycle_allowed(mw_status s)
 {
 	unsigned mask = 0;
@@ -216,6 +223,16 @@ void mw_lifecycle_start_clock(const mw_calendar *cal, mw_complaint *c, mw_time r
 	c->npauses = 0;
 	c->paused_at = 0;
 	mw_lifecycle_recompute_due(cal, c);
+}
+
+unsigned mw_lifecycle_allowed_on(const mw_complaint *c, mw_actor_kind who)
+{
+	unsigned mask = who == MW_ACTOR_SYSTEM ? mw_lifecycle_allowed(c->status)
+					       : mw_lifecycle_allowed_for(c->status, who);
+
+	if (c->callback != MW_CALLBACK_PENDING)
+		mask &= ~(1u << MW_ACT_CALLBACK_DONE);
+	return mask;
 }
 
 static int refuse(mw_refusal *why, int err, const char *msg)
@@ -290,8 +307,7 @@ int mw_lifecycle_apply(const mw_calendar *cal, mw_time now, const mw_complaint *
 	if ((unsigned)req->type >= MW_ACT__COUNT)
 		return refuse(why, MW_ERR_INVALID, "unknown action");
 	row = &actions[req->type];
-	why->allowed = req->actor_kind == MW_ACTOR_SYSTEM ? mw_lifecycle_allowed(cur->status)
-			: mw_lifecycle_allowed_for(cur->status, req->actor_kind);
+	why->allowed = mw_lifecycle_allowed_on(cur, req->actor_kind);
 	if (!(row->from & (1u << cur->status))) {
 		why->err = MW_ERR_CONFLICT;
 		snprintf(why->message, sizeof(why->message),
@@ -473,6 +489,15 @@ int mw_lifecycle_apply(const mw_calendar *cal, mw_time now, const mw_complaint *
 			next->assignee = NULL;
 		}
 		snprintf(ev->buf, sizeof(ev->buf), "%s", req->category);
+		break;
+	case MW_ACT_CALLBACK_DONE:
+		/* Only a call the citizen asked for; any other call is a note. */
+		if (cur->callback != MW_CALLBACK_PENDING)
+			return refuse(why, MW_ERR_CONFLICT, "no call-back is pending on this complaint");
+		if (blank(req->text))
+			return refuse(why, MW_ERR_INVALID,
+				      "callback_done needs a short note of the call (text)");
+		next->callback = MW_CALLBACK_DONE;
 		break;
 	default:
 		break;

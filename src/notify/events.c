@@ -423,6 +423,14 @@ int mw_notify_on_intake(mw_tx *tx, mw_notify *n, const mw_complaint *c, const ch
 
 		rc = mw_notify_emit(tx, n, &u);
 	}
+	/* A citizen who asked to be called back waits for a person: the
+	 * department (managers and officers) hears of it at once. */
+	if (!rc && c->callback == MW_CALLBACK_PENDING) {
+		mw_notice_out cb = { .kind = MW_NOTICE_CALLBACK, .c = c, .vars = mw_notify_vars(n, c),
+				     .to = MW_TO_DEPARTMENT, .urgent = false };
+
+		rc = mw_notify_emit(tx, n, &cb);
+	}
 	return rc;
 }
 

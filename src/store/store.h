@@ -138,6 +138,7 @@ typedef struct mw_queue_filter {
 	const char *category;        /* NULL = all */
 	const char *filed_by;        /* desk: only what this login filed */
 	mw_time received_after;      /* desk: today */
+	bool callback_pending;       /* only pending call-backs (전화 요청) */
 	/* keyset cursor: rows after (due_at, id) */
 	bool has_cursor;
 	mw_time cursor_due;
@@ -158,6 +159,7 @@ typedef struct mw_queue_row {
 	mw_time received_at;
 	mw_time due_at;
 	int64_t version;
+	mw_callback callback;
 } mw_queue_row;
 
 /* ---- writes (inside a unit of work) ---------------------------------- */
@@ -337,6 +339,9 @@ typedef struct mw_sla {
 } mw_sla;
 int mw_store_sla(mw_store *s, const char *department, mw_time now, mw_time day_end, mw_time since,
 		 mw_sla *out);
+/* Open complaints of a department (NULL: all) whose call-back is pending:
+ * the queue's "전화 요청" filter, counted. */
+int mw_store_callbacks_pending(mw_store *s, const char *department, int64_t *count);
 
 /* An answer template (canned response) of a category, or of any category
  * when category is NULL. */

@@ -40,7 +40,7 @@ static const mw_period DAYS3 = { 3, MW_PERIOD_DAYS };
 
 /* ---- the independent table ---------------------------------------------- */
 
-enum { NSTATUS = 10, NACTION = 18 };
+enum { NSTATUS = 10, NACTION = 19 };
 
 /* Column order of the table rows. */
 static const mw_status col_status[NSTATUS] = {
@@ -106,6 +106,8 @@ static const struct expect_row {
 	  { 1, 1, 1, 1, 1, 1, 1, 1, 1, 1 } },
 	{ MW_ACT_RECATEGORIZE,   "recategorize",      true,  false, SAME_STATE,
 	  { 1, 1, 1, 0, 0, 0, 0, 0, 1, 0 } },
+	{ MW_ACT_CALLBACK_DONE,  "callback_done",     true,  true,  SAME_STATE,
+	  { 1, 1, 1, 1, 1, 0, 0, 0, 1, 0 } },
 };
 
 static int col_of(mw_status s)
@@ -205,6 +207,9 @@ static mw_complaint make_complaint(const mw_calendar *cal, mw_status s)
 	c.channel = MW_CHANNEL_WEB;
 	c.status = s;
 	c.version = 7;
+	/* The citizen asked to be called back, so callback_done is allowed
+	 * wherever the table says (test_callback_done covers the rest). */
+	c.callback = MW_CALLBACK_PENDING;
 	c.received_at = KST(R_Y, R_M, R_D, 10, 0, 0);
 	c.updated_at = c.received_at;
 	mw_lifecycle_start_clock(cal, &c, c.received_at, DAYS14);
@@ -341,7 +346,7 @@ static void test_allowed_mask_and_names(void **state)
 	for (int si = 0; si < NSTATUS; si++)
 		assert_int_equal(mw_lifecycle_allowed(col_status[si]), expected_mask(col_status[si]));
 	mw_lifecycle_allowed_names(expected_mask(MW_STATUS_ANSWERED), out, sizeof(out));
-	assert_string_equal(out, "close, reopen, rate, message, note");
+	assert_string_equal(out, "close, reopen, rate, message, note, callback_done");
 	for (int si = 0; si < NSTATUS; si++) {
 		assert_int_equal(mw_lifecycle_allowed_for(col_status[si], MW_ACTOR_STAFF),
 				 expected_mask_for(col_status[si], true));
@@ -403,7 +408,7 @@ static void test_refusal_message(void **state)
 			 (1u << MW_ACT_COOPERATE) | (1u << MW_ACT_COOP_REPLY) |
 			 (1u << MW_ACT_EXTEND) | (1u << MW_ACT_INTERIM_NOTICE) |
 			 (1u << MW_ACT_MERGE) | (1u << MW_ACT_NOTE) |
-			 (1u << MW_ACT_RECATEGORIZE));
+			 (1u << MW_ACT_RECATEGORIZE) | (1u << MW_ACT_CALLBACK_DONE));
 	/* Nothing at all for the citizen on a transferred complaint (staff
 	 * could still add a note). */
 	cur = make_complaint(cal, MW_STATUS_TRANSFERRED);
@@ -1142,7 +1147,7 @@ static void test_blank_text_refused(void **state)
 	static const mw_action needs_text[] = {
 		MW_ACT_REQUEST_INFO, MW_ACT_PROVIDE_INFO, MW_ACT_TRANSFER, MW_ACT_COOPERATE,
 		MW_ACT_COOP_REPLY, MW_ACT_EXTEND, MW_ACT_INTERIM_NOTICE, MW_ACT_ANSWER,
-		MW_ACT_MESSAGE, MW_ACT_NOTE,
+		MW_ACT_MESSAGE, MW_ACT_NOTE, MW_ACT_CALLBACK_DONE,
 	};
 	static const char *const blanks[] = { "  \n", "", "\t\r\n ", NULL };
 
@@ -1169,6 +1174,53 @@ static void test_blank_text_refused(void **state)
 			assert_true(why.message[0] != '\0');
 		}
 	}
+}
+
+/* 통화 완료 records the call a citizen asked for: only while one is
+ * pending, and only once; the complaint's state and clock stay. */
+static void test_callback_done(void **state)
+{
+	const mw_calendar *cal = *state;
+	mw_complaint cur = make_complaint(cal, MW_STATUS_ASSIGNED), next;
+	mw_action_req req = make_req(MW_ACT_CALLBACK_DONE);
+	mw_event ev;
+	mw_refusal why;
+
+	req.text = "3월 11일 14시 통화, 신청 방법을 안내했습니다.";
+	assert_int_equal(mw_lifecycle_apply(cal, NOW, &cur, &req, &next, &ev, &why), MW_OK);
+	assert_int_equal(next.callback, MW_CALLBACK_DONE);
+	assert_int_equal(next.status, MW_STATUS_ASSIGNED);
+	assert_int_equal(next.due_at, cur.due_at);
+	assert_true(ev.is_public);
+	assert_string_equal(ev.kind, "callback_done");
+	assert_string_equal(ev.text, req.text);
+	/* Done, or never asked for: refused, and not offered. */
+	for (int cb = MW_CALLBACK_NONE; cb < MW_CALLBACK__COUNT; cb++) {
+		if (cb == MW_CALLBACK_PENDING)
+			continue;
+		cur.callback = (mw_callback)cb;
+		assert_int_equal(mw_lifecycle_apply(cal, NOW, &cur, &req, &next, &ev, &why),
+				 MW_ERR_CONFLICT);
+		assert_non_null(strstr(why.message, "call-back"));
+		assert_int_equal(why.allowed & (1u << MW_ACT_CALLBACK_DONE), 0);
+		assert_int_equal(mw_lifecycle_allowed_on(&cur, MW_ACTOR_STAFF),
+				 expected_mask_for(MW_STATUS_ASSIGNED, true) &
+					 ~(1u << MW_ACT_CALLBACK_DONE));
+	}
+	cur.callback = MW_CALLBACK_PENDING;
+	assert_int_equal(mw_lifecycle_allowed_on(&cur, MW_ACTOR_STAFF),
+			 expected_mask_for(MW_STATUS_ASSIGNED, true));
+	assert_int_equal(mw_lifecycle_allowed_on(&cur, MW_ACTOR_CITIZEN),
+			 expected_mask_for(MW_STATUS_ASSIGNED, false));
+	/* Other actions leave the request as it is. */
+	req = make_req(MW_ACT_ANSWER);
+	assert_int_equal(mw_lifecycle_apply(cal, NOW, &cur, &req, &next, &ev, &why), MW_OK);
+	assert_int_equal(next.callback, MW_CALLBACK_PENDING);
+	/* The API's names. */
+	assert_null(mw_callback_name(MW_CALLBACK_NONE));
+	assert_string_equal(mw_callback_name(MW_CALLBACK_PENDING), "pending");
+	assert_string_equal(mw_callback_name(MW_CALLBACK_DONE), "done");
+	assert_null(mw_callback_name(MW_CALLBACK__COUNT));
 }
 
 static void test_unknown_action(void **state)
@@ -1255,6 +1307,7 @@ int main(void)
 		cmocka_unit_test(test_every_status_action_pair),
 		cmocka_unit_test(test_allowed_mask_and_names),
 		cmocka_unit_test(test_refusal_message),
+		cmocka_unit_test(test_callback_done),
 		cmocka_unit_test(test_staff_cannot_take_citizen_actions),
 		cmocka_unit_test(test_version_bumps),
 		cmocka_unit_test(test_start_takes_actor_when_unassigned),

@@ -30,10 +30,10 @@
 	"channel, lat, lon, address, contact_sealed, phone_hash, consent_privacy, public_map, " \
 	"urgent, status, version, received_at, clock_start, period, base_period, extensions, " \
 	"due_at, paused_at, pauses, updated_at, closed_at, answer, answered_at, rating, " \
-	"merged_into, filed_by, ai_category, ai_confidence, ai_model, repeat_of"
+	"merged_into, filed_by, ai_category, ai_confidence, ai_model, repeat_of, callback"
 #define QUEUE_COLS \
 	"id, receipt_no, title, category, department, assignee, channel, status, urgent, " \
-	"received_at, due_at, version"
+	"received_at, due_at, version, callback"
 
 enum stmt_id {
 	ST_RECEIPT_NEXT,
@@ -103,6 +103,8 @@ enum stmt_id {
 	ST_TEMPLATE_GET,
 	ST_SLA,
 	ST_SLA_DEPT,
+	ST_CALLBACKS_PENDING,
+	ST_CALLBACKS_PENDING_DEPT,
 	ST__COUNT
 };
 
@@ -113,15 +115,16 @@ static const char *const stmt_sql[ST__COUNT] = {
 	[ST_COMPLAINT_INSERT] =
 		"INSERT INTO complaints(" COMPLAINT_COLS ", is_open) VALUES (?1, ?2, ?3, ?4, ?5, "
 		"?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, "
-		"?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35, ?36, ?37, ?38, ?39, ?40)",
+		"?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35, ?36, ?37, ?38, ?39, ?40, "
+		"?41)",
 	[ST_COMPLAINT_UPDATE] =
 		"UPDATE complaints SET title = ?4, body = ?5, category = ?6, department = ?7, "
 		"assignee = ?8, agency = ?9, lat = ?11, lon = ?12, address = ?13, "
 		"public_map = ?17, urgent = ?18, status = ?19, version = ?20, clock_start = ?22, "
 		"period = ?23, base_period = ?24, extensions = ?25, due_at = ?26, paused_at = ?27, "
 		"pauses = ?28, updated_at = ?29, closed_at = ?30, answer = ?31, answered_at = ?32, "
-		"rating = ?33, merged_into = ?34, repeat_of = ?39, is_open = ?40 "
-		"WHERE id = ?1 AND version = ?41",
+		"rating = ?33, merged_into = ?34, repeat_of = ?39, callback = ?40, is_open = ?41 "
+		"WHERE id = ?1 AND version = ?42",
 	[ST_COMPLAINT_SET_CONTACT] = "UPDATE complaints SET contact_sealed = ?2 WHERE id = ?1",
 	[ST_COMPLAINT_SET_LOCATION] =
 		"UPDATE complaints SET lat = ?2, lon = ?3 WHERE id = ?1 AND lat IS NULL",
@@ -300,6 +303,11 @@ static const char *const stmt_sql[ST__COUNT] = {
 		" AND answered_at >= ?3), "
 		"(SELECT count(*) FROM complaints WHERE department = ?4 AND answered_at > 0 "
 		" AND answered_at >= ?3 AND due_at > 0 AND answered_at <= due_at)",
+	/* The literal 1 (MW_CALLBACK_PENDING) lets SQLite use the partial
+	 * indexes of 0009_callback.sql. */
+	[ST_CALLBACKS_PENDING] = "SELECT count(*) FROM complaints WHERE is_open AND callback = 1",
+	[ST_CALLBACKS_PENDING_DEPT] =
+		"SELECT count(*) FROM complaints WHERE is_open AND callback = 1 AND department = ?1",
 	[ST_TEMPLATE_GET] =
 		"SELECT id, category, title, body, updated_at, updated_by FROM answer_templates "
 		"WHERE id = ?1",
@@ -565,7 +573,7 @@ static int migrate(sqlite3 *db, char *errbuf, size_t errsz)
 	static const char *const migrations[] = { "0001_init.sql", "0002_nlp.sql", "0003_support.sql",
 						   "0004_public_map.sql", "0005_templates.sql",
 						   "0006_stats.sql", "0007_notify.sql",
-						   "0008_track_codes.sql" };
+						   "0008_track_codes.sql", "0009_callback.sql" };
 	sqlite3_stmt *st;
 	int version = 0;
 
@@ -819,7 +827,14 @@ static void bind_complaint(sqlite3_stmt *st, const mw_complaint *c,
 		sqlite3_bind_double(st, 37, c->ai_confidence);
 	bind_text(st, 38, c->ai_model);
 	sqlite3_bind_int64(st, 39, c->repeat_of);
-	sqlite3_bind_int(st, 40, mw_status_is_open(c->status));
+	sqlite3_bind_int(st, 40, c->callback);
+	sqlite3_bind_int(st, 41, mw_status_is_open(c->status));
+}
+
+/* A stored call-back state; an unknown value reads as none. */
+static mw_callback callback_of(int v)
+{
+	return v > MW_CALLBACK_NONE && v < MW_CALLBACK__COUNT ? (mw_callback)v : MW_CALLBACK_NONE;
 }
 
 static void read_complaint(sqlite3_stmt *st, mw_arena *a, mw_complaint *c,
@@ -875,6 +890,7 @@ static void read_complaint(sqlite3_stmt *st, mw_arena *a, mw_complaint *c,
 	c->ai_confidence = sqlite3_column_double(st, 36);
 	c->ai_model = col_text(st, 37, a);
 	c->repeat_of = sqlite3_column_int64(st, 38);
+	c->callback = callback_of(sqlite3_column_int(st, 39));
 }
 
 /* Fetches one complaint with a statement whose ?1 is text or an id. */
@@ -955,7 +971,7 @@ static int tx_complaint_update(mw_tx *tx, const mw_complaint *next, int64_t expe
 	if (!st)
 		return MW_ERR_DB;
 	bind_complaint(st, next, NULL, pbuf, bbuf, pz, sizeof(pz));
-	sqlite3_bind_int64(st, 41, expected_version);
+	sqlite3_bind_int64(st, 42, expected_version);
 	rc = step_done(c, st, "complaint_update");
 	if (!rc && sqlite3_changes(c->db) == 0)
 		rc = MW_ERR_STALE;
@@ -1366,6 +1382,7 @@ static void read_queue_row(sqlite3_stmt *st, mw_arena *a, mw_queue_row *row)
 	row->received_at = sqlite3_column_int64(st, 9);
 	row->due_at = sqlite3_column_int64(st, 10);
 	row->version = sqlite3_column_int64(st, 11);
+	row->callback = callback_of(sqlite3_column_int(st, 12));
 }
 
 /*
@@ -1410,6 +1427,8 @@ static int rd_queue(mw_store *s, const mw_queue_filter *f, mw_arena *a, mw_queue
 		ADD(" AND filed_by = ?%d", i++);
 	if (f->received_after)
 		ADD(" AND received_at >= ?%d", i++);
+	if (f->callback_pending)
+		ADD(" AND callback = %d", MW_CALLBACK_PENDING);
 	if (f->has_cursor) {
 		ADD(" AND (due_at, id) > (?%d, ?%d)", i, i + 1);
 		i += 2;
@@ -2095,6 +2114,26 @@ static int rd_sla(mw_store *s, const char *department, mw_time now, mw_time day_
 	}
 	finish(st);
 	return r == SQLITE_ROW ? MW_OK : db_error(c->db, "sla");
+}
+
+/* ST_CALLBACKS_PENDING* and 0009_callback.sql name the state by number. */
+_Static_assert(MW_CALLBACK_NONE == 0 && MW_CALLBACK_PENDING == 1 && MW_CALLBACK_DONE == 2,
+	       "call-back numbers in the schema");
+
+static int rd_callbacks_pending(mw_store *s, const char *department, int64_t *count)
+{
+	conn *c = reader(s);
+	sqlite3_stmt *st;
+	int r;
+
+	if (!c || !(st = stmt(c, department ? ST_CALLBACKS_PENDING_DEPT : ST_CALLBACKS_PENDING)))
+		return MW_ERR_DB;
+	if (department)
+		bind_text(st, 1, department);
+	r = sqlite3_step(st);
+	*count = r == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	finish(st);
+	return r == SQLITE_ROW ? MW_OK : db_error(c->db, "callbacks_pending");
 }
 
 static int rd_schema_version(mw_store *s)
