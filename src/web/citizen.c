@@ -339,6 +339,7 @@ static void track_view(mw_page *pg, json_t *c)
 	mw_page_add_date(pg, c, "due_at", true);
 	mw_page_add_date(pg, c, "received_at", true);
 	mw_page_add_date(pg, c, "answered_at", true);
+	mw_page_add_callback(pg, c);
 	json_array_foreach(tl, i, ev) {
 		const char *kind = jstr(ev, "kind");
 

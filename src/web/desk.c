@@ -62,6 +62,7 @@ static json_t *form_values(mw_page *pg)
 		json_object_set_new(v, names[i], json_string(mw_page_field(pg, names[i])));
 	json_object_set_new(v, "phone_call", json_boolean(!strcmp(channel, "phone")));
 	json_object_set_new(v, "urgent", json_boolean(!strcmp(mw_page_field(pg, "urgent"), "yes")));
+	json_object_set_new(v, "callback", json_boolean(!strcmp(mw_page_field(pg, "callback"), "yes")));
 	json_object_set_new(v, "consent", json_boolean(!strcmp(mw_page_field(pg, "consent"), "yes")));
 	return v;
 }
@@ -222,6 +223,9 @@ static json_t *complaint_body(mw_page *pg)
 	json_object_set_new(b, "channel", json_string(mw_page_field(pg, "channel")));
 	if (!strcmp(mw_page_field(pg, "urgent"), "yes"))
 		json_object_set_new(b, "urgent", json_true());
+	/* A caller who wants to be called back (the API needs the phone). */
+	if (!strcmp(mw_page_field(pg, "callback"), "yes"))
+		json_object_set_new(b, "callback", json_true());
 	mw_page_put_fields(pg, b, place);
 	mw_page_put_fields(pg, contact, contact_fields);
 	json_object_set_new(b, "contact", contact);

@@ -13,8 +13,9 @@
  * for it. The photo is asked last, on the screen that files: a file
  * cannot travel through later screens without a script or a draft store.
  *
- * A call-back request is a complaint like any other (channel web), titled
- * "전화 상담 요청: …" with the topic, so that staff see it in the queue.
+ * A call-back request is a complaint like any other (channel web) that
+ * carries the request as data ("callback": true), so staff find it under
+ * the queue's "전화 요청" filter and record the call with "통화 완료".
  * easy.js adds voice input (Web Speech API, where the browser has it)
  * and "지금 있는 곳" (geolocation).
  */
@@ -166,21 +167,16 @@ static void easy_refused(mw_page *pg, json_t *errors, const char *form_error)
 	json_decref(errors);
 }
 
-/* A call-back request: a complaint whose title says so, the topic (if
- * any) as its text. In Korean whatever the page's language: staff read it. */
+/* A call-back request: the topic (if any) as the complaint's text, in
+ * Korean whatever the page's language (staff read it), and the request
+ * itself as data ("callback": the API wants the phone number for it). */
 static json_t *call_back_body(mw_page *pg)
 {
-	const mw_catalog *ko = pg->web->cat[MW_LANG_KO];
 	const char *topic = mw_page_field_opt(pg, "text");
-	const char *title = mw_catalog_get(ko, "easy.call.title");
-	const char *note = mw_catalog_get(ko, "easy.call.note");
-	const char *text = topic ? topic : mw_catalog_get(ko, "easy.call.no_topic");
 
-	return json_pack("{s:s?, s:s?}", "title",
-			 topic ? mw_arena_printf(&pg->r->arena, "%s: %s", title,
-						 mw_api_derive_title(&pg->r->arena, topic))
-			       : title,
-			 "text", mw_arena_printf(&pg->r->arena, "%s\n\n%s", text, note));
+	return json_pack("{s:s?, s:b}", "text",
+			 topic ? topic : mw_catalog_get(pg->web->cat[MW_LANG_KO], "easy.call.no_topic"),
+			 "callback", 1);
 }
 
 int web_easy_step(mw_req *r)

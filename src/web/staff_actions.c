@@ -54,6 +54,7 @@ static const struct action_form {
 	struct field_spec fields[4];
 } action_forms[] = {
 	{ "answer", { { "text", FIELD_TEXT } } },
+	{ "callback_done", { { "text", FIELD_TEXT } } },
 	{ "request_info", { { "text", FIELD_TEXT } } },
 	{ "start", { { NULL, FIELD_NONE } } },
 	{ "assign", { { "assignee", FIELD_ASSIGNEE } } },
@@ -234,7 +235,9 @@ void staff_action_forms(mw_page *pg, json_t *c)
 		f = json_pack("{s:s, s:s, s:s, s:b, s:b, s:s?, s:o}", "type", af->type, "summary",
 			      mw_page_msg2(pg, "case.a.", af->type), "submit", mw_page_msg2(pg, "case.s.", af->type),
 			      "quick", !af->fields[0].name, "open",
-			      failed || !strcmp(af->type, "cooperation_reply"), "failed_msg",
+			      failed || !strcmp(af->type, "cooperation_reply") ||
+				      !strcmp(af->type, "callback_done"),
+			      "failed_msg",
 			      failed && st->error_key ? mw_page_msg(pg, st->error_key) : NULL, "fields", fields);
 		json_array_append_new(forms, f);
 	}
@@ -265,6 +268,7 @@ static const struct {
 	{ 409, "transition_not_allowed", "consent", "case.err.extend_consent" },
 	{ 409, "transition_not_allowed", "twice", "case.err.extend_max" },
 	{ 409, "transition_not_allowed", "cooperation request", "case.err.no_cooperation" },
+	{ 409, "transition_not_allowed", "call-back", "case.err.no_callback" },
 	{ 409, "transition_not_allowed", "", "case.err.not_allowed" },
 	{ 400, "", "assignee", "case.err.assignee" },
 	{ 400, "invalid", "longer than the processing period", "case.err.period_long" },

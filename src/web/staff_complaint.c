@@ -114,6 +114,10 @@ static void complaint_view(mw_page *pg, json_t *c)
 	json_object_set_new(c, "is_triage", json_boolean(staff_str(c, "category") &&
 							 !strcmp(staff_str(c, "category"), "triage")));
 	json_object_set_new(c, "extended", json_boolean(json_integer_value(json_object_get(c, "extensions")) > 0));
+	json_object_set_new(c, "callback_pending", json_boolean(staff_str(c, "callback") &&
+								!strcmp(staff_str(c, "callback"), "pending")));
+	json_object_set_new(c, "callback_done", json_boolean(staff_str(c, "callback") &&
+							     !strcmp(staff_str(c, "callback"), "done")));
 	/* Where the page's forms post, and the version they act on (If-Match);
 	 * at the top of the view so that lists inside the page reach them. */
 	json_object_set_new(pg->view, "here",

@@ -6,8 +6,9 @@
  * the open urgent ones pinned above on the first page) and its keyset
  * paging are the API's. The page's filter form uses the API's own
  * parameter names where they exist (department, status, urgent, cursor)
- * and turns its two others into API parameters: due=overdue|today|soon
- * (overdue, due_before) and triage=1 (category=triage, 분류대기).
+ * and turns its others into API parameters: due=overdue|today|soon
+ * (overdue, due_before), triage=1 (category=triage, 분류대기) and
+ * callback=1 (callback=pending: 전화 요청, no call on record yet).
  */
 #include "staff_int.h"
 #include "../base/mw.h"
@@ -59,6 +60,7 @@ static void queue_filters(mw_page *pg)
 	const char *status = mw_req_query(r, "status"), *dept = mw_req_query(r, "department");
 	const char *due = query_word(pg, "due", due_words, MW_ARRAY_LEN(due_words));
 	bool urgent = query_on(pg, "urgent"), triage = query_on(pg, "triage");
+	bool callback = query_on(pg, "callback");
 	json_t *opts = json_array(), *dues = json_array();
 	mw_time now = mw_now();
 	mw_civil c;
@@ -84,9 +86,9 @@ static void queue_filters(mw_page *pg)
 	json_object_set_new(pg->view, "status_options", opts);
 	json_object_set_new(pg->view, "due_options", dues);
 	json_object_set_new(pg->view, "filter",
-			    json_pack("{s:s, s:s?, s:b, s:b, s:s?}", "status", status, "department",
+			    json_pack("{s:s, s:s?, s:b, s:b, s:b, s:s?}", "status", status, "department",
 				      dept && *dept ? dept : NULL, "urgent", urgent, "triage", triage,
-				      "due", due));
+				      "callback", callback, "due", due));
 
 	/* What the API reads instead of the page's own words. */
 	mw_req_set_query(r, "category", triage ? "triage" : NULL);
@@ -105,6 +107,7 @@ static void queue_filters(mw_page *pg)
 		mw_req_set_query(r, "due_before", iso(pg, until));
 	}
 	mw_req_set_query(r, "urgent", urgent ? "true" : NULL);
+	mw_req_set_query(r, "callback", callback ? "pending" : NULL);
 	mw_req_set_query(r, "status", status);
 }
 
@@ -122,6 +125,8 @@ static void queue_row(mw_page *pg, json_t *it)
 			    json_string(staff_department_name(pg, staff_str(it, "department"),
 							      staff_str(it, "department_name"))));
 	staff_add_date(pg, it, "due_at", true);
+	json_object_set_new(it, "callback_pending",
+			    json_boolean(staff_str(it, "callback") && !strcmp(staff_str(it, "callback"), "pending")));
 	/* Field staff see what they filed today but open no complaint. */
 	if (receipt && mw_authz_role_has(pg->r->auth->role, PERM_READ))
 		json_object_set_new(it, "url", json_string(mw_arena_printf(&pg->r->arena,
@@ -131,7 +136,8 @@ static void queue_row(mw_page *pg, json_t *it)
 /* The link to the next page: the filters as they are, plus the cursor. */
 static const char *next_url(mw_page *pg, const char *cursor)
 {
-	static const char *const keep[] = { "department", "status", "due", "urgent", "triage" };
+	static const char *const keep[] = { "department", "status", "due", "urgent", "triage",
+					    "callback" };
 	json_t *f = json_object_get(pg->view, "filter");
 	mw_buf b = MW_BUF_INIT;
 	char *s;
@@ -264,6 +270,7 @@ static void dashboard_render(mw_page *pg, int status, json_t *s)
 	json_object_set_new(s, "open_url", json_string(mw_arena_printf(&pg->r->arena, "/staff?%sstatus=open", q)));
 	json_object_set_new(s, "overdue_url", json_string(mw_arena_printf(&pg->r->arena, "/staff?%sdue=overdue", q)));
 	json_object_set_new(s, "today_url", json_string(mw_arena_printf(&pg->r->arena, "/staff?%sdue=today", q)));
+	json_object_set_new(s, "callback_url", json_string(mw_arena_printf(&pg->r->arena, "/staff?%scallback=1", q)));
 	rate = json_object_get(s, "on_time_rate_30d");
 	if (json_is_number(rate))
 		json_object_set_new(s, "rate_text",

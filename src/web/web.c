@@ -784,6 +784,14 @@ void mw_page_add_date(mw_page *pg, json_t *obj, const char *key, bool with_time)
 		json_object_set_new(obj, k, json_string(d));
 }
 
+void mw_page_add_callback(mw_page *pg, json_t *c)
+{
+	const char *cb = json_string_value(json_object_get(c, "callback"));
+
+	if (cb && (!strcmp(cb, "pending") || !strcmp(cb, "done")))
+		json_object_set_new(c, "callback_text", json_string(mw_page_msg2(pg, "track.callback.", cb)));
+}
+
 void mw_page_receipt_view(mw_page *pg, json_t *c, const char *receipt, const char *token)
 {
 	char *url = mw_arena_printf(&pg->r->arena, "%s/track#%s.%s", pg->r->app->public_url,
@@ -796,6 +804,7 @@ void mw_page_receipt_view(mw_page *pg, json_t *c, const char *receipt, const cha
 	mw_page_add_date(pg, c, "received_at", true);
 	json_object_set_new(c, "category_text",
 			    json_string(mw_page_category(pg, category, name)));
+	mw_page_add_callback(pg, c);
 	json_object_set(pg->view, "c", c);
 	json_object_set_new(pg->view, "token", json_string(token));
 	json_object_set_new(pg->view, "qr_svg", svg ? json_string(svg) : json_null());
@@ -814,6 +823,7 @@ static const struct {
 	const char *field;
 	const char *msg;
 } api_field_errors[] = {
+	{ "missing_field", "contact.phone", "phone", "error.callback_phone" },
 	{ "too_large", "text", "text", "error.text_long" },
 	{ "missing_field", "text", "text", "error.text_required" },
 	{ "invalid", "field text", "text", "error.text_invalid" },

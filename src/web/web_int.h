@@ -159,6 +159,10 @@ bool mw_page_replayed(const mw_req *r);
 
 /* Adds "<key>_text" with the localised date of the ISO time obj[key]. */
 void mw_page_add_date(mw_page *pg, json_t *obj, const char *key, bool with_time);
+/* Adds "callback_text" to the complaint c of a citizen's page when it
+ * carries a call-back request: what happens with it, in words
+ * (track.callback.pending / .done). */
+void mw_page_add_callback(mw_page *pg, json_t *c);
 
 /* The view of a receipt (the citizen's and the desk's): the complaint c
  * as "c" (dates and the category's name added), the token, and the QR

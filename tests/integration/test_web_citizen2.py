@@ -365,17 +365,20 @@ class CitizenPagesTest(harness.ServerTestCase, unittest.TestCase):
         r = self.easy(c, expect=303, step="call_consent", consent="yes", lang="en", **carried)
         receipt, _, token = c.cookies["mw_track"].partition(".")
         j = self.citizen_view(receipt, token).json()
-        self.assertEqual(j["title"], "전화 상담 요청: 기초연금 신청 방법")
-        self.assertTrue(j["text"].startswith("기초연금 신청 방법\n\n[전화 상담 요청]"))
+        # The request is data (test_callback.py has the rest); the topic is
+        # the text, in the citizen's words.
+        self.assertEqual(j["callback"], "pending")
+        self.assertEqual(j["title"], "기초연금 신청 방법")
+        self.assertEqual(j["text"], "기초연금 신청 방법")
         self.assertEqual(j["channel"], "web")
         staff = self.as_user("admin").get("/api/v1/queue", query={"status": "any", "limit": 100}).json()
         mine = [it for it in staff["items"] if it["receipt_no"] == receipt][0]
-        self.assertTrue(mine["title"].startswith("전화 상담 요청"))
-        # Without a topic the title alone says it.
+        self.assertEqual(mine["callback"], "pending")
+        # Without a topic the text says what is asked, in Korean for staff.
         c2 = self.easy_browser()
         self.easy(c2, expect=303, mode="call", step="call_consent", phone="010-8888-2222", consent="yes")
         receipt, _, token = c2.cookies["mw_track"].partition(".")
-        self.assertEqual(self.citizen_view(receipt, token).json()["title"], "전화 상담 요청")
+        self.assertEqual(self.citizen_view(receipt, token).json()["text"], "전화 상담을 요청합니다.")
 
 
 if __name__ == "__main__":
