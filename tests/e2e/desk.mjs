@@ -1,9 +1,9 @@
 /*
  * desk.mjs - journey 4 of the browser tests: desk staff, brought to the
  * form by the staff entrance, file for a visitor and a caller with the
- * keyboard only, look up the person's earlier complaints by phone, and
- * print the receipt (A4 and an 80 mm roll) through chromium's own print
- * to PDF. axe in Korean, English and the easy view. Registered by run.mjs.
+ * keyboard only (the visitor asks to be called back), look up the
+ * person's earlier complaints by phone, and print the receipt (A4 and an
+ * 80 mm roll) through chromium's own print to PDF. axe in Korean, English and the easy view. Registered by run.mjs.
  */
 
 const VISITOR_PHONE = '010-5555-1234';
@@ -55,6 +55,8 @@ export default function ({ test, api, cli, axe, shot, until, newContext, assert,
     await page.keyboard.press('Tab');            /* address */
     await page.keyboard.type('역삼로 12길 7');
     await page.keyboard.press('Tab');            /* urgent: no */
+    await page.keyboard.press('Tab');            /* a call back: yes */
+    await page.keyboard.press('Space');
     await page.keyboard.press('Tab');            /* consent */
     await page.keyboard.press('Space');
     await page.keyboard.press('Tab');            /* 접수하기 */
@@ -72,6 +74,8 @@ export default function ({ test, api, cli, axe, shot, until, newContext, assert,
     const queue = await page.request.get(srv.base + '/api/v1/queue');
     const mine = (await queue.json()).items.filter((i) => i.receipt_no === receipt);
     assert(mine.length === 1 && mine[0].channel === 'visit', 'filed as a visit: ' + JSON.stringify(mine));
+    assert(mine[0].callback === 'pending', 'with a call-back request: ' + JSON.stringify(mine));
+    assert((await page.textContent('#receipt-callback')).includes('전화드립니다'), 'the receipt says a call will come');
     await axe(page, 'desk receipt (ko)');
     await shot(page, 'desk-receipt');
 
@@ -113,9 +117,10 @@ export default function ({ test, api, cli, axe, shot, until, newContext, assert,
     await page.keyboard.press('Tab');            /* name */
     await page.keyboard.press('Tab');            /* text */
     await page.keyboard.type('공원 벤치가 부서졌다는 전화 민원입니다.');
-    await page.keyboard.press('Tab');
-    await page.keyboard.press('Tab');
-    await page.keyboard.press('Tab');
+    await page.keyboard.press('Tab');            /* category */
+    await page.keyboard.press('Tab');            /* address */
+    await page.keyboard.press('Tab');            /* urgent */
+    await page.keyboard.press('Tab');            /* a call back: no */
     await page.keyboard.press('Tab');
     await page.keyboard.press('Space');          /* consent */
     await page.focus('#f-text');
@@ -125,6 +130,7 @@ export default function ({ test, api, cli, axe, shot, until, newContext, assert,
     assert(second !== receipt, 'a second complaint');
     const q2 = await (await page.request.get(srv.base + '/api/v1/queue')).json();
     assert(q2.items.find((i) => i.receipt_no === second).channel === 'phone', 'filed as a phone call');
+    assert(q2.items.find((i) => i.receipt_no === second).callback === null, 'no call-back asked');
 
     /* Errors come back tied to their fields, with what was typed. */
     await page.goto(srv.base + '/desk?lang=en');

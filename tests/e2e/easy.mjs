@@ -1,11 +1,32 @@
 /*
  * easy.mjs - journey 5: the easy view (쉬운 화면) end to end with the
  * keyboard only: switch it on, file a complaint one question per screen
- * (with a step back), then ask to be called back ("전화로 도와주세요");
+ * (with a step back), then ask to be called back ("전화로 도와주세요"),
+ * which staff find under the console's "전화 요청" filter, call (the
+ * phone revealed with the logged reason) and close with "통화 완료";
  * voice input shown only where the browser can listen. axe on every
- * screen in Korean and English. Registered by run.mjs.
+ * screen in Korean, English and the easy view. Registered by run.mjs.
  */
-export default function ({ test, assert, api, axe, shot, newContext, PHOTO, HERE_LAT }) {
+export default function ({ test, assert, api, cli, axe, shot, newContext, PASSWORD, PHOTO, HERE_LAT }) {
+  let admin = false;
+
+  /* An administrator sees every department's queue: the call-back's
+   * department is the routing model's choice. Once per server. */
+  async function adminPage(browser, srv) {
+    if (!admin) {
+      cli('user', 'add', 'callcenter', '--role', 'admin', '--password-stdin', '--db', srv.db,
+          { input: PASSWORD + '\n' });
+      admin = true;
+    }
+    const ctx = await newContext(browser, { viewport: { width: 1200, height: 900 } });
+    const page = await ctx.newPage();
+    await page.goto(srv.base + '/staff/login?lang=ko&easy=0');
+    await page.fill('#f-login', 'callcenter');
+    await page.fill('#f-password', PASSWORD);
+    await Promise.all([page.waitForSelector('.staff-nav'), page.click('#login-form button[type=submit]')]);
+    return page;
+  }
+
   const focused = (page, sel) => page.locator(sel).evaluate((e) => e === document.activeElement).catch(() => false);
   /* Presses Tab until sel has the focus: the control is reachable by keyboard. */
   async function tabTo(page, sel) {
@@ -130,9 +151,57 @@ export default function ({ test, assert, api, axe, shot, newContext, PHOTO, HERE
     await tabTo(page, '#easy-next');
     await page.keyboard.press('Enter');
     const call = await receipt(page);
+    assert((await page.textContent('#receipt-callback')).includes('call you'), 'the receipt says a call will come');
     const cb = await api(srv, 'GET', `/api/v1/complaints/${call.receipt}?token=${call.token}`);
-    assert(cb.json.title === '전화 상담 요청: 기초연금 신청', 'title for staff: ' + cb.json.title);
-    assert(cb.json.text.includes('[전화 상담 요청]'), 'note for staff');
+    assert(cb.json.callback === 'pending', 'a call-back request: ' + cb.json.callback);
+    assert(cb.json.text === '기초연금 신청', 'the topic for staff: ' + cb.json.text);
+
+    /* Staff: the "전화 요청" filter of the queue, with the keyboard. */
+    const desk = await adminPage(browser, srv);
+    await desk.goto(srv.base + '/staff');
+    await tabTo(desk, '#q-callback');
+    await desk.keyboard.press('Space');
+    await tabTo(desk, '#q-apply');
+    await Promise.all([desk.waitForURL(/callback=1/), desk.keyboard.press('Enter')]);
+    const row = desk.locator('#queue tr', { hasText: call.receipt });
+    assert(await row.count() === 1, 'the request is under 전화 요청');
+    assert((await row.locator('.callback-badge').textContent()).includes('전화 요청'), 'badged');
+    const rows = await desk.locator('#queue tbody tr').count();
+    assert(await desk.locator('#queue tbody tr .callback-badge').count() === rows, 'only call-back requests listed');
+    await axe(desk, 'staff: 전화 요청 filter (ko)');
+    await desk.goto(srv.base + '/staff?callback=1&lang=en');
+    await axe(desk, 'staff: call-back filter (en)');
+    await desk.goto(srv.base + '/staff?callback=1&lang=ko&easy=1');
+    await axe(desk, 'staff: 전화 요청 filter (easy)');
+    await desk.goto(srv.base + '/staff?callback=1&easy=0');
+    await Promise.all([desk.waitForURL(/\/staff\/c\//), row.locator('a').click()]);
+    assert(await desk.isVisible('#case-callback-badge'), 'the complaint page shows the badge');
+    assert((await desk.textContent('#contact-phone')).includes('****'), 'the phone is masked');
+    await axe(desk, 'staff: call-back complaint (ko)');
+    for (const q of ['lang=en', 'lang=ko&easy=1']) {
+      await desk.goto(srv.base + `/staff/c/${call.receipt}?${q}`);
+      await axe(desk, `staff: call-back complaint (${q})`);
+    }
+    await desk.goto(srv.base + `/staff/c/${call.receipt}?easy=0`);
+    /* The number through the usual reveal: the reason is written in advance. */
+    assert((await desk.inputValue('#f-reveal-reason')).length >= 2, 'a reason to call');
+    await Promise.all([desk.waitForSelector('#contact-revealed'), desk.click('#reveal-submit')]);
+    assert((await desk.textContent('#contact-phone')).includes('010-7777-8888'), 'the number to call');
+    /* The call was made: 통화 완료 with a short note. */
+    await desk.fill('#f-callback_done-text', '기초연금 신청 방법과 필요한 서류를 안내했습니다.');
+    await Promise.all([desk.waitForURL(/done=callback_done/), desk.click('#callback_done-submit')]);
+    assert((await desk.textContent('#case-note')).includes('통화 완료'), 'recorded');
+    assert(!(await desk.isVisible('#case-callback-badge')), 'no longer waiting for a call');
+    assert((await desk.textContent('#timeline')).includes('기초연금 신청 방법과 필요한 서류'), 'on the timeline');
+    await axe(desk, 'staff: after 통화 완료');
+    await desk.goto(srv.base + '/staff?callback=1');
+    assert(await desk.locator('#queue tr', { hasText: call.receipt }).count() === 0, 'off the 전화 요청 filter');
+    await desk.context().close();
+    /* The citizen sees that the office called. */
+    await page.goto(srv.base + '/track');
+    assert((await page.textContent('#track-callback')).includes('called you'), 'track: the call came');
+    assert((await page.textContent('body')).includes('기초연금 신청 방법과 필요한 서류'), 'track: the note');
+    await axe(page, 'easy: track after the call (en)');
     await ctx.close();
   });
 
