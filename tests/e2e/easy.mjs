@@ -168,12 +168,10 @@ export default function ({ test, assert, api, cli, axe, shot, newContext, PASSWO
     assert((await row.locator('.callback-badge').textContent()).includes('전화 요청'), 'badged');
     const rows = await desk.locator('#queue tbody tr').count();
     assert(await desk.locator('#queue tbody tr .callback-badge').count() === rows, 'only call-back requests listed');
-    await axe(desk, 'staff: 전화 요청 filter (ko)');
-    await desk.goto(srv.base + '/staff?callback=1&lang=en');
-    await axe(desk, 'staff: call-back filter (en)');
-    await desk.goto(srv.base + '/staff?callback=1&lang=ko&easy=1');
-    await axe(desk, 'staff: 전화 요청 filter (easy)');
-    await desk.goto(srv.base + '/staff?callback=1&easy=0');
+    for (const q of ['lang=ko', 'lang=en', 'lang=ko&easy=1', 'easy=0']) {
+      await desk.goto(srv.base + '/staff?callback=1&' + q);
+      await axe(desk, `staff: 전화 요청 filter (${q})`);
+    }
     await Promise.all([desk.waitForURL(/\/staff\/c\//), row.locator('a').click()]);
     assert(await desk.isVisible('#case-callback-badge'), 'the complaint page shows the badge');
     assert((await desk.textContent('#contact-phone')).includes('****'), 'the phone is masked');
