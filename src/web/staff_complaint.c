@@ -38,8 +38,13 @@ static void timeline_view(mw_page *pg, json_t *c)
 
 	json_array_foreach(json_object_get(c, "timeline"), i, ev) {
 		const char *kind = staff_str(ev, "kind"), *detail = staff_str(ev, "detail");
+		const char *actor = staff_str(ev, "actor");
 
 		staff_add_date(pg, ev, "at", true);
+		/* The reserved actors ("citizen", "system") by their names in
+		 * the page's language; staff by their login. */
+		if (actor && (!strcmp(actor, "citizen") || !strcmp(actor, "system")))
+			json_object_set_new(ev, "actor", json_string(mw_page_msg2(pg, "case.actor.", actor)));
 		json_object_set_new(ev, "label_text", json_string(mw_page_msg2(pg, "event.", kind)));
 		json_object_set_new(ev, "internal", json_boolean(json_is_false(json_object_get(ev, "public"))));
 		if (kind && detail && (!strcmp(kind, "recategorize") || !strcmp(kind, "triage"))) {

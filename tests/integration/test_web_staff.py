@@ -181,6 +181,12 @@ class StaffWebTest(harness.ServerTestCase, unittest.TestCase):
         self.assertIn("&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x onerror=alert(2)&gt;",
                       self.page("manager", "/staff/c/" + c["receipt_no"]).text)
 
+    def test_timeline_names_the_citizen_in_the_page_language(self):
+        c = self.file()
+        page = self.page("manager", "/staff/c/" + c["receipt_no"]).text
+        self.assertIn('<span class="actor">민원인</span>', page)
+        self.assertNotIn('<span class="actor">citizen</span>', page)
+
     # -- the queue ----------------------------------------------------------
 
     def test_queue_rows_link_and_name_things(self):
