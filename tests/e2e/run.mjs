@@ -435,7 +435,7 @@ async function main() {
   const filter = process.argv[2];
   const srv = await startServer();
   const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true,
-                                          args: ['--no-sandbox', '--disable-gpu'] });
+                                          args: ['--no-sandbox', '--disable-gpu', '--lang=ko-KR'] });
   let passed = 0, failed = 0;
   const t0 = Date.now();
   try {
