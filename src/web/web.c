@@ -848,6 +848,27 @@ bool mw_page_api_field_error(json_t *answer, const char **field, const char **ms
 
 /* ---- error pages ------------------------------------------------------- */
 
+/* Where a page without a live session sends the browser: the field app
+ * to its own sign-in (inside the installed app's scope, with "keep me
+ * signed in"), every other staff page to the staff entrance. */
+static const struct {
+	const char *prefix;
+	const char *page;
+} sign_in_pages[] = {
+	{ "/field", "/field/login" },
+};
+
+static const char *sign_in_page(const char *path)
+{
+	for (size_t i = 0; path && i < MW_ARRAY_LEN(sign_in_pages); i++) {
+		size_t n = strlen(sign_in_pages[i].prefix);
+
+		if (!strncmp(path, sign_in_pages[i].prefix, n) && (path[n] == '\0' || path[n] == '/'))
+			return sign_in_pages[i].page;
+	}
+	return "/staff/login";
+}
+
 void mw_web_error_page(mw_req *r, int status)
 {
 	mw_page *pg = r->page;
@@ -861,7 +882,7 @@ void mw_web_error_page(mw_req *r, int status)
 		return;
 	/* A staff page without a (live) session: sign in first. */
 	if (status == 401) {
-		mw_page_redirect(pg, "/staff/login");
+		mw_page_redirect(pg, sign_in_page(r->path));
 		return;
 	}
 	snprintf(key, sizeof(key), "error.%d", status);
