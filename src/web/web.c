@@ -786,8 +786,10 @@ void mw_page_add_date(mw_page *pg, json_t *obj, const char *key, bool with_time)
 
 void mw_page_receipt_view(mw_page *pg, json_t *c, const char *receipt, const char *token)
 {
-	char *url = mw_arena_printf(&pg->r->arena, "%s/track#%s.%s", pg->r->app->public_url,
-				    receipt, token);
+	char *url = token ? mw_arena_printf(&pg->r->arena, "%s/track#%s.%s", pg->r->app->public_url,
+					    receipt, token)
+			  : mw_arena_printf(&pg->r->arena, "%s/track#%s", pg->r->app->public_url,
+					    receipt);
 	char *svg = url ? mw_qr_svg(&pg->r->arena, url, mw_page_msg(pg, "receipt.qr_label")) : NULL;
 	const char *category = json_string_value(json_object_get(c, "category"));
 	const char *name = json_string_value(json_object_get(c, "category_name"));
@@ -797,7 +799,8 @@ void mw_page_receipt_view(mw_page *pg, json_t *c, const char *receipt, const cha
 	json_object_set_new(c, "category_text",
 			    json_string(mw_page_category(pg, category, name)));
 	json_object_set(pg->view, "c", c);
-	json_object_set_new(pg->view, "token", json_string(token));
+	json_object_set_new(pg->view, "token", token ? json_string(token) : json_null());
+	json_object_set_new(pg->view, "by_phone", json_boolean(!token));
 	json_object_set_new(pg->view, "qr_svg", svg ? json_string(svg) : json_null());
 }
 

@@ -162,7 +162,10 @@ void mw_page_add_date(mw_page *pg, json_t *obj, const char *key, bool with_time)
 
 /* The view of a receipt (the citizen's and the desk's): the complaint c
  * as "c" (dates and the category's name added), the token, and the QR
- * code of PUBLIC_URL/track#RECEIPT.TOKEN as "qr_svg". */
+ * code of PUBLIC_URL/track#RECEIPT.TOKEN as "qr_svg". Without a token
+ * (a desk's reprint: tokens are kept only as digests) the QR code is
+ * PUBLIC_URL/track#RECEIPT, which opens tracking by phone with the
+ * number filled in, and the view says "by_phone". */
 void mw_page_receipt_view(mw_page *pg, json_t *c, const char *receipt, const char *token);
 
 /* The form field an API refusal (answer) names and the catalogue key
