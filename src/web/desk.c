@@ -31,7 +31,6 @@
 
 #include "../base/banned.h"
 
-#define COOKIE_DESK "mw_desk_receipt"
 #define RECEIPT_COOKIE_SECONDS 3600
 
 static const char *jstr(json_t *obj, const char *key)
@@ -221,7 +220,8 @@ static void filed(mw_page *pg, int status, json_t *answer)
 
 	if (status == 201 && receipt && token) {
 		cookie = mw_arena_printf(&pg->r->arena, "%s.%s", receipt, token);
-		mw_page_cookie(pg, COOKIE_DESK, cookie ? cookie : "", RECEIPT_COOKIE_SECONDS, true);
+		mw_page_cookie(pg, MW_COOKIE_DESK_RECEIPT, cookie ? cookie : "",
+			       RECEIPT_COOKIE_SECONDS, true);
 		mw_page_redirect(pg, "/desk/receipt");
 		return;
 	}
@@ -292,8 +292,9 @@ static void receipt_render(mw_page *pg, int status, json_t *c)
 {
 	const char *receipt, *token;
 
-	if (status != 200 || !mw_page_receipt_cookie(pg, COOKIE_DESK, &receipt, &token)) {
-		mw_page_cookie(pg, COOKIE_DESK, "", 0, true);
+	if (status != 200 ||
+	    !mw_page_receipt_cookie(pg, MW_COOKIE_DESK_RECEIPT, &receipt, &token)) {
+		mw_page_cookie(pg, MW_COOKIE_DESK_RECEIPT, "", 0, true);
 		mw_page_redirect(pg, "/desk");
 		return;
 	}
@@ -308,7 +309,7 @@ int web_desk_receipt(mw_req *r)
 
 	if (!pg)
 		return MW_OK;
-	if (!mw_page_receipt_cookie(pg, COOKIE_DESK, &receipt, &token)) {
+	if (!mw_page_receipt_cookie(pg, MW_COOKIE_DESK_RECEIPT, &receipt, &token)) {
 		mw_page_redirect(pg, "/desk");
 		return MW_OK;
 	}
@@ -320,27 +321,31 @@ int web_desk_receipt(mw_req *r)
 /* The reprint asked for: "RECEIPT PHONE" sealed with the server's key in
  * an HttpOnly, SameSite=Strict cookie for an hour, so that neither the
  * phone number nor the receipt number goes into a URL and the receipt
- * page is a GET like the one of a new filing (paper and language links). */
-#define COOKIE_REPRINT "mw_desk_reprint"
-#define REPRINT_AD "desk-reprint"
+ * page is a GET like the one of a new filing (paper and language links).
+ * The seal names the staff member: it opens for nobody else. */
+static const char *reprint_ad(mw_page *pg)
+{
+	return mw_arena_printf(&pg->r->arena, "desk-reprint:%s", pg->r->auth->login);
+}
 
 static void reprint_remember(mw_page *pg, const char *receipt, const char *phone)
 {
 	const char *plain = mw_arena_printf(&pg->r->arena, "%s %s", receipt, phone);
+	const char *ad = reprint_ad(pg);
 	char *sealed = NULL;
 
-	if (plain && !mw_seal(&pg->r->app->keys, REPRINT_AD, plain, strlen(plain), &sealed))
-		mw_page_cookie(pg, COOKIE_REPRINT, sealed, RECEIPT_COOKIE_SECONDS, true);
+	if (plain && ad && !mw_seal(&pg->r->app->keys, ad, plain, strlen(plain), &sealed))
+		mw_page_cookie(pg, MW_COOKIE_DESK_REPRINT, sealed, RECEIPT_COOKIE_SECONDS, true);
 	free(sealed);
 }
 
 static bool reprint_recall(mw_page *pg, const char **receipt, const char **phone)
 {
-	const char *v = mw_req_cookie(pg->r, COOKIE_REPRINT);
+	const char *v = mw_req_cookie(pg->r, MW_COOKIE_DESK_REPRINT), *ad = reprint_ad(pg);
 	char *plain = NULL, *space;
 	bool ok = false;
 
-	if (v && *v && !mw_unseal(&pg->r->app->keys, REPRINT_AD, v, &plain, NULL) &&
+	if (v && *v && ad && !mw_unseal(&pg->r->app->keys, ad, v, &plain, NULL) &&
 	    (space = strchr(plain, ' '))) {
 		*receipt = mw_arena_strndup(&pg->r->arena, plain, (size_t)(space - plain));
 		*phone = mw_arena_strdup(&pg->r->arena, space + 1);
@@ -388,7 +393,7 @@ static void reprint_render(mw_page *pg, int status, json_t *answer)
 		const char *why = jstr(json_object_get(answer, "error"), "message");
 
 		/* The desk form with the number, and why nothing was found. */
-		mw_page_cookie(pg, COOKIE_REPRINT, "", 0, true);
+		mw_page_cookie(pg, MW_COOKIE_DESK_REPRINT, "", 0, true);
 		if (!(ds = desk_state(pg)))
 			return;
 		if (status == 400 && why && !strncmp(why, "phone", 5))

@@ -57,20 +57,20 @@ static const char *duration_text(mw_page *pg, int seconds)
 /* The sign-in form, for the staff entrance or (field) the field app. */
 static void login_render(mw_page *pg, int status, const char *error_key, bool field)
 {
-	const mw_session_limits *limits = pg->r->app->sessions;
+	const mw_session_limits *office = &pg->r->app->sessions[MW_SESSION_OFFICE];
+	const mw_session_limits *kept = &pg->r->app->sessions[MW_SESSION_FIELD];
+	const char *title = field ? "field.login_title" : "staff.login_title";
 
-	json_object_set_new(pg->view, "title", json_string(mw_page_msg(pg, field ? "field.login_title"
-									      : "staff.login_title")));
+	json_object_set_new(pg->view, "title", json_string(mw_page_msg(pg, title)));
 	json_object_set_new(pg->view, "staff", json_true());
 	json_object_set_new(pg->view, "login_action",
 			    json_string(field ? "/field/login" : "/staff/login"));
 	json_object_set_new(pg->view, "idle_text",
-			    json_string(duration_text(pg, limits[MW_SESSION_OFFICE].idle_seconds)));
+			    json_string(duration_text(pg, office->idle_seconds)));
 	if (field) {
 		json_object_set_new(pg->view, "field_login", json_true());
 		json_object_set_new(pg->view, "keep_text",
-				    json_string(duration_text(pg,
-							      limits[MW_SESSION_FIELD].max_seconds)));
+				    json_string(duration_text(pg, kept->max_seconds)));
 		json_object_set_new(pg->view, "keep",
 				    json_boolean(!strcmp(mw_page_field(pg, "keep"), "yes")));
 		json_object_set_new(pg->view, "page_manifest", json_string("field.webmanifest"));
@@ -186,6 +186,10 @@ static void logout_answered(mw_page *pg, int status, json_t *answer)
 		mw_web_error_page(pg->r, status >= 400 ? status : 500);
 		return;
 	}
+	/* Nothing of the desk's last filing or reprint stays for whoever
+	 * signs in next on this browser. */
+	mw_page_cookie(pg, MW_COOKIE_DESK_RECEIPT, "", 0, true);
+	mw_page_cookie(pg, MW_COOKIE_DESK_REPRINT, "", 0, true);
 	/* The field app signs out to its own sign-in (inside the app). */
 	mw_page_redirect(pg, !strcmp(mw_page_field(pg, "then"), "field") ? "/field/login"
 									 : "/staff/login");

@@ -293,6 +293,10 @@ class FieldDeskWebTest(harness.ServerTestCase, unittest.TestCase):
         self.assertIn("접수증 다시 인쇄", mine[0]["reason"])
         # The new filing's receipt page is untouched by a reprint.
         self.assertEqual(c.get("/desk/receipt").header("Location"), "/desk")
+        # The sealed cookie opens for this staff member only.
+        admin = self.signed_in("admin")
+        admin.cookies["mw_desk_reprint"] = c.cookies["mw_desk_reprint"]
+        self.assertEqual(admin.get("/desk/reprint").header("Location"), "/desk")
 
         # Only a complaint of this phone: else the desk form, the number
         # kept, the error on it, and nothing printed.
@@ -311,6 +315,14 @@ class FieldDeskWebTest(harness.ServerTestCase, unittest.TestCase):
         self.assertStatus(c.post("/desk/reprint", urlencode({"phone": phone, "receipt": receipt}),
                                  headers=FORM, csrf=False), 403)
         self.assertEqual(self.anon().get("/desk/reprint").header("Location"), "/staff/login")
+        # Signing out leaves nothing of the desk's receipts in the browser.
+        self.reprint(c, form)
+        self.desk_file(c)
+        self.assertIn("mw_desk_receipt", c.cookies)
+        r = c.post("/staff/logout", urlencode({"csrf": token}), headers=FORM)
+        self.assertStatus(r, 303)
+        self.assertNotIn("mw_desk_reprint", c.cookies)
+        self.assertNotIn("mw_desk_receipt", c.cookies)
         # Who may not look up may not reprint: the field role; an officer
         # finds only the department's complaints.
         field = self.signed_in("field")
