@@ -149,7 +149,7 @@ class StaffWebTest(harness.ServerTestCase, unittest.TestCase):
         expect = {"admin": (True, True), "manager": (True, True), "officer": (True, True),
                   "desk": (True, True), "field": (True, False)}
         for who, (field, desk) in expect.items():
-            nav = self.page(who, "/staff").text
+            nav = self.page(who, "/staff", query={"lang": "ko"}).text
             nav = nav[nav.index('<nav class="staff-nav"'):]
             nav = nav[:nav.index("</nav>")]
             self.assertEqual('<a href="/field" id="nav-field">현장 신고 앱</a>' in nav, field, who)
