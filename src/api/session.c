@@ -172,7 +172,7 @@ int mw_session_resolve(mw_req *r)
 	if (rc || user.disabled || mw_role_parse(user.role, &role))
 		return MW_ERR_UNAUTHORIZED;
 	/* A field session acts as the field role, whatever the user's role;
-	 * a role changed since to one without those permissions ends it. */
+	 * after a change to a role without those permissions it is refused. */
 	if (sess.kind == MW_SESSION_FIELD) {
 		if (!mw_authz_role_covers(role, MW_ROLE_FIELD))
 			return MW_ERR_UNAUTHORIZED;

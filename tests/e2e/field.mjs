@@ -173,6 +173,11 @@ export default function ({ test, api, cli, axe, shot, until, newContext, assert,
     assert(page.url().endsWith('/field/login'), 'signed out to the app\'s sign-in: ' + page.url());
     await page.goto(srv.base + '/field');
     assert(page.url().endsWith('/field/login'), 'signed out');
+    for (const q of ['?lang=en', '?easy=1', '?lang=ko&easy=0']) {
+      await page.goto(srv.base + '/field/login' + q);
+      assert(await page.isVisible('#f-keep'), '"keep me signed in" ' + q);
+      await axe(page, 'field sign-in ' + q);
+    }
     await ctx.close();
   });
 
