@@ -572,7 +572,7 @@ static int migrate(sqlite3 *db, char *errbuf, size_t errsz)
 	static const char *const migrations[] = { "0001_init.sql", "0002_nlp.sql", "0003_support.sql",
 						   "0004_public_map.sql", "0005_templates.sql",
 						   "0006_stats.sql", "0007_notify.sql",
-						   "0008_track_codes.sql", "0009_field_sessions.sql" };
+						   "0008_track_codes.sql", "0012_field_sessions.sql" };
 	sqlite3_stmt *st;
 	int version = 0;
 
