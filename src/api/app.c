@@ -1,5 +1,6 @@
 #include "app.h"
 #include "routes.h"
+#include "session.h"
 #include "../notify/notify.h"
 #include "../base/log.h"
 #include "../base/mw.h"
@@ -19,7 +20,7 @@ int mw_app_init(mw_app *app, mw_store *store, const mw_keys *keys, const char *d
 	app->store = store;
 	app->keys = *keys;
 	mw_strlcpy(app->data_dir, data_dir, sizeof(app->data_dir));
-	app->session_idle_seconds = 30 * 60;
+	mw_session_limits_default(app->sessions);
 	app->triage_threshold = 0.6;
 	app->similar_radius_m = 100;
 	app->similar_threshold = 0.3;

@@ -46,13 +46,20 @@ typedef struct mw_route_stats {
 
 struct mw_notify;
 
+/* How long a kind of session lives (src/api/session.h): ended after
+ * idle_seconds unused or max_seconds after the sign-in. */
+typedef struct mw_session_limits {
+	int idle_seconds;
+	int max_seconds;
+} mw_session_limits;
+
 typedef struct mw_app {
 	mw_store *store;
 	struct mw_notify *notify;   /* notifications and the monitor, or NULL */
 	mw_keys keys;
 	char data_dir[512];         /* attachments live under data_dir/blobs */
 	char public_url[320];       /* e.g. http://127.0.0.1:8080 */
-	int session_idle_seconds;   /* 30 minutes */
+	mw_session_limits sessions[MW_SESSION__COUNT]; /* office, field (session.c) */
 	int login_max_failures;     /* 5 */
 	int login_lock_seconds;     /* 15 minutes */
 

@@ -52,6 +52,12 @@ bool mw_authz_role_has(mw_role role, mw_perm perm)
 	return (unsigned)role < MW_ROLE__COUNT && (roles[role].perms & (1u << perm));
 }
 
+bool mw_authz_role_covers(mw_role role, mw_role other)
+{
+	return (unsigned)role < MW_ROLE__COUNT && (unsigned)other < MW_ROLE__COUNT &&
+	       (roles[role].perms & roles[other].perms) == roles[other].perms;
+}
+
 int mw_authz_route(const mw_auth *auth, mw_perm perm)
 {
 	if (perm == PERM_PUBLIC || perm == PERM_FILE)

@@ -53,7 +53,8 @@ typedef enum mw_perm {
 typedef struct mw_auth {
 	const char *login;
 	mw_role role;
-	const char *department;   /* NULL for admin/auditor */
+	const char *department;   /* NULL for admin/auditor and field sessions */
+	bool field_session;       /* role is then MW_ROLE_FIELD (session.h) */
 	char csrf[32];
 	char session_hash[65];
 } mw_auth;
@@ -63,6 +64,9 @@ int mw_role_parse(const char *name, mw_role *out);
 
 /* Does the role hold the permission at all? */
 bool mw_authz_role_has(mw_role role, mw_perm perm);
+/* Does role hold every permission of role other (e.g. may a manager's
+ * phone be signed in with the field role's permissions)? */
+bool mw_authz_role_covers(mw_role role, mw_role other);
 
 /* May this caller (NULL = anonymous) use a route with permission perm?
  * Returns MW_OK, MW_ERR_UNAUTHORIZED (sign in first) or MW_ERR_FORBIDDEN. */

@@ -48,10 +48,103 @@ static void session_bg(mw_app *app, const char *id_hash, mw_time at, bool delete
 		free(b);
 }
 
+/* The limits as data: the flags, variables and defaults of minwon serve. */
+static const mw_session_setting settings[] = {
+	{ "session-idle", "MINWON_SESSION_IDLE", MW_SESSION_OFFICE, false, 30 * 60,
+	  "office sessions end after TIME unused" },
+	{ "session-max", "MINWON_SESSION_MAX", MW_SESSION_OFFICE, true, 12 * 3600,
+	  "and TIME after the sign-in at the latest" },
+	{ "field-session-idle", "MINWON_FIELD_SESSION_IDLE", MW_SESSION_FIELD, false, 7 * 86400,
+	  "field sessions (/field, see docs/API.md) after TIME unused" },
+	{ "field-session-max", "MINWON_FIELD_SESSION_MAX", MW_SESSION_FIELD, true, 30 * 86400,
+	  "and TIME after the sign-in (also the cookie's Max-Age)" },
+};
+
+#define SETTING_MAX_SECONDS (90 * 86400)
+
+static const char *const kind_names[MW_SESSION__COUNT] = {
+	[MW_SESSION_OFFICE] = "office",
+	[MW_SESSION_FIELD] = "field",
+};
+
+const char *mw_session_kind_name(mw_session_kind kind)
+{
+	return (unsigned)kind < MW_SESSION__COUNT ? kind_names[kind] : "unknown";
+}
+
+size_t mw_session_setting_count(void)
+{
+	return MW_ARRAY_LEN(settings);
+}
+
+const mw_session_setting *mw_session_setting_at(size_t i)
+{
+	return i < MW_ARRAY_LEN(settings) ? &settings[i] : NULL;
+}
+
+static void limit_put(mw_session_limits limits[MW_SESSION__COUNT], const mw_session_setting *st,
+		      int seconds)
+{
+	if (st->is_max)
+		limits[st->kind].max_seconds = seconds;
+	else
+		limits[st->kind].idle_seconds = seconds;
+}
+
+void mw_session_limits_default(mw_session_limits limits[MW_SESSION__COUNT])
+{
+	for (size_t i = 0; i < MW_ARRAY_LEN(settings); i++)
+		limit_put(limits, &settings[i], settings[i].default_seconds);
+}
+
+int mw_session_limit_set(mw_session_limits limits[MW_SESSION__COUNT], size_t i,
+			 const char *value)
+{
+	int64_t v;
+
+	if (i >= MW_ARRAY_LEN(settings) || mw_parse_seconds(value, 1, SETTING_MAX_SECONDS, &v))
+		return MW_ERR_INVALID;
+	limit_put(limits, &settings[i], (int)v);
+	return MW_OK;
+}
+
+/* "30m", "12h", "7d": a default as people write it. */
+static void format_seconds(int s, char out[16])
+{
+	if (s % 86400 == 0)
+		snprintf(out, 16, "%dd", s / 86400);
+	else if (s % 3600 == 0)
+		snprintf(out, 16, "%dh", s / 3600);
+	else if (s % 60 == 0)
+		snprintf(out, 16, "%dm", s / 60);
+	else
+		snprintf(out, 16, "%ds", s);
+}
+
+void mw_session_settings_help(FILE *f)
+{
+	char flag[40], def[16];
+
+	fputs("Staff sessions (TIME is seconds, or a number with s, m, h or d; at most 90d):\n", f);
+	for (size_t i = 0; i < MW_ARRAY_LEN(settings); i++) {
+		snprintf(flag, sizeof(flag), "--%s TIME", settings[i].flag);
+		format_seconds(settings[i].default_seconds, def);
+		fprintf(f, "  %-26s %s\n  %-26s (or %s; default %s)\n", flag, settings[i].help, "",
+			settings[i].env, def);
+	}
+	fputc('\n', f);
+}
+
+static bool public_route(const mw_req *r)
+{
+	return r->route->perm == PERM_PUBLIC || r->route->perm == PERM_FILE;
+}
+
 int mw_session_resolve(mw_req *r)
 {
 	const char *cookie = mw_req_cookie(r, MW_SESSION_COOKIE);
 	char id_hash[MW_DIGEST_HEX];
+	const mw_session_limits *limits;
 	mw_session sess;
 	mw_user user;
 	mw_auth *auth;
@@ -65,34 +158,41 @@ int mw_session_resolve(mw_req *r)
 	mw_token_digest(cookie, id_hash);
 	rc = mw_store_session_get(r->app->store, id_hash, &r->arena, &sess);
 	if (rc == MW_ERR_NOTFOUND)
-		return r->route->perm == PERM_PUBLIC || r->route->perm == PERM_FILE
-			       ? MW_OK : MW_ERR_UNAUTHORIZED;
+		return public_route(r) ? MW_OK : MW_ERR_UNAUTHORIZED;
 	if (rc)
 		return rc;
-	/* Idle for too long, or older than a working day: sign in again. */
-	if (sess.last_seen + r->app->session_idle_seconds < now ||
-	    sess.created_at + MW_SESSION_MAX_AGE < now) {
+	/* Idle for too long, or older than its kind may live: sign in again. */
+	limits = &r->app->sessions[sess.kind];
+	if (sess.last_seen + limits->idle_seconds < now ||
+	    sess.created_at + limits->max_seconds < now) {
 		session_bg(r->app, id_hash, now, true);
-		return r->route->perm == PERM_PUBLIC || r->route->perm == PERM_FILE
-			       ? MW_OK : MW_ERR_UNAUTHORIZED;
+		return public_route(r) ? MW_OK : MW_ERR_UNAUTHORIZED;
 	}
 	rc = mw_store_user_get(r->app->store, sess.login, &r->arena, &user);
 	if (rc || user.disabled || mw_role_parse(user.role, &role))
 		return MW_ERR_UNAUTHORIZED;
+	/* A field session acts as the field role, whatever the user's role;
+	 * after a change to a role without those permissions it is refused. */
+	if (sess.kind == MW_SESSION_FIELD) {
+		if (!mw_authz_role_covers(role, MW_ROLE_FIELD))
+			return MW_ERR_UNAUTHORIZED;
+		role = MW_ROLE_FIELD;
+		user.department = NULL;
+	}
 	auth = mw_arena_alloc(&r->arena, sizeof(*auth));
 	if (!auth)
 		return MW_ERR_NOMEM;
 	auth->login = user.login;
 	auth->role = role;
 	auth->department = user.department;
+	auth->field_session = sess.kind == MW_SESSION_FIELD;
 	mw_strlcpy(auth->csrf, sess.csrf, sizeof(auth->csrf));
 	mw_strlcpy(auth->session_hash, id_hash, sizeof(auth->session_hash));
 	r->auth = auth;
 	/* Refresh last_seen at most once a minute (or a quarter of the idle
 	 * limit when that is shorter): the timeout needs no finer clock, and
 	 * most requests then write nothing. */
-	if (now - sess.last_seen >= (r->app->session_idle_seconds < 240
-					     ? r->app->session_idle_seconds / 4 : 60))
+	if (now - sess.last_seen >= (limits->idle_seconds < 240 ? limits->idle_seconds / 4 : 60))
 		session_bg(r->app, id_hash, now, false);
 	return MW_OK;
 }
@@ -122,17 +222,21 @@ static int login_run(mw_tx *tx, mw_work *w)
 	return rc;
 }
 
-static void auth_json(mw_buf *b, const char *login, const char *role, const char *dept,
-		      const char *csrf)
+/* Who is signed in, as the session acts: a field session says role
+ * "field" and no department, whatever the user's own role. */
+static void auth_json(mw_buf *b, const char *login, mw_role role, const char *dept,
+		      const char *csrf, mw_session_kind kind)
 {
 	mw_buf_puts(b, "{\"login\":");
 	mw_buf_json_str(b, login);
 	mw_buf_puts(b, ",\"role\":");
-	mw_buf_json_str(b, role);
+	mw_buf_json_str(b, mw_role_name(role));
 	mw_buf_puts(b, ",\"department\":");
 	mw_buf_json_str(b, dept);
 	mw_buf_puts(b, ",\"csrf\":");
 	mw_buf_json_str(b, csrf);
+	mw_buf_puts(b, ",\"session\":");
+	mw_buf_json_str(b, mw_session_kind_name(kind));
 	mw_buf_putc(b, '}');
 }
 
@@ -154,11 +258,13 @@ static void dummy_init(void)
 int api_session_login(mw_req *r)
 {
 	json_t *body = mw_api_json_body(r);
-	const char *login, *password;
+	const char *login, *password, *kind_name;
 	struct login_work lw = { .w = { .run = login_run } };
+	mw_session_kind kind = MW_SESSION_OFFICE;
 	mw_user user;
+	mw_role role = MW_ROLE__COUNT;
 	mw_time now = mw_now();
-	char token[MW_TOKEN_CHARS + 1], cookie[128];
+	char token[MW_TOKEN_CHARS + 1], cookie[160];
 	mw_buf b = MW_BUF_INIT;
 	bool exists;
 	int rc;
@@ -166,10 +272,15 @@ int api_session_login(mw_req *r)
 	if (!body)
 		return MW_OK;
 	if (mw_api_opt_string(r, body, "login", &login) ||
-	    mw_api_opt_string(r, body, "password", &password))
+	    mw_api_opt_string(r, body, "password", &password) ||
+	    mw_api_opt_string(r, body, "session", &kind_name))
 		goto out;
 	if (!login || !password || !*login || !*password) {
 		mw_resp_error(r, 400, "missing_field", "login and password are required");
+		goto out;
+	}
+	if (kind_name && strcmp(kind_name, "office") && strcmp(kind_name, "field")) {
+		mw_resp_error(r, 400, "invalid", "session must be office or field");
 		goto out;
 	}
 	rc = mw_store_user_get(r->app->store, login, &r->arena, &user);
@@ -177,7 +288,7 @@ int api_session_login(mw_req *r)
 		mw_resp_err(r, rc, "cannot read users");
 		goto out;
 	}
-	exists = rc == MW_OK && !user.disabled;
+	exists = rc == MW_OK && !user.disabled && !mw_role_parse(user.role, &role);
 	if (exists && user.locked_until > now) {
 		mw_resp_error(r, 429, "locked",
 			      "too many failed sign-ins; try again in %lld minutes",
@@ -199,12 +310,22 @@ int api_session_login(mw_req *r)
 	lw.max_failures = r->app->login_max_failures;
 	lw.lock_until = now + r->app->login_lock_seconds;
 	lw.ok = mw_password_verify(user.pwhash, password) == MW_OK;
+	/* The field role always signs in for the long life; another role
+	 * only when asked, and only if it holds the field role's permissions
+	 * (the session will carry just those). */
+	if (role == MW_ROLE_FIELD || (kind_name && !strcmp(kind_name, "field")))
+		kind = MW_SESSION_FIELD;
+	if (lw.ok && kind == MW_SESSION_FIELD && !mw_authz_role_covers(role, MW_ROLE_FIELD)) {
+		mw_resp_error(r, 403, "forbidden", "this role may not keep a field session");
+		goto out;
+	}
 	if (lw.ok) {
 		mw_token_new(token);
 		mw_token_digest(token, lw.sess.id_hash);
 		lw.sess.login = user.login;
 		mw_token_new(lw.sess.csrf);
 		lw.sess.created_at = lw.sess.last_seen = now;
+		lw.sess.kind = kind;
 	}
 	rc = mw_store_exec(r->app->store, &lw.w);
 	if (rc) {
@@ -222,13 +343,20 @@ int api_session_login(mw_req *r)
 			mw_resp_error(r, 401, "unauthorized", "wrong login or password");
 		goto out;
 	}
+	/* A persistent cookie that lasts as long as the session may: a field
+	 * worker's phone stays signed in when the browser or app closes. */
 	snprintf(cookie, sizeof(cookie), "%s=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d%s",
-		 MW_SESSION_COOKIE, token, MW_SESSION_MAX_AGE,
+		 MW_SESSION_COOKIE, token, r->app->sessions[kind].max_seconds,
 		 strncmp(r->app->public_url, "https:", 6) ? "" : "; Secure");
 	mw_resp_header(r, "Set-Cookie", cookie);
-	auth_json(&b, user.login, user.role, user.department, lw.sess.csrf);
+	if (kind == MW_SESSION_FIELD) {
+		role = MW_ROLE_FIELD;
+		user.department = NULL;
+	}
+	auth_json(&b, user.login, role, user.department, lw.sess.csrf, kind);
 	mw_resp_json(r, 200, &b);
-	mw_log_info("auth", "event=login user_id=%lld", (long long)user.id);
+	mw_log_info("auth", "event=login user_id=%lld session=%s", (long long)user.id,
+		    mw_session_kind_name(kind));
 out:
 	json_decref(body);
 	return MW_OK;
@@ -238,8 +366,8 @@ int api_session_get(mw_req *r)
 {
 	mw_buf b = MW_BUF_INIT;
 
-	auth_json(&b, r->auth->login, mw_role_name(r->auth->role), r->auth->department,
-		  r->auth->csrf);
+	auth_json(&b, r->auth->login, r->auth->role, r->auth->department, r->auth->csrf,
+		  r->auth->field_session ? MW_SESSION_FIELD : MW_SESSION_OFFICE);
 	mw_resp_json(r, 200, &b);
 	return MW_OK;
 }

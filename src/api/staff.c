@@ -8,6 +8,7 @@
 #include "../base/log.h"
 #include "../base/mw.h"
 #include "../core/mask.h"
+#include "../core/receipt.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -603,10 +604,17 @@ out:
 	return MW_OK;
 }
 
+/* GET /api/v1/staff/lookup?phone=[&receipt=][&reason=]: the person's
+ * complaints by phone; with receipt, that one complaint only (the desk
+ * reprinting a receipt: 404 unless it is this phone's). Logged either way,
+ * with the receipt number when one was asked for. */
 int api_staff_lookup(mw_req *r)
 {
 	const char *phone = mw_req_query(r, "phone"), *reason = mw_req_query(r, "reason");
+	const char *receipt = mw_req_query(r, "receipt");
 	char digits[24], hash[MW_DIGEST_HEX];
+	int period;
+	int64_t seq;
 	size_t n = 0;
 	mw_queue_row *rows;
 	size_t nrows;
@@ -627,6 +635,10 @@ int api_staff_lookup(mw_req *r)
 		mw_resp_error(r, 400, "invalid", "phone is not a phone number");
 		return MW_OK;
 	}
+	if (receipt && (!*receipt || mw_receipt_parse(receipt, &period, &seq))) {
+		mw_resp_error(r, 400, "invalid", "receipt is not a receipt number");
+		return MW_OK;
+	}
 	mw_keyed_digest(&r->app->keys, digits, n, hash);
 	rc = mw_store_by_phone(r->app->store, hash, 50, &r->arena, &rows, &nrows);
 	if (rc) {
@@ -643,12 +655,25 @@ int api_staff_lookup(mw_req *r)
 				rows[k++] = rows[i];
 		nrows = k;
 	}
+	if (receipt) {
+		size_t k = 0;
+
+		for (size_t i = 0; i < nrows; i++)
+			if (!strcmp(rows[i].receipt_no, receipt))
+				rows[k++] = rows[i];
+		nrows = k;
+	}
 	/* A search by phone number touches personal data: it is logged. */
-	aw.e = (mw_access_entry){ .at = mw_now(), .login = r->auth->login, .receipt_no = "-",
-				  .what = "lookup_by_phone",
+	aw.e = (mw_access_entry){ .at = mw_now(), .login = r->auth->login,
+				  .complaint_id = receipt && nrows ? rows[0].id : 0,
+				  .receipt_no = receipt ? receipt : "-", .what = "lookup_by_phone",
 				  .reason = reason && *reason ? reason : "민원 접수 창구 조회" };
 	if ((rc = mw_store_exec(r->app->store, &aw.w))) {
 		mw_resp_err(r, rc, "cannot write the access log");
+		return MW_OK;
+	}
+	if (receipt && !nrows) {
+		mw_resp_error(r, 404, "not_found", "no complaint of this phone has this receipt number");
 		return MW_OK;
 	}
 	ref = mw_app_ref_get(r->app);

@@ -232,3 +232,30 @@ done:
 	*out = t;
 	return MW_OK;
 }
+
+int mw_parse_seconds(const char *s, int64_t min, int64_t max, int64_t *out)
+{
+	static const struct {
+		char unit;
+		int64_t seconds;
+	} units[] = { { 's', 1 }, { 'm', 60 }, { 'h', 3600 }, { 'd', 86400 } };
+	int64_t n, scale = 1;
+	char digits[24];
+	size_t len = s ? strlen(s) : 0;
+
+	if (len == 0 || len >= sizeof(digits))
+		return MW_ERR_INVALID;
+	memcpy(digits, s, len + 1);
+	for (size_t i = 0; i < MW_ARRAY_LEN(units); i++)
+		if (digits[len - 1] == units[i].unit) {
+			scale = units[i].seconds;
+			digits[--len] = '\0';
+			break;
+		}
+	/* Digits only: no sign, blank or second unit gets through strtoll. */
+	if (len == 0 || strspn(digits, "0123456789") != len ||
+	    mw_parse_i64(digits, 0, max / scale, &n) || n * scale < min)
+		return MW_ERR_INVALID;
+	*out = n * scale;
+	return MW_OK;
+}

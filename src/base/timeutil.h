@@ -60,6 +60,11 @@ void mw_time_format_kst(mw_time t, char out[32]);
  * taken as KST. Returns MW_OK or MW_ERR_INVALID. */
 int mw_time_parse_iso8601(const char *s, mw_time *out);
 
+/* Parses a length of time: whole seconds ("1800") or a number with one
+ * unit, s m h or d ("30m", "12h", "30d"), into seconds within
+ * [min, max]. MW_ERR_INVALID otherwise. */
+int mw_parse_seconds(const char *s, int64_t min, int64_t max, int64_t *out);
+
 /* Parses "YYYY-MM-DD" strictly (a real calendar date). */
 int mw_date_parse(const char *s, int *y, int *m, int *d);
 

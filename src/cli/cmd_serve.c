@@ -1,5 +1,6 @@
 #include "cli.h"
 #include "../api/app.h"
+#include "../api/session.h"
 #include "../base/log.h"
 #include "../base/mw.h"
 #include "../base/version.h"
@@ -28,7 +29,6 @@ static void usage(FILE *f)
 		   "  --threads N         HTTP I/O threads (default: number of cores)\n"
 		   "  --public-url URL    base of the tracking links in receipts\n"
 		   "                      (default http://HOST:PORT)\n"
-		   "  --session-idle SEC  sign staff out after SEC idle seconds (default 1800)\n"
 		   "  --model PATH        the routing model from 'minwon nlp train' (or MINWON_MODEL;\n"
 		   "                      default PATH-of-db.model when it exists). Without one,\n"
 		   "                      complaints filed without a category wait in triage.\n"
@@ -44,7 +44,46 @@ static void usage(FILE *f)
 		   "                      and the deadline monitor to 'minwon worker'\n\n"
 		   "SIGHUP also reloads the model, the chatbot's FAQ and the message templates.\n"
 		   "The server runs the deadline monitor and sends notifications (docs/NOTIFY.md).\n\n");
+	mw_session_settings_help(f);
 	mw_notify_settings_help(f);
+}
+
+/* getopt's codes of the session settings (session.h): SESSION_OPT + row. */
+#define SESSION_OPT 900
+#define SESSION_OPTS_MAX 8
+
+/* The base options followed by one per session setting, zero-terminated. */
+static void add_session_options(const struct option *base, struct option *out, size_t outn)
+{
+	size_t n = 0;
+
+	while (base[n].name) {
+		out[n] = base[n];
+		n++;
+	}
+	MW_ASSERT(n + mw_session_setting_count() < outn);
+	for (size_t i = 0; i < mw_session_setting_count(); i++)
+		out[n++] = (struct option){ mw_session_setting_at(i)->flag, required_argument, NULL,
+					    SESSION_OPT + (int)i };
+	out[n] = (struct option){ NULL, 0, NULL, 0 };
+}
+
+/* The session limits from the flags given (set[i]), else the environment. */
+static int session_limits(mw_session_limits limits[MW_SESSION__COUNT], const char **flags)
+{
+	for (size_t i = 0; i < mw_session_setting_count(); i++) {
+		const mw_session_setting *st = mw_session_setting_at(i);
+		const char *v = flags[i] ? flags[i] : getenv(st->env);
+
+		if (!v || (!flags[i] && !*v))
+			continue;
+		if (mw_session_limit_set(limits, i, v)) {
+			mw_cli_err("%s%s must be a length of time from 1s to 90d, e.g. 1800, 30m, 12h "
+				   "or 30d", flags[i] ? "--" : "", flags[i] ? st->flag : st->env);
+			return MW_ERR_INVALID;
+		}
+	}
+	return MW_OK;
 }
 
 static int parse_listen(const char *s, char *host, size_t hostsz, uint16_t *port)
@@ -67,7 +106,6 @@ int mw_cmd_serve(int argc, char **argv)
 		{ "db", required_argument, NULL, 'd' },
 		{ "listen", required_argument, NULL, 'l' },
 		{ "threads", required_argument, NULL, 't' },
-		{ "session-idle", required_argument, NULL, 'i' },
 		{ "model", required_argument, NULL, 'm' },
 		{ "triage-threshold", required_argument, NULL, 'T' },
 		{ "now", required_argument, NULL, 'N' },
@@ -76,6 +114,9 @@ int mw_cmd_serve(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	struct option all_opts[MW_ARRAY_LEN(opts) + SESSION_OPTS_MAX];
+	const char *session_flags[SESSION_OPTS_MAX] = { NULL };
+	mw_session_limits limits[MW_SESSION__COUNT];
 	const char *db = NULL, *listen = NULL, *model = NULL, *now = NULL;
 	bool workers = true;
 	mw_web_config web = { MW_DEFAULT_TILE_URL };
@@ -89,17 +130,23 @@ int mw_cmd_serve(int argc, char **argv)
 	mw_cli_notify cn;
 	mw_notify *notify = NULL;
 	sigset_t set;
-	int64_t threads = 0, idle = 30 * 60;
+	int64_t threads = 0;
 	int c, sig, rc = MW_EXIT_FAIL;
 
-	if (mw_cli_notify_begin(&cn, opts))
+	add_session_options(opts, all_opts, MW_ARRAY_LEN(all_opts));
+	mw_session_limits_default(limits);
+	if (mw_cli_notify_begin(&cn, all_opts))
 		return MW_EXIT_FAIL;
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "d:l:t:i:m:T:N:M:Wh", cn.opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "d:l:t:m:T:N:M:Wh", cn.opts, NULL)) != -1) {
 		int nrc = mw_cli_notify_option(&cn, c, optarg);
 
 		if (nrc == MW_OK)
 			continue;
+		if (c >= SESSION_OPT && c < SESSION_OPT + (int)mw_session_setting_count()) {
+			session_flags[c - SESSION_OPT] = optarg;
+			continue;
+		}
 		if (nrc == MW_ERR_INVALID) {
 			rc = MW_EXIT_USAGE;
 			goto out_args;
@@ -130,13 +177,6 @@ int mw_cmd_serve(int argc, char **argv)
 			}
 			break;
 		}
-		case 'i':
-			if (mw_parse_i64(optarg, 1, 7 * 86400, &idle)) {
-				mw_cli_err("--session-idle must be 1 to 604800 seconds");
-				rc = MW_EXIT_USAGE;
-				goto out_args;
-			}
-			break;
 		case 't':
 			if (mw_parse_i64(optarg, 1, 256, &threads)) {
 				mw_cli_err("--threads must be 1 to 256");
@@ -163,7 +203,7 @@ int mw_cmd_serve(int argc, char **argv)
 		rc = MW_EXIT_USAGE;
 		goto out_args;
 	}
-	if (mw_cli_notify_finish(&cn)) {
+	if (mw_cli_notify_finish(&cn) || session_limits(limits, session_flags)) {
 		rc = MW_EXIT_USAGE;
 		goto out_args;
 	}
@@ -190,6 +230,7 @@ int mw_cmd_serve(int argc, char **argv)
 		goto out;
 	}
 	app.triage_threshold = threshold;
+	memcpy(app.sessions, limits, sizeof(app.sessions));
 	if (!model)
 		model = getenv("MINWON_MODEL");
 	if (model && *model) {
@@ -225,7 +266,6 @@ int mw_cmd_serve(int argc, char **argv)
 		mw_cli_err("%s", err);
 		goto out_notify;
 	}
-	app.session_idle_seconds = (int)idle;
 	if (!app.public_url[0])
 		snprintf(app.public_url, sizeof(app.public_url), "http://%s:%u", host,
 			 mw_server_port(srv));

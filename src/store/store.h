@@ -276,11 +276,23 @@ typedef struct mw_user {
 
 int mw_store_user_get(mw_store *s, const char *login, mw_arena *a, mw_user *out);
 int mw_store_users(mw_store *s, mw_arena *a, mw_user **out, size_t *n);
+/* Creates or updates a user. Saving an existing user with another
+ * pwhash (a new password) or disabled ends all of the user's sessions,
+ * office and field alike, in the same transaction. */
 int mw_tx_user_put(mw_tx *tx, const mw_user *u);
 /* Records a login attempt: success resets the counter, failure counts up
  * and sets locked_until when the limit is reached. */
 int mw_tx_user_login_result(mw_tx *tx, const char *login, bool ok, int max_failures,
 			    mw_time lock_until);
+
+/* An office session is a working day at a desk; a field session keeps a
+ * phone signed in for weeks with the field role's permissions only
+ * (src/api/session.h decides the limits and what it may do). */
+typedef enum mw_session_kind {
+	MW_SESSION_OFFICE,
+	MW_SESSION_FIELD,
+	MW_SESSION__COUNT
+} mw_session_kind;
 
 typedef struct mw_session {
 	char id_hash[65];
@@ -288,6 +300,7 @@ typedef struct mw_session {
 	char csrf[32];
 	mw_time created_at;
 	mw_time last_seen;
+	mw_session_kind kind;
 } mw_session;
 
 int mw_store_session_get(mw_store *s, const char *id_hash, mw_arena *a, mw_session *out);

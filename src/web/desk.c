@@ -2,7 +2,8 @@
  * desk.c - the desk intake (민원창구): staff file for visitors and
  * callers (channel visit or phone) with one keyboard-fast form (/desk),
  * look up the person's earlier complaints by phone (/desk/lookup), and
- * print a receipt (/desk/receipt: A4 or an 80 mm thermal roll).
+ * print a receipt (/desk/receipt: A4 or an 80 mm thermal roll), also again
+ * for any complaint the lookup listed (/desk/reprint).
  *
  * Lookup and filing are the same form: the lookup button comes first,
  * so Enter in a one-line field looks up (harmless, every value is kept)
@@ -11,15 +12,25 @@
  * nothing new. The new complaint's RECEIPT.TOKEN is kept for an hour in
  * an HttpOnly, SameSite=Strict cookie for the receipt page (never in a
  * URL); the printed QR code carries it in the /track#… fragment.
+ *
+ * A reprint has no token: the store keeps only its digest, and issuing a
+ * new one would hand the desk a key to act as the citizen (and void the
+ * one the citizen holds). The reprint shows the receipt number, due date
+ * and a QR code for tracking by phone (/track#RECEIPT: the citizen proves
+ * the phone with a code sent to it). It runs the phone lookup again for
+ * that receipt number (GET /api/v1/staff/lookup?phone=&receipt=), so the
+ * same people may reprint who may look up, and every print is in the
+ * access log with the receipt number.
  */
 #include "web_int.h"
 #include "../base/mw.h"
 
+#include <sodium.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../base/banned.h"
 
-#define COOKIE_DESK "mw_desk_receipt"
 #define RECEIPT_COOKIE_SECONDS 3600
 
 static const char *jstr(json_t *obj, const char *key)
@@ -38,6 +49,16 @@ static void desk_head(mw_page *pg, const char *body_class)
 }
 
 /* ---- the form (/desk, /desk/lookup) ------------------------------------- */
+
+/* Why the access log says a phone was looked up: in Korean whatever the
+ * page's language, as the auditor reads it (the English text in the
+ * catalogue only keeps the two key sets equal). */
+static const char *log_reason(mw_page *pg, const char *key)
+{
+	const char *v = mw_catalog_get(pg->web->cat[MW_LANG_KO], key);
+
+	return v ? v : key;
+}
 
 struct desk_state {
 	json_t *errors;          /* {"field": "message"} */
@@ -186,7 +207,7 @@ int web_desk_lookup(mw_req *r)
 		return MW_OK;
 	}
 	mw_req_set_query(r, "phone", phone);
-	mw_req_set_query(r, "reason", mw_page_msg(pg, "desk.lookup_reason"));
+	mw_req_set_query(r, "reason", log_reason(pg, "desk.lookup_reason"));
 	mw_page_call(pg, api_staff_lookup, NULL, looked_up);
 	return MW_OK;
 }
@@ -200,7 +221,8 @@ static void filed(mw_page *pg, int status, json_t *answer)
 
 	if (status == 201 && receipt && token) {
 		cookie = mw_arena_printf(&pg->r->arena, "%s.%s", receipt, token);
-		mw_page_cookie(pg, COOKIE_DESK, cookie ? cookie : "", RECEIPT_COOKIE_SECONDS, true);
+		mw_page_cookie(pg, MW_COOKIE_DESK_RECEIPT, cookie ? cookie : "",
+			       RECEIPT_COOKIE_SECONDS, true);
 		mw_page_redirect(pg, "/desk/receipt");
 		return;
 	}
@@ -249,26 +271,38 @@ int web_desk_file(mw_req *r)
 	return MW_OK;
 }
 
-/* ---- the receipt (/desk/receipt) ---------------------------------------- */
+/* ---- the receipt (/desk/receipt, /desk/reprint) ------------------------ */
 
-static void receipt_render(mw_page *pg, int status, json_t *c)
+/* The printable receipt of complaint c (a status answer, or a lookup row
+ * for a reprint: token NULL), on the paper ?paper= asks for. */
+static void receipt_show(mw_page *pg, json_t *c, const char *receipt, const char *token)
 {
-	const char *paper = mw_req_query(pg->r, "paper"), *receipt, *token;
+	const char *paper = mw_req_query(pg->r, "paper");
 	bool roll = paper && !strcmp(paper, "80");
 
-	if (status != 200 || !mw_page_receipt_cookie(pg, COOKIE_DESK, &receipt, &token)) {
-		mw_page_cookie(pg, COOKIE_DESK, "", 0, true);
-		mw_page_redirect(pg, "/desk");
-		return;
-	}
 	json_object_set_new(c, "channel_text", json_string(mw_page_msg2(pg, "desk.channel.",
 									 jstr(c, "channel"))));
 	mw_page_receipt_view(pg, c, receipt, token);
+	json_object_set_new(pg->view, "receipt_path",
+			    json_string(token ? "/desk/receipt" : "/desk/reprint"));
 	json_object_set_new(pg->view, "roll", json_boolean(roll));
 	json_object_set_new(pg->view, "printed", json_true());
 	json_object_set_new(pg->view, "title", json_string(mw_page_msg(pg, "desk.receipt.title")));
 	desk_head(pg, roll ? "paper-80" : "paper-a4");
 	mw_page_render(pg, 200, "desk_receipt");
+}
+
+static void receipt_render(mw_page *pg, int status, json_t *c)
+{
+	const char *receipt, *token;
+
+	if (status != 200 ||
+	    !mw_page_receipt_cookie(pg, MW_COOKIE_DESK_RECEIPT, &receipt, &token)) {
+		mw_page_cookie(pg, MW_COOKIE_DESK_RECEIPT, "", 0, true);
+		mw_page_redirect(pg, "/desk");
+		return;
+	}
+	receipt_show(pg, c, receipt, token);
 }
 
 /* GET /desk/receipt[?paper=80]: the last filing of this desk, to print. */
@@ -279,11 +313,130 @@ int web_desk_receipt(mw_req *r)
 
 	if (!pg)
 		return MW_OK;
-	if (!mw_page_receipt_cookie(pg, COOKIE_DESK, &receipt, &token)) {
+	if (!mw_page_receipt_cookie(pg, MW_COOKIE_DESK_RECEIPT, &receipt, &token)) {
 		mw_page_redirect(pg, "/desk");
 		return MW_OK;
 	}
 	mw_page_citizen_target(pg, receipt, token);
 	mw_page_call(pg, api_complaint_status, NULL, receipt_render);
+	return MW_OK;
+}
+
+/* The reprint asked for: "RECEIPT PHONE" sealed with the server's key in
+ * an HttpOnly, SameSite=Strict cookie for an hour, so that neither the
+ * phone number nor the receipt number goes into a URL and the receipt
+ * page is a GET like the one of a new filing (paper and language links).
+ * The seal names the staff member: it opens for nobody else. */
+static const char *reprint_ad(mw_page *pg)
+{
+	return mw_arena_printf(&pg->r->arena, "desk-reprint:%s", pg->r->auth->login);
+}
+
+static void reprint_remember(mw_page *pg, const char *receipt, const char *phone)
+{
+	const char *plain = mw_arena_printf(&pg->r->arena, "%s %s", receipt, phone);
+	const char *ad = reprint_ad(pg);
+	char *sealed = NULL;
+
+	if (plain && ad && !mw_seal(&pg->r->app->keys, ad, plain, strlen(plain), &sealed))
+		mw_page_cookie(pg, MW_COOKIE_DESK_REPRINT, sealed, RECEIPT_COOKIE_SECONDS, true);
+	free(sealed);
+}
+
+static bool reprint_recall(mw_page *pg, const char **receipt, const char **phone)
+{
+	const char *v = mw_req_cookie(pg->r, MW_COOKIE_DESK_REPRINT), *ad = reprint_ad(pg);
+	char *plain = NULL, *space;
+	bool ok = false;
+
+	if (v && *v && ad && !mw_unseal(&pg->r->app->keys, ad, v, &plain, NULL) &&
+	    (space = strchr(plain, ' '))) {
+		*receipt = mw_arena_strndup(&pg->r->arena, plain, (size_t)(space - plain));
+		*phone = mw_arena_strdup(&pg->r->arena, space + 1);
+		ok = *receipt && *phone;
+	}
+	if (plain) {
+		sodium_memzero(plain, strlen(plain));
+		free(plain);
+	}
+	return ok;
+}
+
+/* POST /desk/reprint (phone, receipt: the row's button in the lookup):
+ * remembers what to reprint and goes to the receipt page. */
+int web_desk_reprint_ask(mw_req *r)
+{
+	mw_page *pg = mw_page_begin(r);
+	const char *phone, *receipt;
+	struct desk_state *ds;
+
+	if (!pg || mw_page_form(pg))
+		return MW_OK;
+	phone = mw_page_field_opt(pg, "phone");
+	receipt = mw_page_field_opt(pg, "receipt");
+	if (!phone || !receipt) {
+		if ((ds = desk_state(pg))) {
+			add_error(pg, ds, "phone", phone ? "desk.err.reprint_not_found"
+							 : "desk.err.phone_needed");
+			desk_again(pg, ds);
+		}
+		return MW_OK;
+	}
+	reprint_remember(pg, receipt, phone);
+	mw_page_redirect(pg, "/desk/reprint");
+	return MW_OK;
+}
+
+static void reprint_render(mw_page *pg, int status, json_t *answer)
+{
+	json_t *c = json_array_get(json_object_get(answer, "items"), 0);
+	struct desk_state *ds;
+	char now[32];
+
+	if (status != 200 || !jstr(c, "receipt_no")) {
+		const char *why = jstr(json_object_get(answer, "error"), "message");
+
+		/* The desk form with the number, and why nothing was found. */
+		mw_page_cookie(pg, MW_COOKIE_DESK_REPRINT, "", 0, true);
+		if (!(ds = desk_state(pg)))
+			return;
+		if (status == 400 && why && !strncmp(why, "phone", 5))
+			add_error(pg, ds, "phone", "error.phone_invalid");
+		else if (status == 404 || status == 400)
+			add_error(pg, ds, "phone", "desk.err.reprint_not_found");
+		else
+			ds->form_error = mw_page_msg(pg, "error.busy");
+		pg->data = ds;
+		json_object_set_new(pg->view, "form",
+				    json_pack("{s:s, s:s}", "phone", mw_req_query(pg->r, "phone"),
+					      "idem", mw_page_new_key(pg)));
+		mw_page_call(pg, api_categories, NULL, desk_render);
+		return;
+	}
+	json_object_set_new(c, "status_text",
+			    json_string(mw_page_msg2(pg, "status.", jstr(c, "status"))));
+	mw_time_format_kst(mw_now(), now);
+	json_object_set_new(pg->view, "reprint", json_pack("{s:s}", "at", now));
+	mw_page_add_date(pg, json_object_get(pg->view, "reprint"), "at", true);
+	receipt_show(pg, c, jstr(c, "receipt_no"), NULL);
+}
+
+/* GET /desk/reprint[?paper=80]: the receipt of an earlier complaint of
+ * the person, found again by phone (logged with the receipt number). */
+int web_desk_reprint(mw_req *r)
+{
+	mw_page *pg = mw_page_begin(r);
+	const char *receipt, *phone;
+
+	if (!pg)
+		return MW_OK;
+	if (!reprint_recall(pg, &receipt, &phone)) {
+		mw_page_redirect(pg, "/desk");
+		return MW_OK;
+	}
+	mw_req_set_query(r, "phone", phone);
+	mw_req_set_query(r, "receipt", receipt);
+	mw_req_set_query(r, "reason", log_reason(pg, "desk.reprint.reason"));
+	mw_page_call(pg, api_staff_lookup, NULL, reprint_render);
 	return MW_OK;
 }

@@ -1,7 +1,8 @@
 /*
  * field.c - the field app (/field) for field workers (role field, e.g. a
- * street cleaner) on a phone. They sign in once on the staff entrance
- * (/staff/login, staff.c), which brings a field worker here.
+ * street cleaner) on a phone. They sign in once, on the app's own sign-in
+ * (/field/login, staff.c) or the staff entrance, and stay signed in on
+ * the phone for weeks: a field session (src/api/session.h).
  *
  * The page is camera first: a photo, the position from GPS, a category
  * button (무단투기 first) and one tap to send; below it the reports of

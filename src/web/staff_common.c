@@ -25,6 +25,37 @@ static const struct {
 	{ "templates", PERM_TEMPLATES }, { "counsel", PERM_COUNSEL },
 };
 
+/* The staff's other pages in the console's menu (can.field, can.desk):
+ * offered to a role that may use every route the page needs, as the
+ * route table (pages.def) says, so the menu never shows a page that would
+ * answer 403. */
+static const struct {
+	const char *name;
+	const char *routes[4];    /* route names, NULL-terminated */
+} role_pages[] = {
+	{ "field", { "page_field", "page_field_file", NULL } },
+	{ "desk", { "page_desk", "page_desk_file", "page_desk_lookup", NULL } },
+};
+
+static bool may_use_route(const mw_auth *auth, const char *name)
+{
+	for (size_t i = 0; i < mw_routes_count(); i++) {
+		const mw_route *rt = mw_route_at(i);
+
+		if (!strcmp(rt->name, name))
+			return mw_authz_route(auth, rt->perm) == MW_OK;
+	}
+	return false;
+}
+
+static bool may_use_page(const mw_auth *auth, const char *const *routes)
+{
+	for (; *routes; routes++)
+		if (!may_use_route(auth, *routes))
+			return false;
+	return true;
+}
+
 mw_page *staff_begin(mw_req *r, const char *nav)
 {
 	mw_page *pg = mw_page_begin(r);
@@ -36,6 +67,9 @@ mw_page *staff_begin(mw_req *r, const char *nav)
 	for (size_t i = 0; r->auth && i < MW_ARRAY_LEN(role_can); i++)
 		json_object_set_new(can, role_can[i].name,
 				    json_boolean(mw_authz_role_has(r->auth->role, role_can[i].perm)));
+	for (size_t i = 0; r->auth && i < MW_ARRAY_LEN(role_pages); i++)
+		json_object_set_new(can, role_pages[i].name,
+				    json_boolean(may_use_page(r->auth, role_pages[i].routes)));
 	json_object_set_new(can, "admin", json_boolean(r->auth && r->auth->role == MW_ROLE_ADMIN));
 	json_object_set_new(pg->view, "can", can);
 	me = r->auth ? json_pack("{s:s, s:s}", "login", r->auth->login, "role_text",

@@ -794,8 +794,10 @@ void mw_page_add_callback(mw_page *pg, json_t *c)
 
 void mw_page_receipt_view(mw_page *pg, json_t *c, const char *receipt, const char *token)
 {
-	char *url = mw_arena_printf(&pg->r->arena, "%s/track#%s.%s", pg->r->app->public_url,
-				    receipt, token);
+	char *url = token ? mw_arena_printf(&pg->r->arena, "%s/track#%s.%s", pg->r->app->public_url,
+					    receipt, token)
+			  : mw_arena_printf(&pg->r->arena, "%s/track#%s", pg->r->app->public_url,
+					    receipt);
 	char *svg = url ? mw_qr_svg(&pg->r->arena, url, mw_page_msg(pg, "receipt.qr_label")) : NULL;
 	const char *category = json_string_value(json_object_get(c, "category"));
 	const char *name = json_string_value(json_object_get(c, "category_name"));
@@ -806,7 +808,8 @@ void mw_page_receipt_view(mw_page *pg, json_t *c, const char *receipt, const cha
 			    json_string(mw_page_category(pg, category, name)));
 	mw_page_add_callback(pg, c);
 	json_object_set(pg->view, "c", c);
-	json_object_set_new(pg->view, "token", json_string(token));
+	json_object_set_new(pg->view, "token", token ? json_string(token) : json_null());
+	json_object_set_new(pg->view, "by_phone", json_boolean(!token));
 	json_object_set_new(pg->view, "qr_svg", svg ? json_string(svg) : json_null());
 }
 
@@ -858,6 +861,27 @@ bool mw_page_api_field_error(json_t *answer, const char **field, const char **ms
 
 /* ---- error pages ------------------------------------------------------- */
 
+/* Where a page without a live session sends the browser: the field app
+ * to its own sign-in (inside the installed app's scope, with "keep me
+ * signed in"), every other staff page to the staff entrance. */
+static const struct {
+	const char *prefix;
+	const char *page;
+} sign_in_pages[] = {
+	{ "/field", "/field/login" },
+};
+
+static const char *sign_in_page(const char *path)
+{
+	for (size_t i = 0; path && i < MW_ARRAY_LEN(sign_in_pages); i++) {
+		size_t n = strlen(sign_in_pages[i].prefix);
+
+		if (!strncmp(path, sign_in_pages[i].prefix, n) && (path[n] == '\0' || path[n] == '/'))
+			return sign_in_pages[i].page;
+	}
+	return "/staff/login";
+}
+
 void mw_web_error_page(mw_req *r, int status)
 {
 	mw_page *pg = r->page;
@@ -871,7 +895,7 @@ void mw_web_error_page(mw_req *r, int status)
 		return;
 	/* A staff page without a (live) session: sign in first. */
 	if (status == 401) {
-		mw_page_redirect(pg, "/staff/login");
+		mw_page_redirect(pg, sign_in_page(r->path));
 		return;
 	}
 	snprintf(key, sizeof(key), "error.%d", status);

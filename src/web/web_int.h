@@ -53,6 +53,8 @@ struct mw_web {
 #define MW_COOKIE_EASY "mw_easy"
 #define MW_COOKIE_TRACK "mw_track"  /* RECEIPT.TOKEN of the complaint being followed */
 #define MW_COOKIE_CHAT "mw_chat"    /* the chatbot conversation's session token */
+#define MW_COOKIE_DESK_RECEIPT "mw_desk_receipt" /* RECEIPT.TOKEN of the desk's last filing */
+#define MW_COOKIE_DESK_REPRINT "mw_desk_reprint" /* the reprint asked for, sealed */
 
 typedef struct mw_page mw_page;
 typedef void (*mw_page_then)(mw_page *pg, int status, json_t *answer);
@@ -166,7 +168,10 @@ void mw_page_add_callback(mw_page *pg, json_t *c);
 
 /* The view of a receipt (the citizen's and the desk's): the complaint c
  * as "c" (dates and the category's name added), the token, and the QR
- * code of PUBLIC_URL/track#RECEIPT.TOKEN as "qr_svg". */
+ * code of PUBLIC_URL/track#RECEIPT.TOKEN as "qr_svg". Without a token
+ * (a desk's reprint: tokens are kept only as digests) the QR code is
+ * PUBLIC_URL/track#RECEIPT, which opens tracking by phone with the
+ * number filled in, and the view says "by_phone". */
 void mw_page_receipt_view(mw_page *pg, json_t *c, const char *receipt, const char *token);
 
 /* The form field an API refusal (answer) names and the catalogue key

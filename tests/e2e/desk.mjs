@@ -3,7 +3,10 @@
  * form by the staff entrance, file for a visitor and a caller with the
  * keyboard only (the visitor asks to be called back), look up the
  * person's earlier complaints by phone, and print the receipt (A4 and an
- * 80 mm roll) through chromium's own print to PDF. axe in Korean, English and the easy view. Registered by run.mjs.
+ * 80 mm roll) through chromium's own print to PDF; then print again the
+ * receipt of the earlier complaint from the lookup (no access code: its QR
+ * code opens tracking by phone). axe in Korean, English and the easy view.
+ * Registered by run.mjs.
  */
 
 const VISITOR_PHONE = '010-5555-1234';
@@ -15,6 +18,8 @@ function pdfPageSize(pdf) {
 }
 
 export default function ({ test, api, cli, axe, shot, until, newContext, assert, PASSWORD }) {
+  const count = (page, sel) => page.evaluate((s) => document.querySelectorAll(s).length, sel);
+
   /* The staff entrance brings the desk to its form. */
   async function signIn(page, base) {
     await page.goto(base + '/desk');
@@ -104,6 +109,51 @@ export default function ({ test, api, cli, axe, shot, until, newContext, assert,
       await page.goto(srv.base + '/desk/receipt' + q);
       await axe(page, 'desk receipt ' + q);
     }
+
+    /* The receipt of an earlier filing, printed again from the lookup: the
+     * number, due date and a QR code for tracking by phone, no access code
+     * (only its digest is stored), the same print CSS. */
+    await page.goto(srv.base + '/desk');
+    await page.fill('#f-phone', VISITOR_PHONE);
+    await Promise.all([page.waitForSelector('#lookup-result'), page.press('#f-phone', 'Enter')]);
+    const row = page.locator('#lookup-result tbody tr', { hasText: earlier.json.receipt_no });
+    assert(await row.count() === 1, 'the earlier filing is listed once');
+    await Promise.all([page.waitForURL(/\/desk\/reprint$/), row.locator('button.reprint').click()]);
+    assert((await page.textContent('#receipt-no')).trim() === earlier.json.receipt_no, 'the earlier receipt number');
+    assert(!page.url().includes(earlier.json.receipt_no) && !page.url().includes('5555'), 'nothing of it in the URL');
+    assert(await page.isVisible('svg.qr'), 'QR code on the reprint');
+    assert(await count(page, '#receipt-token') === 0, 'no access code on the reprint');
+    assert(!(await page.content()).includes(earlier.json.token), 'the old access code is nowhere');
+    assert((await page.textContent('#receipt-due')).trim() !== '', 'due date on the reprint');
+    assert(await page.isVisible('#reprinted'), 'marked as a reprint');
+    await axe(page, 'desk reprint (ko)');
+    await shot(page, 'desk-reprint');
+    await page.emulateMedia({ media: 'print' });
+    assert(await page.isHidden('#reprint-note') && await page.isHidden('header.site'), 'only the slip is printed');
+    const reA4 = await page.pdf({ preferCSSPageSize: true, printBackground: true });
+    const [raw, rah] = pdfPageSize(reA4) || [];
+    assert(reA4.subarray(0, 5).toString() === '%PDF-' && Math.abs(raw - 595.3) < 2 && Math.abs(rah - 841.9) < 2,
+           `the reprint on A4: ${raw} x ${rah} pt`);
+    await page.emulateMedia({ media: 'screen' });
+    await page.click('a[href="/desk/reprint?paper=80"]');
+    await page.waitForURL(/paper=80$/);
+    await page.emulateMedia({ media: 'print' });
+    const [rrw] = pdfPageSize(await page.pdf({ preferCSSPageSize: true })) || [];
+    assert(Math.abs(rrw - 226.8) < 2, `the reprint on the 80 mm roll: ${rrw} pt wide`);
+    await page.emulateMedia({ media: 'screen' });
+    for (const q of ['?lang=en', '?easy=1', '?lang=ko&easy=0']) {
+      await page.goto(srv.base + '/desk/reprint' + q);
+      assert((await page.textContent('#receipt-no')).trim() === earlier.json.receipt_no, 'reprint ' + q);
+      await axe(page, 'desk reprint ' + q);
+    }
+    /* Its QR code opens tracking by phone with the number filled in. */
+    const citizen = await newContext(browser);
+    const scan = await citizen.newPage();
+    await scan.goto(srv.base + '/track#' + earlier.json.receipt_no);
+    await until(scan, () => document.activeElement.id === 'f-phone');
+    assert((await scan.inputValue('#f-receipt2')) === earlier.json.receipt_no, 'the receipt number filled in');
+    assert(!scan.url().includes('#'), 'the fragment is dropped');
+    await citizen.close();
 
     /* A caller, by phone: the channel chosen with the arrow keys. */
     await page.goto(srv.base + '/desk');

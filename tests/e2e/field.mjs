@@ -6,7 +6,10 @@
  * are sent, and exactly that many complaints exist. When the answers of
  * a filing and of its photo upload are lost on the way back, the resend
  * files nothing new and uploads no second photo. Without JavaScript the
- * form files through the server, once however often it is sent.
+ * form files through the server, once however often it is sent. The
+ * sign-in is the app's own (/field/login) and lasts a month; when the
+ * session has ended a kept report waits, the app asks to sign in again,
+ * and then sends it once.
  */
 
 /* Playwright sees (and takes offline) a service worker's requests only
@@ -38,7 +41,7 @@ export default function ({ test, api, cli, axe, shot, until, newContext, assert,
   async function signIn(page, srv) {
     users(srv);
     await page.goto(srv.base + '/field');
-    assert(page.url().endsWith('/staff/login'), 'a visitor of /field is sent to sign in: ' + page.url());
+    assert(page.url().endsWith('/field/login'), 'a visitor of /field is sent to its sign-in: ' + page.url());
     await page.fill('#f-login', 'field1');
     await page.fill('#f-password', PASSWORD);
     await page.click('#login-form button');
@@ -127,6 +130,36 @@ export default function ({ test, api, cli, axe, shot, until, newContext, assert,
            'one photo where one was taken: ' + JSON.stringify(shots));
     await shot(page, 'field');
 
+    /* Signed in once: the cookie outlives the browser for a month. */
+    const session = (await ctx.cookies()).find((c) => c.name === 'mw_session');
+    assert(session.expires > Date.now() / 1000 + 29 * 86400, 'a persistent session cookie: ' + session.expires);
+
+    /* The session ends (as after weeks unused) while the phone keeps its
+     * cookie: a report is kept, the app asks to sign in, and after signing
+     * in again the report is sent, once. */
+    const who = await (await page.request.get(srv.base + '/api/v1/session')).json();
+    assert(who.session === 'field' && who.role === 'field', 'a field session: ' + JSON.stringify(who));
+    const ended = await api(srv, 'DELETE', '/api/v1/session', undefined,
+      { Cookie: 'mw_session=' + session.value, 'X-CSRF-Token': who.csrf });
+    assert(ended.status === 204, 'ended on the server: ' + ended.status);
+    await report(page, 'streetlight', false);
+    await page.waitForSelector('#field-status a[href="/field/login"]');
+    assert(await count(page, '#pending-list li') === 1, 'the report is kept');
+    await axe(page, 'field asking to sign in again (ko)');
+    await page.click('#field-status a');
+    await page.waitForSelector('#login-form');
+    assert(page.url().endsWith('/field/login'), 'the app\'s own sign-in: ' + page.url());
+    await axe(page, 'field sign-in (ko)');
+    await page.fill('#f-login', 'field1');
+    await page.fill('#f-password', PASSWORD);
+    await page.click('#login-form button');
+    await page.waitForSelector('#field-app');
+    await page.waitForSelector('#pending', { state: 'hidden', timeout: 20000 });
+    await rows(page, '#today .reports li', 5);
+    queue = (await (await page.request.get(srv.base + '/api/v1/queue?limit=100')).json()).items;
+    assert(queue.length === 5 && queue.filter((c) => c.category === 'streetlight').length === 1,
+           `the kept report filed once: ${queue.length} complaints`);
+
     for (const q of ['?lang=en', '?easy=1', '?lang=ko']) {
       await page.goto(srv.base + '/field' + q);
       await axe(page, 'field ' + q);
@@ -137,8 +170,14 @@ export default function ({ test, api, cli, axe, shot, until, newContext, assert,
     await page.waitForSelector('#login-form');
     assert(await page.evaluate(() => caches.keys().then((k) => k.filter((n) => n.startsWith('minwon-field-')).length)) === 0,
            'no cached page after signing out');
+    assert(page.url().endsWith('/field/login'), 'signed out to the app\'s sign-in: ' + page.url());
     await page.goto(srv.base + '/field');
-    assert(page.url().endsWith('/staff/login'), 'signed out');
+    assert(page.url().endsWith('/field/login'), 'signed out');
+    for (const q of ['?lang=en', '?easy=1', '?lang=ko&easy=0']) {
+      await page.goto(srv.base + '/field/login' + q);
+      assert(await page.isVisible('#f-keep'), '"keep me signed in" ' + q);
+      await axe(page, 'field sign-in ' + q);
+    }
     await ctx.close();
   });
 

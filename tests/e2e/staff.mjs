@@ -88,6 +88,14 @@ export default function ({ test, assert, api, staff, cli, axe, shot, newContext,
     await page.fill('#t-new-body', '신고하신 {위치}의 무단투기 쓰레기를 {날짜}에 수거했습니다. 감시 카메라 설치를 검토하겠습니다.');
     await Promise.all([page.waitForSelector('#tpl-note'), page.click('#tpl-add')]);
 
+    /* The console's menu leads to the desk and the field app: a manager may
+     * use both (the route table says who may). */
+    await page.goto(srv.base + '/staff');
+    assert(await page.isVisible('#nav-desk') && await page.isVisible('#nav-field'), 'the menu links /desk and /field');
+    await Promise.all([page.waitForSelector('#desk-form'), page.click('#nav-desk')]);
+    await page.goto(srv.base + '/staff');
+    await Promise.all([page.waitForSelector('#field-app'), page.click('#nav-field')]);
+
     /* The queue, by keyboard only: filter to 접수, then open the complaint. */
     await page.goto(srv.base + '/staff');
     await tabTo(page, '#q-status');

@@ -47,10 +47,12 @@ class FieldDeskWebTest(harness.ServerTestCase, unittest.TestCase):
 
     def test_a_visitor_who_is_not_signed_in_is_sent_to_sign_in(self):
         c = self.anon()
-        for path in ("/field", "/desk", "/desk/receipt"):
+        # The field app signs in on its own page, inside the installed app.
+        for path, login in (("/field", "/field/login"), ("/desk", "/staff/login"),
+                            ("/desk/receipt", "/staff/login")):
             r = c.get(path)
             self.assertStatus(r, 303)
-            self.assertEqual(r.header("Location"), "/staff/login")
+            self.assertEqual(r.header("Location"), login)
 
     def test_field_workers_and_the_desk_land_on_their_page(self):
         for login, home in (("field", "/field"), ("desk", "/desk"), ("officer", "/staff")):
@@ -231,6 +233,121 @@ class FieldDeskWebTest(harness.ServerTestCase, unittest.TestCase):
                        headers=FORM)
             self.assertStatus(r, 400)
             self.assertIn('id="e-phone"', r.text)
+
+    def reprint(self, c, form, expect=200):
+        """The row's button (POST, → 303) and the receipt page (GET)."""
+        r = c.post("/desk/reprint", urlencode(form), headers=FORM)
+        self.assertStatus(r, 303, r.text[:600])
+        self.assertEqual(r.header("Location"), "/desk/reprint")
+        page = c.get("/desk/reprint")
+        self.assertStatus(page, expect, page.text[:600])
+        return r, page
+
+    def test_desk_reprints_the_receipt_of_an_earlier_filing(self):
+        phone = "010-5555-%04d" % (os.getpid() % 10000)
+        earlier = self.file(contact={"phone": phone})
+        other = self.file(contact={"phone": "010-9999-0000"})
+        receipt = earlier["receipt_no"]
+        c = self.signed_in("desk")
+        token, idem = self.form_of(c, "/desk")
+        r = c.post("/desk/lookup", urlencode({"csrf": token, "idem": idem, "phone": phone}),
+                   headers=FORM)
+        self.assertStatus(r, 200)
+        self.assertIn('formaction="/desk/reprint" formnovalidate name="receipt" value="%s"'
+                      % receipt, r.text)
+        # The button of the row, as the browser sends it: the whole form.
+        form = {"csrf": token, "idem": idem, "phone": phone, "channel": "visit", "text": "",
+                "receipt": receipt}
+        r, page = self.reprint(c, form)
+        cookie = [v for k, v in r.header_list
+                  if k.lower() == "set-cookie" and v.startswith("mw_desk_reprint=")][0]
+        self.assertIn("HttpOnly", cookie)
+        self.assertIn("SameSite=Strict", cookie)
+        # Sealed: neither the phone nor the receipt number can be read in it.
+        value = urllib.parse.unquote(c.cookies["mw_desk_reprint"])
+        self.assertNotIn(phone.replace("-", "")[-8:], value.replace("-", ""))
+        self.assertNotIn(receipt, value)
+        text = page.text
+        self.assertIn('id="receipt-no">%s<' % receipt, text)
+        self.assertRegex(text, r'id="receipt-due">\d{4}년 \d+월 \d+일')
+        self.assertIn('class="qr"', text)
+        self.assertIn('id="reprint-note"', text)
+        self.assertIn("재발행", text)
+        self.assertIn('id="receipt-status"', text)
+        self.assertRegex(text, r'<body class="[^"]*\bpaper-a4"')
+        self.assertIn("/desk.css", text)
+        self.assertIn('href="/desk/reprint?paper=80"', text)
+        # No access code: it is kept only as a digest, and none is made.
+        self.assertNotIn('id="receipt-token"', text)
+        self.assertNotIn(earlier["token"], text)
+        self.assertStatus(self.citizen_view(receipt, earlier["token"]), 200)
+        # The 80 mm roll, and English, are links like on the new receipt.
+        self.assertRegex(c.get("/desk/reprint?paper=80").text, r'<body class="[^"]*\bpaper-80"')
+        self.assertIn("(reprint)", c.get("/desk/reprint?lang=en").text)
+        c.get("/desk?lang=ko")
+        # Every print of it is in the access log with its receipt number.
+        log = self.as_user("auditor").get("/api/v1/access-log", query={"limit": 500}).json()["items"]
+        mine = [e for e in log if e["login"] == "desk" and e["receipt_no"] == receipt]
+        self.assertEqual(len(mine), 3)
+        self.assertEqual(mine[0]["what"], "lookup_by_phone")
+        self.assertIn("접수증 다시 인쇄", mine[0]["reason"])
+        # The new filing's receipt page is untouched by a reprint.
+        self.assertEqual(c.get("/desk/receipt").header("Location"), "/desk")
+        # The sealed cookie opens for this staff member only.
+        admin = self.signed_in("admin")
+        admin.cookies["mw_desk_reprint"] = c.cookies["mw_desk_reprint"]
+        self.assertEqual(admin.get("/desk/reprint").header("Location"), "/desk")
+
+        # Only a complaint of this phone: else the desk form, the number
+        # kept, the error on it, and nothing printed.
+        for bad_form in (dict(form, receipt=other["receipt_no"]), dict(form, receipt="2611-x"),
+                         dict(form, phone="12")):
+            _, page = self.reprint(c, bad_form, expect=400)
+            self.assertIn('id="e-phone"', page.text)
+            self.assertIn('id="desk-form"', page.text)
+            self.assertIn('value="%s"' % bad_form["phone"], page.text)
+            self.assertNotIn('id="receipt-no"', page.text)
+            self.assertNotIn("mw_desk_reprint", c.cookies)
+        r = c.post("/desk/reprint", urlencode(dict(form, receipt="")), headers=FORM)
+        self.assertStatus(r, 400)
+        self.assertIn('id="e-phone"', r.text)
+        self.assertEqual(c.get("/desk/reprint").header("Location"), "/desk")
+        self.assertStatus(c.post("/desk/reprint", urlencode({"phone": phone, "receipt": receipt}),
+                                 headers=FORM, csrf=False), 403)
+        self.assertEqual(self.anon().get("/desk/reprint").header("Location"), "/staff/login")
+        # Signing out leaves nothing of the desk's receipts in the browser.
+        self.reprint(c, form)
+        self.desk_file(c)
+        self.assertIn("mw_desk_receipt", c.cookies)
+        r = c.post("/staff/logout", urlencode({"csrf": token}), headers=FORM)
+        self.assertStatus(r, 303)
+        self.assertNotIn("mw_desk_reprint", c.cookies)
+        self.assertNotIn("mw_desk_receipt", c.cookies)
+        # Who may not look up may not reprint: the field role; an officer
+        # finds only the department's complaints.
+        field = self.signed_in("field")
+        ftoken, _ = self.form_of(field, "/field")
+        self.assertStatus(field.post("/desk/reprint", urlencode(dict(form, csrf=ftoken)),
+                                     headers=FORM), 403)
+        self.assertStatus(field.get("/desk/reprint"), 403)
+        officer2 = self.signed_in("officer2")
+        otoken, oidem = self.form_of(officer2, "/desk")
+        self.reprint(officer2, dict(form, csrf=otoken, idem=oidem), expect=400)
+
+    def test_lookup_by_phone_narrowed_to_one_receipt(self):
+        phone = "010-6666-%04d" % (os.getpid() % 10000)
+        earlier = self.file(contact={"phone": phone})
+        other = self.file(contact={"phone": "010-9999-0001"})
+        desk = self.as_user("desk")
+        r = desk.get("/api/v1/staff/lookup", query={"phone": phone,
+                                                    "receipt": earlier["receipt_no"]})
+        self.assertStatus(r, 200)
+        self.assertEqual([i["receipt_no"] for i in r.json()["items"]], [earlier["receipt_no"]])
+        self.assertError(desk.get("/api/v1/staff/lookup", query={
+            "phone": phone, "receipt": other["receipt_no"]}), 404, "not_found")
+        for bad in ("", "2611-12", "abc", "2611-000001x"):
+            self.assertError(desk.get("/api/v1/staff/lookup", query={
+                "phone": phone, "receipt": bad}), 400, "invalid")
 
     def test_desk_errors_are_tied_to_their_fields(self):
         c = self.signed_in("desk")

@@ -143,6 +143,38 @@ class StaffWebTest(harness.ServerTestCase, unittest.TestCase):
             self.assertEqual(r.status, 303, path)
             self.assertEqual(r.header("Location"), "/staff/login")
 
+    def test_the_menu_links_the_field_app_and_the_desk_for_roles_that_may_use_them(self):
+        # As the route table says: /field needs the queue and staff-channel
+        # filing, /desk also the lookup by phone.
+        expect = {"admin": (True, True), "manager": (True, True), "officer": (True, True),
+                  "desk": (True, True), "field": (True, False)}
+        for who, (field, desk) in expect.items():
+            nav = self.page(who, "/staff", query={"lang": "ko"}).text
+            nav = nav[nav.index('<nav class="staff-nav"'):]
+            nav = nav[:nav.index("</nav>")]
+            self.assertEqual('<a href="/field" id="nav-field">현장 신고 앱</a>' in nav, field, who)
+            self.assertEqual('<a href="/desk" id="nav-desk">창구 접수</a>' in nav, desk, who)
+            if field:
+                self.assertStatus(self.as_user(who).get("/field"), 200)
+            if desk:
+                self.assertStatus(self.as_user(who).get("/desk"), 200)
+        en = self.page("officer", "/staff", query={"lang": "en"}).text
+        self.assertIn(">Field app</a>", en)
+        self.assertIn(">Desk intake</a>", en)
+        self.as_user("officer").get("/staff", query={"lang": "ko"})
+        # The auditor has no console queue, and no link to either page.
+        r = self.as_user("auditor").get("/staff")
+        self.assertNotIn('href="/field"', r.text)
+        self.assertNotIn('href="/desk"', r.text)
+        # A manager's phone kept signed in acts as the field role: only the app.
+        c = self.anon()
+        self.assertStatus(c.post("/api/v1/session", {"login": "manager", "password": harness.PASSWORD,
+                                                     "session": "field"}), 200)
+        nav = c.get("/staff").text
+        self.assertIn('id="nav-field"', nav)
+        self.assertNotIn('id="nav-desk"', nav)
+        self.assertNotIn('href="/staff/dashboard"', nav)
+
     def test_pages_have_csp_and_no_inline_script_or_style(self):
         c = self.file(text="헤더를 확인하는 민원")
         for path in ("/staff", "/staff/c/" + c["receipt_no"], "/staff/dashboard",

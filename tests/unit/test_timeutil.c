@@ -252,6 +252,34 @@ static void test_test_clock(void **state)
 	assert_true(mw_now() >= start + 30 * 86400);
 }
 
+/* Lengths of time of the serve settings (--session-idle 30m, ...). */
+static void test_parse_seconds(void **state)
+{
+	static const struct {
+		const char *s;
+		int64_t want;
+	} good[] = {
+		{ "1800", 1800 }, { "0", 0 },       { "45s", 45 },         { "30m", 1800 },
+		{ "12h", 43200 }, { "30d", 2592000 }, { "90d", 7776000 },
+	};
+	static const char *const bad[] = { "", "d", "-5", "+5", " 5", "5 ", "5x", "5dd", "1.5h",
+					   "91d", "7776001", "99999999999999999999", "0x10" };
+	int64_t v;
+
+	(void)state;
+	for (size_t i = 0; i < MW_ARRAY_LEN(good); i++) {
+		v = -1;
+		if (mw_parse_seconds(good[i].s, 0, 90 * 86400, &v) || v != good[i].want)
+			fail_msg("\"%s\" -> %lld, want %lld", good[i].s, (long long)v,
+				 (long long)good[i].want);
+	}
+	for (size_t i = 0; i < MW_ARRAY_LEN(bad); i++)
+		if (mw_parse_seconds(bad[i], 0, 90 * 86400, &v) != MW_ERR_INVALID)
+			fail_msg("\"%s\" accepted as %lld", bad[i], (long long)v);
+	assert_int_equal(mw_parse_seconds("0", 1, 100, &v), MW_ERR_INVALID);
+	assert_int_equal(mw_parse_seconds(NULL, 0, 100, &v), MW_ERR_INVALID);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -264,6 +292,7 @@ int main(void)
 		cmocka_unit_test(test_weekdays),
 		cmocka_unit_test(test_clocks),
 		cmocka_unit_test(test_test_clock),
+		cmocka_unit_test(test_parse_seconds),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

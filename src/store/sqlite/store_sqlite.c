@@ -69,6 +69,7 @@ enum stmt_id {
 	ST_USER_GET,
 	ST_USERS,
 	ST_USER_PUT,
+	ST_USER_END_SESSIONS,
 	ST_USER_LOGIN_OK,
 	ST_USER_LOGIN_FAIL,
 	ST_SESSION_GET,
@@ -205,11 +206,17 @@ static const char *const stmt_sql[ST__COUNT] = {
 	[ST_USER_LOGIN_FAIL] =
 		"UPDATE users SET failed = failed + 1, locked_until = CASE WHEN failed + 1 >= ?2 "
 		"THEN ?3 ELSE locked_until END WHERE login = ?1",
+	/* A new password or disabling the account ends every session of
+	 * the user (an argon2id hash is salted: any new password differs). */
+	[ST_USER_END_SESSIONS] =
+		"DELETE FROM sessions WHERE login = ?1 AND EXISTS (SELECT 1 FROM users WHERE "
+		"login = ?1 AND (pwhash <> ?2 OR ?3))",
 	[ST_SESSION_GET] =
-		"SELECT id_hash, login, csrf, created_at, last_seen FROM sessions WHERE id_hash = ?1",
+		"SELECT id_hash, login, csrf, created_at, last_seen, kind FROM sessions "
+		"WHERE id_hash = ?1",
 	[ST_SESSION_PUT] =
-		"INSERT INTO sessions(id_hash, login, csrf, created_at, last_seen) "
-		"VALUES (?1, ?2, ?3, ?4, ?5)",
+		"INSERT INTO sessions(id_hash, login, csrf, created_at, last_seen, kind) "
+		"VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
 	[ST_SESSION_TOUCH] = "UPDATE sessions SET last_seen = ?2 WHERE id_hash = ?1",
 	[ST_SESSION_DELETE] = "DELETE FROM sessions WHERE id_hash = ?1",
 	[ST_ACCESS_INSERT] =
@@ -573,7 +580,8 @@ static int migrate(sqlite3 *db, char *errbuf, size_t errsz)
 	static const char *const migrations[] = { "0001_init.sql", "0002_nlp.sql", "0003_support.sql",
 						   "0004_public_map.sql", "0005_templates.sql",
 						   "0006_stats.sql", "0007_notify.sql",
-						   "0008_track_codes.sql", "0009_callback.sql" };
+						   "0008_track_codes.sql", "0009_callback.sql",
+						   "0012_field_sessions.sql" };
 	sqlite3_stmt *st;
 	int version = 0;
 
@@ -1172,9 +1180,17 @@ static int tx_holiday_put(mw_tx *tx, const mw_holiday *h, const char *source)
 static int tx_user_put(mw_tx *tx, const mw_user *u)
 {
 	conn *c = W(tx);
-	sqlite3_stmt *st = stmt(c, ST_USER_PUT);
+	sqlite3_stmt *st = stmt(c, ST_USER_END_SESSIONS);
+	int rc;
 
 	if (!st)
+		return MW_ERR_DB;
+	bind_text(st, 1, u->login);
+	bind_text(st, 2, u->pwhash);
+	sqlite3_bind_int(st, 3, u->disabled);
+	if ((rc = step_done(c, st, "user_end_sessions")))
+		return rc;
+	if (!(st = stmt(c, ST_USER_PUT)))
 		return MW_ERR_DB;
 	bind_text(st, 1, u->login);
 	bind_text(st, 2, u->name ? u->name : "");
@@ -1213,6 +1229,7 @@ static int tx_session_put(mw_tx *tx, const mw_session *sess)
 	bind_text(st, 3, sess->csrf);
 	sqlite3_bind_int64(st, 4, sess->created_at);
 	sqlite3_bind_int64(st, 5, sess->last_seen);
+	sqlite3_bind_int(st, 6, (int)sess->kind);
 	return step_done(c, st, "session_put");
 }
 
@@ -1635,6 +1652,8 @@ static int rd_session_get(mw_store *s, const char *id_hash, mw_arena *a, mw_sess
 		col_copy(st, 2, out->csrf, sizeof(out->csrf));
 		out->created_at = sqlite3_column_int64(st, 3);
 		out->last_seen = sqlite3_column_int64(st, 4);
+		out->kind = sqlite3_column_int(st, 5) == MW_SESSION_FIELD ? MW_SESSION_FIELD
+									   : MW_SESSION_OFFICE;
 		rc = MW_OK;
 	} else if (r != SQLITE_DONE) {
 		rc = db_error(c->db, "session_get");

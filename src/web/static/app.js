@@ -272,6 +272,14 @@
       tf.submit();
     }
   }
+  /* /track#RECEIPT (a receipt the desk printed again, without the access
+   * code): tracking by phone with the number filled in. */
+  var rm = /^#(\d{4}-\d{6,})$/.exec(location.hash), pf = $('phone-form');
+  if (rm && pf) {
+    history.replaceState(null, '', location.pathname);
+    pf.elements.receipt.value = rm[1];
+    pf.elements.phone.focus();
+  }
 
   /* For the scripts of single pages (map.js, chat.js, easy.js). */
   window.minwon = { loadLeaflet: loadLeaflet, el: el, fill: fill };

@@ -297,7 +297,7 @@
       if (!items.length) return;
       say(text('sending'));
       return flush().then(function (res) {
-        if (res.stopped === 'signin') say(text('signin'), 'error', { text: text('signin-link'), href: '/staff/login' });
+        if (res.stopped === 'signin') say(text('signin'), 'error', { text: text('signin-link'), href: '/field/login' });
         else if (res.stopped) say(text('offline'));
         else if (res.sent) say(text('sent', res.sent), 'ok');
         else say('');
