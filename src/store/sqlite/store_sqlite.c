@@ -574,7 +574,9 @@ static bool sqlite_accepts(const char *uri)
 }
 
 /* Runs the embedded migrations newer than the database's user_version,
- * each in its own transaction. */
+ * each in its own transaction. The version is the position in this list.
+ * A new migration also adds its undo to UNDO_AFTER_8 of
+ * tests/integration/test_callback.py, which upgrades a version-8 file. */
 static int migrate(sqlite3 *db, char *errbuf, size_t errsz)
 {
 	static const char *const migrations[] = { "0001_init.sql", "0002_nlp.sql", "0003_support.sql",
