@@ -171,7 +171,8 @@ int mw_notify_backfill(mw_notify *n, int64_t *planned);
 /* ---- templates --------------------------------------------------------- */
 
 /* Template channels: "email" (subject and body), "text" (SMS and 알림톡),
- * "inbox" (staff inbox title and body). */
+ * "inbox" (staff inbox title and body), "timeline" (the text of a public
+ * event the monitor writes: the late notice's). */
 bool mw_notify_template_channel_ok(const char *channel);
 /* Checks a template's text: {{name}} placeholders of known variables,
  * balanced braces. MW_ERR_INVALID with a message. */

@@ -214,6 +214,10 @@ int mw_store_attachments(mw_store *s, int64_t complaint_id, mw_arena *a,
 int mw_store_attachment_get(mw_store *s, int64_t id, mw_arena *a, mw_attachment_row *out);
 int mw_store_coops(mw_store *s, int64_t complaint_id, mw_arena *a, mw_coop_row **out,
 		   size_t *n);
+/* The same two inside the writer's transaction (every event; the
+ * deadline monitor reads why a complaint is late). */
+int mw_tx_events(mw_tx *tx, int64_t complaint_id, mw_arena *a, mw_event_row **out, size_t *n);
+int mw_tx_coops(mw_tx *tx, int64_t complaint_id, mw_arena *a, mw_coop_row **out, size_t *n);
 int mw_store_queue(mw_store *s, const mw_queue_filter *f, mw_arena *a, mw_queue_row **out,
 		   size_t *n);
 /* Complaints whose phone digest matches, newest first (desk lookup). */

@@ -633,6 +633,128 @@ class DutyTest(NotifyCase, unittest.TestCase):
                                  if i["receipt_no"] == day["receipt_no"]])
 
 
+class LateTest(NotifyCase, unittest.TestCase):
+    """The citizen's late notice says why, from the officer's own delay
+    notice (지연 사유 안내) or from the complaint's state, and when to
+    expect the answer; so does the public timeline. A period that has
+    run out is not extended any more."""
+
+    START = "2025-03-10T09:00:00+09:00"         # a Monday
+    DUE = "2025-03-18T23:59:59+09:00"          # road_damage: 7 days
+    AFTER = "2025-03-19T10:00:00+09:00"
+
+    @classmethod
+    def configure(cls):
+        cls.smtp = cls.smtp_sink()
+        return notify_env(cls.smtp, MINWON_NOW=cls.START)
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        admin = cls.as_user("admin")
+        for login, role in (("officer", "officer"), ("manager", "manager")):
+            r = admin.post("/api/v1/admin/users", {"login": login, "role": role,
+                                                    "department": "road",
+                                                    "email": "%s@gu.example.kr" % login})
+            assert r.status == 200, r
+
+    def mail(self, address, receipt, kind):
+        return wait_until(lambda: [m for m in self.smtp.to(address, kind) if receipt in m.subject],
+                          WAIT, "the %s mail about %s" % (kind, receipt))
+
+    def late_event(self, c):
+        tl = self.citizen_view(c["receipt_no"], c["token"]).json()["timeline"]
+        [ev] = [e for e in tl if e["kind"] == "late"]
+        self.assertEqual(ev["label"], "처리 지연 안내")
+        return ev
+
+    def test_why_it_is_late(self):
+        off = self.as_user("officer")
+        nobody = self.file_as(citizen(email="a@example.kr"))
+        coop = self.file_as(citizen(email="b@example.kr", notify={"lang": "en"}))
+        told = self.file_as(citizen(email="c@example.kr"))
+        quiet = self.file_as(citizen(email="d@example.kr"))
+        for c in (coop, told, quiet):
+            self.assertEqual(c["due_at"], self.DUE)
+            self.assertStatus(off.action(c["receipt_no"], "start"), 200)
+        self.assertStatus(off.action(coop["receipt_no"], "cooperate", department="parking",
+                                     text="불법 주차 단속 이력 확인", period="10d"), 200)
+
+        # Before the due time the officer already knows: the citizen hears
+        # it now, and the due time stays (late remains late).
+        r = off.action(told["receipt_no"], "delay_notice", text="보도블록 자재 수급이 늦어지고 있습니다.",
+                       expected_at="2025-03-28")
+        self.assertStatus(r, 200)
+        self.assertEqual(r.json()["expected_at"], "2025-03-28T23:59:59+09:00")
+        self.assertEqual(r.json()["due_at"], self.DUE)
+        [m] = self.mail("c@example.kr", told["receipt_no"], "delay")
+        self.assertIn("사유: 보도블록 자재 수급이 늦어지고 있습니다.", m.body())
+        self.assertIn("처리 예정일: 2025년 3월 28일(금) 23:59", m.body())
+        for bad in ({"expected_at": "2025-03-17"}, {"expected_at": "내일"}, {}):
+            r = off.action(told["receipt_no"], "delay_notice", text="사유", **bad)
+            self.assertError(r, 400)
+
+        self.assertStatus(self.as_user("admin").post("/api/v1/admin/clock", {"to": self.AFTER}),
+                          200)
+        self.clients.clear()
+        off = self.as_user("officer")
+        self.assertStatus(self.as_user("admin").post("/api/v1/admin/notify/scan", {}), 200)
+
+        # Nobody has it: the reason says so.
+        [m] = self.mail("a@example.kr", nobody["receipt_no"], "late")
+        self.assertIn("사유: 아직 담당자가 정해지지 않았습니다.", m.body())
+        # late-grace, 3 days (24 working hours) after the due time: Wed 19,
+        # Thu 20, Fri 21.
+        self.assertIn("새 처리 예정일: 2025년 3월 21일(금) 18:00", m.body())
+        ev = self.late_event(nobody)
+        self.assertEqual(ev["text"], "처리 기한이 지났습니다. 사유: 아직 담당자가 정해지지 "
+                         "않았습니다. 부서장에게 보고되어 담당자를 정하고 있습니다. 새 처리 "
+                         "예정일: 2025년 3월 21일(금) 18:00")
+        self.assertEqual(ev["detail"], "2025-03-21T18:00:00+09:00")
+
+        # Waiting for a cooperating department, in English; not before its
+        # reply can come (10 days: Fri 21) and three days more.
+        [m] = self.mail("b@example.kr", coop["receipt_no"], "late")
+        self.assertIn("Why: we are waiting for Parking Management Division to reply to our "
+                      "request for its review.", m.body())
+        self.assertIn("New expected date: Wed 26 Mar 2025, 18:00 KST", m.body())
+        self.assertIn("주차관리과의 검토 회신을 기다리고", self.late_event(coop)["text"])
+
+        # The officer's own words and date.
+        [m] = self.mail("c@example.kr", told["receipt_no"], "late")
+        self.assertIn("사유: 보도블록 자재 수급이 늦어지고 있습니다.", m.body())
+        self.assertIn("새 처리 예정일: 2025년 3월 28일(금) 23:59", m.body())
+        self.assertEqual(self.late_event(told)["detail"], "2025-03-28T23:59:59+09:00")
+        # The head of the department reads what the citizen was told.
+        [m] = self.mail("manager@gu.example.kr", told["receipt_no"], "overdue")
+        self.assertIn("안내한 사유: 보도블록 자재 수급이 늦어지고 있습니다.", m.body())
+
+        # Nobody said anything: the general reason, then the officer tells
+        # the citizen after all. Extending a period that ran out is refused.
+        [m] = self.mail("d@example.kr", quiet["receipt_no"], "late")
+        self.assertIn("사유: 담당 부서의 검토에 시간이 더 필요합니다.", m.body())
+        r = off.action(quiet["receipt_no"], "extend", text="연장", period="7d")
+        self.assertError(r, 409, "transition_not_allowed")
+        self.assertIn("delay_notice", r.json()["error"]["message"])
+        r = off.action(quiet["receipt_no"], "delay_notice", text="현장 재조사가 필요합니다.",
+                       expected_at="2025-03-25T18:00:00+09:00")
+        self.assertStatus(r, 200)
+        [m] = self.mail("d@example.kr", quiet["receipt_no"], "delay")
+        self.assertIn("처리 예정일: 2025년 3월 25일(화) 18:00", m.body())
+        v = self.citizen_view(quiet["receipt_no"], quiet["token"]).json()
+        [ev] = [e for e in v["timeline"] if e["kind"] == "delay_notice"]
+        self.assertEqual((ev["label"], ev["text"], ev["detail"]),
+                         ("지연 사유 안내", "현장 재조사가 필요합니다.", "2025-03-25T18:00:00+09:00"))
+        self.assertEqual(v["due_at"], self.DUE)
+        sv = off.staff_view(quiet["receipt_no"]).json()
+        self.assertTrue(sv["overdue"])
+        wait_until(self.drained, WAIT, "the outbox to drain")
+        # One late notice each: the monitor spoke once.
+        for c, a in ((nobody, "a"), (coop, "b"), (told, "c"), (quiet, "d")):
+            self.assertEqual(len([m for m in self.smtp.to("%s@example.kr" % a, "late")
+                                  if c["receipt_no"] in m.subject]), 1)
+
+
 class BackfillTest(unittest.TestCase):
     """Complaints filed before notifications existed (here: by minwon demo,
     which writes no plans) get their reminders when the server starts:

@@ -1259,10 +1259,9 @@ static int rd_complaint_by_token(mw_store *s, const char *token_hash, mw_arena *
 	return get_complaint(reader(s), ST_COMPLAINT_BY_TOKEN, token_hash, 0, a, c, sec);
 }
 
-static int rd_events(mw_store *s, int64_t complaint_id, bool public_only, mw_arena *a,
+static int events_on(conn *c, int64_t complaint_id, bool public_only, mw_arena *a,
 		     mw_event_row **out, size_t *n)
 {
-	conn *c = reader(s);
 	sqlite3_stmt *st;
 
 	if (!c || !(st = stmt(c, public_only ? ST_EVENTS_PUBLIC : ST_EVENTS)))
@@ -1281,6 +1280,17 @@ static int rd_events(mw_store *s, int64_t complaint_id, bool public_only, mw_are
 		row->due_at = sqlite3_column_int64(st, 9);
 	});
 	return MW_OK;
+}
+
+static int rd_events(mw_store *s, int64_t complaint_id, bool public_only, mw_arena *a,
+		     mw_event_row **out, size_t *n)
+{
+	return events_on(reader(s), complaint_id, public_only, a, out, n);
+}
+
+static int tx_events(mw_tx *tx, int64_t complaint_id, mw_arena *a, mw_event_row **out, size_t *n)
+{
+	return events_on(W(tx), complaint_id, false, a, out, n);
 }
 
 static void read_attachment(sqlite3_stmt *st, mw_arena *a, mw_attachment_row *row)
@@ -1331,10 +1341,8 @@ static int rd_attachment_get(mw_store *s, int64_t id, mw_arena *a, mw_attachment
 	return rc;
 }
 
-static int rd_coops(mw_store *s, int64_t complaint_id, mw_arena *a, mw_coop_row **out,
-		    size_t *n)
+static int coops_on(conn *c, int64_t complaint_id, mw_arena *a, mw_coop_row **out, size_t *n)
 {
-	conn *c = reader(s);
 	sqlite3_stmt *st;
 
 	if (!c || !(st = stmt(c, ST_COOPS)))
@@ -1350,6 +1358,17 @@ static int rd_coops(mw_store *s, int64_t complaint_id, mw_arena *a, mw_coop_row 
 		row->reply = col_text(st, 6, a);
 	});
 	return MW_OK;
+}
+
+static int rd_coops(mw_store *s, int64_t complaint_id, mw_arena *a, mw_coop_row **out,
+		    size_t *n)
+{
+	return coops_on(reader(s), complaint_id, a, out, n);
+}
+
+static int tx_coops(mw_tx *tx, int64_t complaint_id, mw_arena *a, mw_coop_row **out, size_t *n)
+{
+	return coops_on(W(tx), complaint_id, a, out, n);
 }
 
 static void read_queue_row(sqlite3_stmt *st, mw_arena *a, mw_queue_row *row)
