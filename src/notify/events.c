@@ -348,6 +348,17 @@ out:
 	return rc;
 }
 
+int mw_notify_plan_coop(mw_tx *tx, mw_notify *n, int64_t complaint_id, const char *department,
+			mw_time requested_at, mw_time due_at, mw_time after)
+{
+	mw_reminder_row r = { .complaint_id = complaint_id, .kind = MW_REMIND_COOP,
+			      .ref = department, .target = due_at,
+			      .fire_at = mw_remind_coop_at(n->ref->cal, requested_at, due_at,
+							   &n->policy) };
+
+	return r.fire_at && r.fire_at > after ? mw_tx_reminder_add(tx, &r) : MW_OK;
+}
+
 /* A 중간통보 was given: the plan's prompt is recorded as cancelled,
  * whether it is the pending reminder yet or not. */
 static int cancel_interim(mw_tx *tx, mw_notify *n, const mw_complaint *c)
@@ -532,15 +543,9 @@ int mw_notify_on_action(mw_tx *tx, mw_notify *n, const mw_complaint *before,
 	if (act->type == MW_ACT_COOP_REPLY && coop_department &&
 	    (rc = mw_tx_reminders_cancel(tx, after->id, MW_REMIND_COOP, coop_department)))
 		return rc;
-	if (act->type == MW_ACT_COOPERATE && ev->sub_due) {
-		mw_reminder_row r = { .complaint_id = after->id, .kind = MW_REMIND_COOP,
-				      .ref = act->department, .target = ev->sub_due,
-				      .fire_at = mw_remind_coop_at(n->ref->cal, ev->at, ev->sub_due,
-								   &n->policy) };
-
-		if (r.fire_at && (rc = mw_tx_reminder_add(tx, &r)))
-			return rc;
-	}
+	if (act->type == MW_ACT_COOPERATE && ev->sub_due &&
+	    (rc = mw_notify_plan_coop(tx, n, after->id, act->department, ev->at, ev->sub_due, 0)))
+		return rc;
 	if (!(rule = action_rule(act->type, before->status)))
 		return MW_OK;
 	if (rule->citizen != NONE) {

@@ -294,22 +294,65 @@ int mw_notify_scan(mw_notify *n, int *fired)
 
 #define BACKFILL_BATCH 500
 
+/* Plans one open complaint: only what is still ahead of now. */
+typedef int (*backfill_fn)(mw_tx *tx, mw_notify *n, const mw_complaint *c, mw_time now,
+			   mw_arena *a);
+
+/* Its own clock's next reminder. Fresh: added beside whatever an action
+ * planned meanwhile, never instead of it (a pending one may be due). */
+static int backfill_own(mw_tx *tx, mw_notify *n, const mw_complaint *c, mw_time now,
+			mw_arena *a)
+{
+	MW_UNUSED(a);
+	return mw_notify_replan(tx, n, c, true, now, NULL);
+}
+
+/* A reminder for each of its open cooperation requests. */
+static int backfill_coops(mw_tx *tx, mw_notify *n, const mw_complaint *c, mw_time now,
+			  mw_arena *a)
+{
+	mw_coop_row *co;
+	size_t nco;
+	int rc = mw_tx_coops(tx, c->id, a, &co, &nco);
+
+	for (size_t i = 0; !rc && i < nco; i++)
+		if (!co[i].replied_at)
+			rc = mw_notify_plan_coop(tx, n, c->id, co[i].department, co[i].requested_at,
+						 co[i].due_at, now);
+	return rc;
+}
+
+/* The passes, each once per database over the open complaints there were
+ * when it first ran, remembering how far it got in notify_meta. The
+ * cooperation pass came later: databases that had done the first get it
+ * on their next start, new ones do both. */
+static const struct backfill_pass {
+	const char *upto_key, *done_key;
+	backfill_fn plan;
+} passes[] = {
+	{ "backfill_upto", "backfill_done", backfill_own },
+	{ "backfill_coop_upto", "backfill_coop_done", backfill_coops },
+};
+
 struct backfill_work {
 	mw_work w;
 	mw_notify *n;
+	const struct backfill_pass *pass;
 	bool finished;
 	int64_t planned;
 };
 
 /* Plans the next batch of open complaints up to the last one there was
- * when this first ran, remembering how far it got (notify_meta), so a
- * restart goes on from there. Only reminders still ahead are added: what
- * should have been said before the upgrade is not said now. Adding is
- * idempotent, so a complaint an action planned meanwhile, or another
- * server doing the same, changes nothing. */
+ * when the pass first ran, so a restart goes on from there. Only
+ * reminders still ahead are added: what should have been said before the
+ * upgrade is not said now. Adding is idempotent (a reminder is its
+ * complaint, kind, reference and instant), so a complaint an action
+ * planned meanwhile, another server doing the same, or the pass run again
+ * changes nothing. */
 static int backfill_run(mw_tx *tx, mw_work *w)
 {
 	struct backfill_work *bw = (struct backfill_work *)w;
+	const struct backfill_pass *pass = bw->pass;
 	mw_arena a = MW_ARENA_INIT;
 	const char *v;
 	int64_t upto, done = 0, *ids;
@@ -318,18 +361,18 @@ static int backfill_run(mw_tx *tx, mw_work *w)
 	char num[32];
 	int rc;
 
-	rc = mw_tx_notify_meta_get(tx, "backfill_upto", &a, &v);
+	rc = mw_tx_notify_meta_get(tx, pass->upto_key, &a, &v);
 	if (rc == MW_ERR_NOTFOUND) {
 		if ((rc = mw_tx_last_complaint_id(tx, &upto)))
 			goto out;
 		snprintf(num, sizeof(num), "%lld", (long long)upto);
-		if ((rc = mw_tx_notify_meta_put(tx, "backfill_upto", num)))
+		if ((rc = mw_tx_notify_meta_put(tx, pass->upto_key, num)))
 			goto out;
 	} else if (rc || mw_parse_i64(v, 0, INT64_MAX, &upto)) {
 		rc = rc ? rc : MW_ERR_DB;
 		goto out;
 	}
-	rc = mw_tx_notify_meta_get(tx, "backfill_done", &a, &v);
+	rc = mw_tx_notify_meta_get(tx, pass->done_key, &a, &v);
 	if (rc == MW_OK && mw_parse_i64(v, 0, INT64_MAX, &done))
 		rc = MW_ERR_DB;
 	if (rc && rc != MW_ERR_NOTFOUND)
@@ -346,16 +389,14 @@ static int backfill_run(mw_tx *tx, mw_work *w)
 
 		if ((rc = mw_tx_complaint_get(tx, ids[i], &a, &c, NULL)))
 			break;
-		/* Fresh: added beside whatever an action planned meanwhile,
-		 * never instead of it (a pending one may be due). */
-		rc = mw_notify_replan(tx, bw->n, &c, true, now, NULL);
+		rc = pass->plan(tx, bw->n, &c, now, &a);
 		bw->planned++;
 	}
 	if (rc)
 		goto out;
 	snprintf(num, sizeof(num), "%lld",
 		 (long long)(nids == BACKFILL_BATCH ? ids[nids - 1] : upto));
-	rc = mw_tx_notify_meta_put(tx, "backfill_done", num);
+	rc = mw_tx_notify_meta_put(tx, pass->done_key, num);
 out:
 	mw_arena_release(&a);
 	return rc;
@@ -364,17 +405,25 @@ out:
 int mw_notify_backfill(mw_notify *n, int64_t *planned)
 {
 	struct backfill_work bw = { .w = { .run = backfill_run }, .n = n };
-	int rc;
+	int64_t total = 0;
+	int rc = MW_OK;
 
-	do
-		rc = mw_store_exec(n->store, &bw.w);
-	while (!rc && !bw.finished);
+	for (size_t p = 0; !rc && p < MW_ARRAY_LEN(passes); p++) {
+		bw.pass = &passes[p];
+		bw.finished = false;
+		bw.planned = 0;
+		do
+			rc = mw_store_exec(n->store, &bw.w);
+		while (!rc && !bw.finished);
+		if (!rc && bw.planned)
+			mw_log_info("monitor", "event=backfilled pass=%s complaints=%lld",
+				    passes[p].done_key, (long long)bw.planned);
+		total += bw.planned;
+	}
 	if (planned)
-		*planned = bw.planned;
+		*planned = total;
 	if (rc)
 		mw_log_error("monitor", "event=backfill_failed err=%s", mw_err_code(rc));
-	else if (bw.planned)
-		mw_log_info("monitor", "event=backfilled complaints=%lld", (long long)bw.planned);
 	return rc;
 }
 

@@ -164,8 +164,10 @@ int mw_notify_prefs_json(const char *notify_json, bool has_email, bool has_phone
 int mw_notify_scan(mw_notify *n, int *fired);
 
 /* Plans the reminders of open complaints filed before notifications
- * existed (once per database, resumed after a restart; the monitor thread
- * does it when it starts). Only reminders still ahead are planned. */
+ * existed: their own clock's and their open cooperation requests' (once
+ * per database and pass, resumed after a restart; the monitor thread does
+ * it when it starts). Only reminders still ahead are planned, and
+ * planning one twice changes nothing. */
 int mw_notify_backfill(mw_notify *n, int64_t *planned);
 
 /* ---- templates --------------------------------------------------------- */

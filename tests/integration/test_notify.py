@@ -16,6 +16,7 @@ import json
 import os
 import re
 import signal
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -788,6 +789,105 @@ class BackfillTest(unittest.TestCase):
             admin = srv.client("admin")
             again = admin.get("/api/v1/admin/notify/reminders", query={"limit": "500"}).json()
             self.assertEqual(len(again["items"]), len(items))
+        finally:
+            problems = srv.stop()
+            srv.cleanup()
+            self.assertEqual(problems, [])
+
+
+class BackfillCooperationTest(unittest.TestCase):
+    """Open 협조 requests made before cooperation reminders were backfilled
+    (a database whose first backfill was done by an older minwon) get
+    their reminder when the server starts: only open requests of open
+    complaints, only reminders still ahead, the same instant the request
+    itself would have planned, and never twice."""
+
+    START = "2025-03-10T09:00:00+09:00"          # a Monday
+    RESTART = "2025-03-11T18:00:00+09:00"
+
+    def reminders(self, admin):
+        items, after = [], 0
+        while True:
+            j = admin.get("/api/v1/admin/notify/reminders",
+                          query={"after": str(after), "limit": "500"}).json()
+            items += j["items"]
+            after = j["next_cursor"]
+            if not after:
+                return items
+
+    def coop_rows(self, admin):
+        return sorted((i["complaint_id"], i["ref"], i["fire_at"], i["state"])
+                      for i in self.reminders(admin) if i["kind"] == "cooperation_reminder")
+
+    def forget_coop_reminders(self, srv):
+        """What an older minwon left: no cooperation reminders, no record
+        of their pass (its own backfill done)."""
+        db = sqlite3.connect(srv.db)
+        try:
+            db.execute("DELETE FROM reminders WHERE kind = 4")
+            db.execute("DELETE FROM notify_meta WHERE key LIKE 'backfill_coop_%'")
+            db.commit()
+            self.assertTrue(db.execute("SELECT value FROM notify_meta WHERE key = "
+                                       "'backfill_upto'").fetchone())
+        finally:
+            db.close()
+
+    def test_open_cooperation_requests_get_their_reminder(self):
+        srv = harness.Server(env=notify_env(MINWON_NOW=self.START))
+        try:
+            srv.start()
+            off = srv.client("officer")
+            rns = {}
+            for name, period in (("open", "5d"), ("replied", "5d"), ("answered", "5d"),
+                                 ("past", "1d")):
+                r = harness.Client(srv.port).post("/api/v1/complaints", citizen())
+                self.assertEqual(r.status, 201, r)
+                rn = rns[name] = r.json()["receipt_no"]
+                self.assertEqual(off.action(rn, "start").status, 200)
+                r = off.action(rn, "cooperate", department="parking", text="단속 이력 확인",
+                               period=period)
+                self.assertEqual(r.status, 200, r)
+            self.assertEqual(srv.client("officer2").action(rns["replied"], "cooperation_reply",
+                                                           text="이력 없음").status, 200)
+            self.assertEqual(off.action(rns["answered"], "answer", text="처리했습니다").status, 200)
+            admin = srv.client("admin")
+            ids = {k: admin.staff_view(rn).json()["id"] for k, rn in rns.items()}
+            planned = [r for r in self.coop_rows(admin) if r[0] == ids["open"]]
+            self.assertEqual(len(planned), 1)
+            self.assertEqual(planned[0][1:], ("parking", planned[0][2], "pending"))
+            srv.stop()
+
+            self.forget_coop_reminders(srv)
+            srv.env["MINWON_NOW"] = self.RESTART
+            srv.start()
+            admin = srv.client("admin")
+            got = wait_until(lambda: self.coop_rows(admin) or None, WAIT, "the backfill")
+            # 80 % of 40 working hours from Mon 09:00 is Thu 18:00, still
+            # ahead; the 1-day request's instant (Mon 16:24) has passed.
+            self.assertEqual(got, planned)
+            self.assertEqual(kst(got[0][2]), kst("2025-03-13T18:00:00+09:00"))
+
+            # Again, even with the pass forgotten: nothing twice.
+            srv.stop()
+            db = sqlite3.connect(srv.db)
+            db.execute("DELETE FROM notify_meta WHERE key LIKE 'backfill_coop_%'")
+            db.commit()
+            db.close()
+            srv.start()
+            admin = srv.client("admin")
+            wait_until(lambda: sqlite3.connect(srv.db).execute(
+                "SELECT count(*) FROM notify_meta WHERE key = 'backfill_coop_done'").fetchone()[0],
+                WAIT, "the pass")
+            self.assertEqual(self.coop_rows(admin), planned)
+
+            # It fires and tells the asked department.
+            self.assertEqual(admin.post("/api/v1/admin/clock",
+                                        {"to": "2025-03-13T18:30:00+09:00"}).status, 200)
+            admin = srv.client("admin")
+            self.assertEqual(admin.post("/api/v1/admin/notify/scan", {}).status, 200)
+            box = srv.client("officer2").get("/api/v1/staff/inbox").json()["items"]
+            self.assertEqual(sorted(i["kind"] for i in box if i["receipt_no"] == rns["open"]),
+                             ["cooperation", "cooperation_reminder"])
         finally:
             problems = srv.stop()
             srv.cleanup()
