@@ -67,6 +67,20 @@ def citizen(email=None, phone=None, name="홍길동", **over):
     return complaint_body(contact=contact, **over)
 
 
+def all_reminders(client):
+    """The whole reminder schedule, page by page."""
+    items, after = [], 0
+    while True:
+        r = client.get("/api/v1/admin/notify/reminders",
+                       query={"after": str(after), "limit": "500"})
+        assert r.status == 200, r
+        j = r.json()
+        items += j["items"]
+        after = j["next_cursor"]
+        if not after:
+            return items
+
+
 class NotifyCase(harness.ServerTestCase):
     """Receivers started before the server and stopped after it (configure
     returns the server's environment), and shared helpers: filing, the
@@ -805,19 +819,9 @@ class BackfillCooperationTest(unittest.TestCase):
     START = "2025-03-10T09:00:00+09:00"          # a Monday
     RESTART = "2025-03-11T18:00:00+09:00"
 
-    def reminders(self, admin):
-        items, after = [], 0
-        while True:
-            j = admin.get("/api/v1/admin/notify/reminders",
-                          query={"after": str(after), "limit": "500"}).json()
-            items += j["items"]
-            after = j["next_cursor"]
-            if not after:
-                return items
-
     def coop_rows(self, admin):
         return sorted((i["complaint_id"], i["ref"], i["fire_at"], i["state"])
-                      for i in self.reminders(admin) if i["kind"] == "cooperation_reminder")
+                      for i in all_reminders(admin) if i["kind"] == "cooperation_reminder")
 
     def forget_coop_reminders(self, srv):
         """What an older minwon left: no cooperation reminders, no record
@@ -1179,18 +1183,6 @@ class SimulatedMonthTest(NotifyCase, unittest.TestCase):
 
     # -- the checks -------------------------------------------------------------
 
-    def all_reminders(self):
-        items, after = [], 0
-        while True:
-            r = self.as_user("admin").get("/api/v1/admin/notify/reminders",
-                                          query={"after": str(after), "limit": "500"})
-            self.assertStatus(r, 200)
-            j = r.json()
-            items += j["items"]
-            if not j["next_cursor"]:
-                return items
-            after = j["next_cursor"]
-
     def check_reminders(self, complaints, expect, end):
         """Every reminder the reckoning gives up to the end fired, at its
         instant; of those after it, the monitor keeps the next one pending
@@ -1199,7 +1191,7 @@ class SimulatedMonthTest(NotifyCase, unittest.TestCase):
         by_id = {c["id"]: rn for rn, c in complaints.items()}
         fired, pending = {}, {}
         self.fired = []
-        for r in self.all_reminders():
+        for r in all_reminders(self.as_user("admin")):
             rn = by_id[r["complaint_id"]]
             if r["state"] == "cancelled":
                 # Only what an interim notice or a cooperation reply ended.
@@ -1348,16 +1340,7 @@ class TwoServersTest(NotifyCase, unittest.TestCase):
             t.join()
         self.assertEqual(errors, [])
         wait_until(self.drained, WAIT, "the outbox to drain")
-        reminders = []
-        after = 0
-        while True:
-            j = admin_a.get("/api/v1/admin/notify/reminders",
-                            query={"after": str(after), "limit": "500"}).json()
-            reminders += j["items"]
-            after = j["next_cursor"]
-            if not after:
-                break
-        done = [r for r in reminders if r["state"] == "fired"]
+        done = [r for r in all_reminders(admin_a) if r["state"] == "fired"]
         # 30 x (80 %, one day left, overdue, 중간통보 prompt) for 7-day periods.
         self.assertEqual(len(done), 120)
         # Counted by both servers together (their monitors woke up with the
