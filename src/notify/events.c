@@ -245,6 +245,11 @@ static int emit_staff(mw_tx *tx, mw_notify *n, const mw_notice_out *o, const cha
 		rc = mw_tx_inbox_add(tx, &item);
 		if (!rc && people[i].email && channel_on(n, MW_CHAN_EMAIL))
 			rc = add_row(tx, o, MW_CHAN_EMAIL, people[i].login, "ko", vars, NULL);
+		/* Escalations, deadlines and urgent complaints also by SMS, for
+		 * the kinds staff-sms names (quiet hours are for citizens). */
+		if (!rc && people[i].phone && *people[i].phone &&
+		    (n->cfg.staff_sms_kinds & (UINT64_C(1) << o->kind)) && channel_on(n, MW_CHAN_SMS))
+			rc = add_row(tx, o, MW_CHAN_SMS, people[i].login, "ko", vars, NULL);
 	}
 	/* Outside office hours an urgent complaint also reaches whoever is on
 	 * duty, by e-mail and SMS. */

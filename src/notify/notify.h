@@ -76,6 +76,7 @@ typedef struct mw_notify_config {
 #undef MW_SETTING
 	/* parsed from the strings above */
 	int quiet_from, quiet_to;   /* minutes after midnight KST; equal = none */
+	uint64_t staff_sms_kinds;   /* bit per mw_notice: staff hear it by SMS too */
 	mw_period info_period_p, late_grace_p;
 	mw_arena arena;             /* strings read from a config file */
 } mw_notify_config;

@@ -274,6 +274,8 @@ typedef struct mw_user {
 	int failed;               /* consecutive failed logins */
 	mw_time locked_until;
 	bool disabled;
+	const char *email;        /* work addresses for notices, NULL when */
+	const char *phone;        /* none (staff_contacts; read only) */
 } mw_user;
 
 int mw_store_user_get(mw_store *s, const char *login, mw_arena *a, mw_user *out);

@@ -544,6 +544,82 @@ class HttpChannelsTest(NotifyCase, unittest.TestCase):
                                          ("received", "citizen")])
 
 
+class StaffSmsTest(NotifyCase, unittest.TestCase):
+    """Staff with a phone get urgent alerts, due-soon reminders and
+    escalations by SMS too (staff-sms), in quiet hours as well, and not
+    the other notices; their numbers are masked in the admin's list and
+    never in the outbox."""
+
+    START = "2025-03-10T10:00:00+09:00"          # a Monday
+    PHONES = {"manager": "010-7000-0001", "officer": "010-7000-0002"}
+
+    @classmethod
+    def configure(cls):
+        cls.http = cls.http_sink()
+        # Quiet all day: citizens' SMS wait, staff SMS do not.
+        return notify_env(MINWON_NOW=cls.START, MINWON_SMS_URL=cls.http.url("/sms"),
+                          MINWON_QUIET_HOURS="00:00-23:59")
+
+    def texts(self, login, part):
+        return [t for t in self.http.texts_to("/sms", self.PHONES[login]) if part in t]
+
+    def test_staff_sms(self):
+        for login, phone in self.PHONES.items():
+            self.set_contact(login, login, "road", phone=phone)
+        plain = self.file_as(citizen(phone="010-5555-0000"))
+        urgent = self.file_as(citizen(urgent=True, text="맨홀 뚜껑이 열려 있어 빠질 위험이 있습니다."))
+        self.assertStatus(self.as_user("manager").action(plain["receipt_no"], "assign",
+                                                         assignee="officer"), 200)
+        for login in self.PHONES:
+            wait_until(lambda: self.texts(login, "[긴급 민원] %s" % urgent["receipt_no"]), WAIT,
+                       "the urgent SMS to %s" % login)
+
+        # Past the due time: one working day before it, and the escalation.
+        self.assertStatus(self.as_user("admin").post(
+            "/api/v1/admin/clock", {"to": "2025-03-19T09:00:00+09:00"}), 200)
+        self.clients.clear()
+        self.assertStatus(self.as_user("admin").post("/api/v1/admin/notify/scan", {}), 200)
+        rn = plain["receipt_no"]
+        for login in self.PHONES:
+            for part in ("처리기한 1일 전 %s" % rn, "처리기한 경과 %s" % rn):
+                wait_until(lambda: self.texts(login, part), WAIT, "%s to %s" % (part, login))
+        # Nobody has the urgent one: its escalation reaches the manager.
+        wait_until(lambda: self.texts("manager", "처리기한 경과 %s" % urgent["receipt_no"]), WAIT,
+                   "the escalation of the unassigned complaint")
+        wait_until(lambda: not [o for o in self.outbox("pending") if o["recipient"] != "citizen"],
+                   WAIT, "the staff messages to go")
+        # Once each, and not the other notices (assignment, 80 %, 중간통보).
+        self.assertEqual(len(self.texts("officer", "처리기한 경과 %s" % rn)), 1)
+        for login in self.PHONES:
+            for part in ("새 배정", "80%", "중간통보"):
+                self.assertEqual(self.texts(login, part), [], part)
+        self.assertIn("overdue", [i["kind"] for i in self.inbox("officer")["items"]
+                                  if i["receipt_no"] == rn])
+        # The citizen's SMS waits for the morning.
+        [held] = [o for o in self.outbox("pending") if o["recipient"] == "citizen"
+                  and o["data"].get("receipt_no") == rn and o["kind"] == "received"]
+        self.assertEqual(held["last_error"], "held for the quiet hours")
+
+        # Numbers: masked in the admin's list, nowhere in the outbox.
+        users = self.as_user("admin").get("/api/v1/admin/users").json()["items"]
+        by = {u["login"]: u for u in users}
+        self.assertEqual(by["manager"]["phone"], "010-****-0001")
+        self.assertIsNone(by["officer2"]["phone"])
+        listing = json.dumps(users) + json.dumps(self.outbox())
+        for phone in self.PHONES.values():
+            self.assertNotIn(phone, listing)
+        rows = [o for o in self.outbox() if o["channel"] == "sms" and o["recipient"] == "officer"]
+        self.assertEqual(sorted(o["kind"] for o in rows if o["data"].get("receipt_no") == rn),
+                         ["due_soon", "overdue"])
+        # A number cleared: nothing more by SMS.
+        self.set_contact("officer", "officer", "road", phone="")
+        self.assertIsNone({u["login"]: u for u in self.as_user("admin").get(
+            "/api/v1/admin/users").json()["items"]}["officer"]["phone"])
+        self.assertError(self.as_user("admin").post("/api/v1/admin/users", {
+            "login": "officer", "role": "officer", "department": "road", "phone": "전화"}),
+            400, "invalid")
+
+
 class DeadLetterTest(NotifyCase, unittest.TestCase):
     """After the last try a message is a dead letter with its last error; an
     HTTP 4xx is final at once; an admin can send it again."""
@@ -972,7 +1048,7 @@ class TrainingTest(NotifyCase, unittest.TestCase):
         self.assertEqual(self.anon().get("/healthz").json()["notify"], "training")
         c = self.file_as(citizen(email="train@example.kr", phone="010-3333-4444"))
         wait_until(self.drained, WAIT, "the outbox to drain")
-        rows = {o["channel"]: o for o in self.outbox()}
+        rows = {o["channel"]: o for o in self.outbox() if o["recipient"] == "citizen"}
         self.assertEqual(set(rows), {"email", "sms"})
         for o in rows.values():
             self.assertEqual(o["state"], "recorded")
@@ -981,6 +1057,15 @@ class TrainingTest(NotifyCase, unittest.TestCase):
         self.assertIn("처리 상황 조회: (링크)", rows["email"]["body"])
         self.assertNotIn(c["token"], rows["email"]["body"])
         self.assertIn(c["receipt_no"], rows["sms"]["body"])
+        self.assertEqual(self.smtp.snapshot(), [])
+
+    def test_training_records_staff_sms(self):
+        self.set_contact("officer", "officer", "road", phone="010-3333-0002")
+        u = self.file_as(citizen(urgent=True, text="가스 냄새가 심하게 납니다. 폭발 위험이 있습니다."))
+        wait_until(self.drained, WAIT, "the outbox to drain")
+        [row] = [o for o in self.outbox() if o["channel"] == "sms" and o["recipient"] == "officer"]
+        self.assertEqual((row["kind"], row["state"]), ("urgent", "recorded"))
+        self.assertIn("[긴급 민원] %s" % u["receipt_no"], row["body"])
         self.assertEqual(self.smtp.snapshot(), [])
 
 

@@ -31,6 +31,10 @@
 	"urgent, status, version, received_at, clock_start, period, base_period, extensions, " \
 	"due_at, paused_at, pauses, updated_at, closed_at, answer, answered_at, rating, " \
 	"merged_into, filed_by, ai_category, ai_confidence, ai_model, repeat_of"
+/* A staff member with the work addresses notices go to (0007_notify.sql). */
+#define USER_COLS \
+	"u.id, u.login, u.name, u.role, u.department, u.pwhash, u.failed, u.locked_until, " \
+	"u.disabled, c.email, c.phone"
 #define QUEUE_COLS \
 	"id, receipt_no, title, category, department, assignee, channel, status, urgent, " \
 	"received_at, due_at, version"
@@ -188,11 +192,11 @@ static const char *const stmt_sql[ST__COUNT] = {
 		"INSERT INTO holidays(date, name, source) VALUES (?1, ?2, ?3) "
 		"ON CONFLICT(date) DO UPDATE SET name = ?2, source = ?3",
 	[ST_USER_GET] =
-		"SELECT id, login, name, role, department, pwhash, failed, locked_until, disabled "
-		"FROM users WHERE login = ?1",
+		"SELECT " USER_COLS " FROM users u LEFT JOIN staff_contacts c ON c.login = u.login "
+		"WHERE u.login = ?1",
 	[ST_USERS] =
-		"SELECT id, login, name, role, department, pwhash, failed, locked_until, disabled "
-		"FROM users ORDER BY login",
+		"SELECT " USER_COLS " FROM users u LEFT JOIN staff_contacts c ON c.login = u.login "
+		"ORDER BY u.login",
 	[ST_USER_PUT] =
 		"INSERT INTO users(login, name, role, department, pwhash, disabled, created_at) "
 		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, strftime('%s','now')) ON CONFLICT(login) DO UPDATE "
@@ -1586,6 +1590,8 @@ static void read_user(sqlite3_stmt *st, mw_arena *a, mw_user *u)
 	u->failed = sqlite3_column_int(st, 6);
 	u->locked_until = sqlite3_column_int64(st, 7);
 	u->disabled = sqlite3_column_int(st, 8);
+	u->email = col_text(st, 9, a);
+	u->phone = col_text(st, 10, a);
 }
 
 static int rd_user_get(mw_store *s, const char *login, mw_arena *a, mw_user *out)
