@@ -846,6 +846,102 @@ class LateTest(NotifyCase, unittest.TestCase):
                                   if c["receipt_no"] in m.subject]), 1)
 
 
+class InfoExpiredTest(NotifyCase, unittest.TestCase):
+    """A 보완 request left unanswered (시행령 §24): the citizen is reminded
+    before the period ends; after it the officer is told, and may ask once
+    more (a new period), go on without it, or close with a reason, which
+    the citizen hears. Before its end none of that closes the citizen's
+    time."""
+
+    START = "2025-03-10T10:00:00+09:00"          # a Monday
+
+    @classmethod
+    def configure(cls):
+        cls.smtp = cls.smtp_sink()
+        return notify_env(cls.smtp, MINWON_NOW=cls.START)
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        r = cls.as_user("admin").post("/api/v1/admin/users", {
+            "login": "officer", "role": "officer", "department": "road",
+            "email": "officer@gu.example.kr"})
+        assert r.status == 200, r
+
+    def jump(self, to):
+        self.assertStatus(self.as_user("admin").post("/api/v1/admin/clock", {"to": to}), 200)
+        self.clients.clear()
+        self.assertStatus(self.as_user("admin").post("/api/v1/admin/notify/scan", {}), 200)
+
+    def mails(self, address, receipt, kind, n=1):
+        return wait_until(lambda: [m for m in self.smtp.to(address, kind) if receipt in m.subject]
+                          if len([m for m in self.smtp.to(address, kind)
+                                  if receipt in m.subject]) >= n else None,
+                          WAIT, "%d %s mail(s) about %s" % (n, kind, receipt))
+
+    def test_unanswered_info_request(self):
+        off = self.as_user("officer")
+        gone = self.file_as(citizen(email="gone@example.kr"))
+        late = self.file_as(citizen(email="late@example.kr"))
+        for c in (gone, late):
+            self.assertStatus(off.action(c["receipt_no"], "start"), 200)
+            self.assertStatus(off.action(c["receipt_no"], "request_info",
+                                         text="정확한 위치 사진을 보내 주세요."), 200)
+        rn = gone["receipt_no"]
+        [m] = self.mails("gone@example.kr", rn, "needs_info")
+        # 7 days from Monday 10 March, the request's day counted.
+        self.assertIn("보완 기한: 2025년 3월 18일(화) 23:59", m.body())
+        self.assertEqual(off.staff_view(rn).json()["info_due_at"], "2025-03-18T23:59:59+09:00")
+        r = off.action(rn, "close", text="보완이 없어 종결합니다")
+        self.assertError(r, 409, "transition_not_allowed")
+        self.assertIn("until 2025-03-18T23:59:59+09:00", r.json()["error"]["message"])
+
+        # The last working day: the citizen is reminded.
+        self.jump("2025-03-17T18:30:00+09:00")
+        self.mails("gone@example.kr", rn, "info_reminder")
+        # Over: the officer is told what the law allows next.
+        self.jump("2025-03-19T09:00:00+09:00")
+        [m] = self.mails("officer@gu.example.kr", rn, "info_expired")
+        for option in ("다시 보완 요청", "처리 재개", "종결"):
+            self.assertIn(option, m.body())
+        off = self.as_user("officer")
+        self.assertIn("info_expired", [i["kind"] for i in self.inbox("officer")["items"]
+                                       if i["receipt_no"] == rn])
+        page = off.get("/staff/c/" + rn).text
+        self.assertIn('id="case-info-due"', page)
+        for t in ("request_info", "resume", "close"):
+            self.assertIn('name="type" value="%s"' % t, page, t)
+
+        # Asked once more: a new period from today, the clock still stopped.
+        self.assertStatus(off.action(rn, "request_info", text="사진이 없으면 처리할 수 없습니다. "
+                                     "한 번 더 보내 주세요."), 200)
+        [_, m] = self.mails("gone@example.kr", rn, "needs_info", 2)
+        self.assertIn("보완 기한: 2025년 3월 27일(목) 23:59", m.body())
+        v = off.staff_view(rn).json()
+        self.assertEqual((v["status"], v["due_at"], v["info_due_at"]),
+                         ("needs_info", None, "2025-03-27T23:59:59+09:00"))
+        self.jump("2025-03-28T09:00:00+09:00")
+        self.mails("officer@gu.example.kr", rn, "info_expired", 2)
+        off = self.as_user("officer")
+        self.assertError(off.action(rn, "close"), 400)          # a reason, please
+        r = off.action(rn, "close", text="두 차례 보완을 요청했으나 답이 없어 종결합니다.")
+        self.assertStatus(r, 200)
+        self.assertEqual(r.json()["status"], "closed")
+        [m] = self.mails("gone@example.kr", rn, "closed")
+        self.assertIn("사유: 두 차례 보완을 요청했으나 답이 없어 종결합니다.", m.body())
+
+        # The other one: the officer goes on with what the office has.
+        rn = late["receipt_no"]
+        r = off.action(rn, "resume", text="현장 확인으로 위치를 찾았습니다.")
+        self.assertStatus(r, 200)
+        self.assertEqual(r.json()["status"], "in_progress")
+        self.assertIsNotNone(r.json()["due_at"])
+        [m] = self.mails("late@example.kr", rn, "resumed")
+        self.assertIn("현장 확인으로 위치를 찾았습니다.", m.body())
+        self.assertIn("처리 기한: ", m.body())
+        wait_until(self.drained, WAIT, "the outbox to drain")
+
+
 class BackfillTest(unittest.TestCase):
     """Complaints filed before notifications existed (here: by minwon demo,
     which writes no plans) get their reminders when the server starts:
