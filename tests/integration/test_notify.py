@@ -102,12 +102,22 @@ class NotifyCase(harness.ServerTestCase):
         cls._sinks.append(sink)
         return sink
 
+    # Staff members given a work address (login@gu.example.kr) once the
+    # server runs.
+    WORK_MAIL = ()
+
     @classmethod
     def setUpClass(cls):
         cls._sinks = []
         try:
             cls.server_env = cls.configure()
             super().setUpClass()
+            for login in cls.WORK_MAIL:
+                role, dept = harness.USERS[login]
+                r = cls.as_user("admin").post("/api/v1/admin/users", {
+                    "login": login, "role": role, "department": dept,
+                    "email": "%s@gu.example.kr" % login})
+                assert r.status == 200, r
         except Exception:
             cls.stop_sinks()
             raise
@@ -248,20 +258,12 @@ class RealClockTest(harness.ServerTestCase, unittest.TestCase):
 class MailTest(NotifyCase, unittest.TestCase):
     """A real SMTP server receives the citizen's and the staff's mail."""
 
+    WORK_MAIL = ("officer", "manager")
+
     @classmethod
     def configure(cls):
         cls.smtp = cls.smtp_sink()
         return notify_env(cls.smtp)
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        admin = cls.as_user("admin")
-        for login, role, dept in (("officer", "officer", "road"), ("manager", "manager", "road")):
-            r = admin.post("/api/v1/admin/users", {"login": login, "role": role,
-                                                    "department": dept,
-                                                    "email": "%s@gu.example.kr" % login})
-            assert r.status == 200, r
 
     def mails_of(self, address, receipt, n, kind=None):
         """Waits for n mails to address about receipt, and returns them."""
@@ -724,7 +726,18 @@ class DutyTest(NotifyCase, unittest.TestCase):
                                  if i["receipt_no"] == day["receipt_no"]])
 
 
-class LateTest(NotifyCase, unittest.TestCase):
+class ClockedMailCase(NotifyCase):
+    """A real SMTP server and a test clock starting at START."""
+
+    START = None
+
+    @classmethod
+    def configure(cls):
+        cls.smtp = cls.smtp_sink()
+        return notify_env(cls.smtp, MINWON_NOW=cls.START)
+
+
+class LateTest(ClockedMailCase, unittest.TestCase):
     """The citizen's late notice says why, from the officer's own delay
     notice (지연 사유 안내) or from the complaint's state, and when to
     expect the answer; so does the public timeline. A period that has
@@ -733,21 +746,7 @@ class LateTest(NotifyCase, unittest.TestCase):
     START = "2025-03-10T09:00:00+09:00"         # a Monday
     DUE = "2025-03-18T23:59:59+09:00"          # road_damage: 7 days
     AFTER = "2025-03-19T10:00:00+09:00"
-
-    @classmethod
-    def configure(cls):
-        cls.smtp = cls.smtp_sink()
-        return notify_env(cls.smtp, MINWON_NOW=cls.START)
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        admin = cls.as_user("admin")
-        for login, role in (("officer", "officer"), ("manager", "manager")):
-            r = admin.post("/api/v1/admin/users", {"login": login, "role": role,
-                                                    "department": "road",
-                                                    "email": "%s@gu.example.kr" % login})
-            assert r.status == 200, r
+    WORK_MAIL = ("officer", "manager")
 
     def mail(self, address, receipt, kind):
         return wait_until(lambda: [m for m in self.smtp.to(address, kind) if receipt in m.subject],
@@ -846,7 +845,7 @@ class LateTest(NotifyCase, unittest.TestCase):
                                   if c["receipt_no"] in m.subject]), 1)
 
 
-class InfoExpiredTest(NotifyCase, unittest.TestCase):
+class InfoExpiredTest(ClockedMailCase, unittest.TestCase):
     """A 보완 request left unanswered (시행령 §24): the citizen is reminded
     before the period ends; after it the officer is told, and may ask once
     more (a new period), go on without it, or close with a reason, which
@@ -854,19 +853,7 @@ class InfoExpiredTest(NotifyCase, unittest.TestCase):
     time."""
 
     START = "2025-03-10T10:00:00+09:00"          # a Monday
-
-    @classmethod
-    def configure(cls):
-        cls.smtp = cls.smtp_sink()
-        return notify_env(cls.smtp, MINWON_NOW=cls.START)
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        r = cls.as_user("admin").post("/api/v1/admin/users", {
-            "login": "officer", "role": "officer", "department": "road",
-            "email": "officer@gu.example.kr"})
-        assert r.status == 200, r
+    WORK_MAIL = ("officer",)
 
     def jump(self, to):
         self.assertStatus(self.as_user("admin").post("/api/v1/admin/clock", {"to": to}), 200)
