@@ -6,7 +6,9 @@
  * The first byte picks the parser (% 4), the rest is its input:
  *  0  a template: mw_notify_template_check; one it accepts renders
  *     (mw_tmpl_render) to text with no "{{" left in it.
- *  1  a settings file: mw_notify_config_parse; then the same text again
+ *  1  a settings file: mw_notify_config_parse; one it accepts (naming
+ *     no further file) is checked by mw_notify_config_finish (quiet hours,
+ *     periods, staff-sms: only staff notices); then the same text again
  *     with every setting already set by a flag (nothing may change).
  *  2  a header value: mw_mime_encode_words; every encoded word is at most
  *     75 characters and the words decode back to the input exactly;
@@ -54,6 +56,14 @@ static void check_config(const char *s)
 	mw_notify_config_init(&cfg);
 	rc = mw_notify_config_parse(&cfg, s, done, err, sizeof(err));
 	FUZZ_CHECK(rc == MW_OK || rc == MW_ERR_INVALID, "parse returned %d", rc);
+	if (rc == MW_OK && !cfg.config_file) {
+		rc = mw_notify_config_finish(&cfg, done, err, sizeof(err));
+		FUZZ_CHECK(rc == MW_OK || rc == MW_ERR_INVALID, "finish returned %d", rc);
+		for (int k = 0; rc == MW_OK && k < MW_NOTICE__COUNT; k++)
+			FUZZ_CHECK(!(cfg.staff_sms_kinds & (UINT64_C(1) << k)) ||
+					   !mw_notice_for_citizen((mw_notice)k),
+				   "a citizen notice goes to staff by SMS");
+	}
 	mw_notify_config_release(&cfg);
 	/* Set by flags: the file changes nothing. */
 	memset(done, 1, sizeof(done));

@@ -38,6 +38,7 @@ static int action_run(mw_tx *tx, mw_work *w)
 			return rc;
 		aw->act.merge_into_receipt = mw_arena_strdup(a, target.receipt_no);
 	}
+	aw->act.info_period = mw_app_info_period(aw->r->app);
 	if (aw->act.type == MW_ACT_RATE || aw->act.type == MW_ACT_REOPEN) {
 		const mw_category *cat = mw_ref_category(aw->ref, aw->before.category);
 
@@ -157,6 +158,8 @@ static void action_answer(mw_req *r)
 	mw_api_json_time(&b, "due_at", aw->after.due_at, true);
 	if (aw->ev.sub_due)
 		mw_api_json_time(&b, "cooperation_due_at", aw->ev.sub_due, true);
+	if (aw->act.type == MW_ACT_DELAY_NOTICE)
+		mw_api_json_time(&b, "expected_at", aw->act.expected_at, true);
 	mw_buf_putc(&b, '}');
 	mw_resp_json(r, 200, &b);
 }

@@ -5,6 +5,7 @@
  */
 #include "api.h"
 #include "../base/mw.h"
+#include "../core/mask.h"
 #include "../store/sync.h"
 
 #include <stdio.h>
@@ -55,6 +56,7 @@ int api_admin_users(mw_req *r)
 	size_t n;
 	mw_buf b = MW_BUF_INIT;
 	mw_time now = mw_now();
+	char email[300], phone[40];
 	int rc = mw_store_users(r->app->store, &r->arena, &u, &n);
 
 	if (rc) {
@@ -71,6 +73,13 @@ int api_admin_users(mw_req *r)
 		mw_buf_json_str(&b, u[i].role);
 		mw_buf_puts(&b, ",\"department\":");
 		mw_buf_json_str(&b, u[i].department);
+		/* Where notices go, masked: a listing is no place for them. */
+		mw_mask_email(u[i].email, email, sizeof(email));
+		mw_mask_phone(u[i].phone, phone, sizeof(phone));
+		mw_buf_puts(&b, ",\"email\":");
+		mw_buf_json_str(&b, u[i].email && *u[i].email ? email : NULL);
+		mw_buf_puts(&b, ",\"phone\":");
+		mw_buf_json_str(&b, u[i].phone && *u[i].phone ? phone : NULL);
 		mw_buf_printf(&b, ",\"disabled\":%s,\"locked\":%s}", u[i].disabled ? "true" : "false",
 			      u[i].locked_until > now ? "true" : "false");
 	}
@@ -113,9 +122,12 @@ int api_admin_user_put(mw_req *r)
 	if (mw_api_text_field(r, body, "email", MW_EMAIL_MAX, false, false, &email) ||
 	    mw_api_text_field(r, body, "phone", MW_PHONE_MAX, false, false, &phone))
 		goto out;
-	if ((email && !mw_api_email_valid(email)) ||
-	    (phone && !mw_api_phone_digits(phone, digits, sizeof(digits)))) {
-		mw_resp_error(r, 400, "invalid", "email and phone must be an address and a number");
+	if (email && !mw_api_email_valid(email)) {
+		mw_resp_error(r, 400, "invalid", "email must be an e-mail address");
+		goto out;
+	}
+	if (phone && !mw_api_phone_digits(phone, digits, sizeof(digits))) {
+		mw_resp_error(r, 400, "invalid", "phone must be a phone number");
 		goto out;
 	}
 	if (want_create(r, body, &create) || mw_api_opt_string(r, body, "login", &u.login) ||

@@ -110,6 +110,12 @@ int mw_app_reload(mw_app *app)
 	return MW_OK;
 }
 
+mw_period mw_app_info_period(const mw_app *app)
+{
+	return app->notify ? mw_notify_config_of(app->notify)->info_period_p
+			   : MW_INFO_PERIOD_DEFAULT;
+}
+
 void mw_app_clock_moved(mw_app *app)
 {
 	char now[32];

@@ -83,6 +83,8 @@ int mw_app_init(mw_app *app, mw_store *store, const mw_keys *keys, const char *d
 void mw_app_release(mw_app *app);
 /* Reloads holidays, categories and departments from the store. */
 int mw_app_reload(mw_app *app);
+/* The citizen's 보완 period in force (notify's info-period). */
+mw_period mw_app_info_period(const mw_app *app);
 
 /* Pins the current reference data; release with mw_app_ref_put(). */
 mw_refdata *mw_app_ref_get(mw_app *app);

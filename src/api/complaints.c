@@ -633,6 +633,9 @@ void mw_api_complaint_json(mw_req *r, mw_buf *b, const mw_complaint *c, const mw
 	mw_api_json_time(b, "received_at", c->received_at, true);
 	mw_api_json_time(b, "due_at", c->due_at, true);
 	mw_buf_printf(b, ",\"clock_stopped\":%s", c->paused_at ? "true" : "false");
+	/* While 보완 is asked for: the citizen's deadline to answer. */
+	mw_api_json_time(b, "info_due_at",
+			 mw_lifecycle_info_due(ref->cal, c, mw_app_info_period(r->app)), true);
 	mw_period_format(c->base_period, p);
 	json_kv_str(b, "period", p);
 	mw_buf_printf(b, ",\"extensions\":%d", c->extensions);

@@ -463,7 +463,7 @@ static int parse_if_match(mw_req *r, int64_t *out)
 static int read_action(mw_req *r, json_t *body, mw_action_work *aw, mw_refdata *ref)
 {
 	mw_action_req *act = &aw->act;
-	const char *type, *period, *into;
+	const char *type, *period, *into, *expected;
 	int64_t into_id = 0;
 	bool present;
 
@@ -471,9 +471,9 @@ static int read_action(mw_req *r, json_t *body, mw_action_work *aw, mw_refdata *
 		return MW_ERR_INVALID;
 	if (!type || mw_action_parse(type, &act->type)) {
 		mw_resp_error(r, 400, "invalid", "type must be one of the lifecycle actions (assign, "
-			      "start, request_info, transfer, cooperate, cooperation_reply, extend, "
-			      "interim_notice, answer, close, merge, reopen, note, recategorize, "
-			      "callback_done)");
+			      "start, request_info, resume, transfer, cooperate, cooperation_reply, "
+			      "extend, interim_notice, delay_notice, answer, close, merge, reopen, "
+			      "note, recategorize, callback_done)");
 		return MW_ERR_INVALID;
 	}
 	/* The note of a call is a short one; every other text may be long. */
@@ -485,8 +485,21 @@ static int read_action(mw_req *r, json_t *body, mw_action_work *aw, mw_refdata *
 	    mw_api_text_field(r, body, "category", 64, false, false, &act->category) ||
 	    mw_api_text_field(r, body, "assignee", 64, false, false, &act->assignee) ||
 	    mw_api_opt_string(r, body, "period", &period) ||
+	    mw_api_opt_string(r, body, "expected_at", &expected) ||
 	    mw_api_opt_bool(r, body, "citizen_consent", &act->citizen_consent, NULL))
 		return MW_ERR_INVALID;
+	/* A day (the date field of the console) means its end, as due days. */
+	if (expected) {
+		int y, m, d;
+
+		if (!mw_date_parse(expected, &y, &m, &d))
+			act->expected_at = mw_time_from_kst(y, m, d, 23, 59, 59);
+		else if (mw_time_parse_iso8601(expected, &act->expected_at)) {
+			mw_resp_error(r, 400, "invalid",
+				      "expected_at must be a date (YYYY-MM-DD) or an ISO 8601 time");
+			return MW_ERR_INVALID;
+		}
+	}
 	/* "into" names the surviving complaint by receipt number or id. */
 	into = json_is_string(json_object_get(body, "into"))
 		       ? json_string_value(json_object_get(body, "into")) : NULL;

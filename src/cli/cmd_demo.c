@@ -174,8 +174,14 @@ static int drive(mw_tx *tx, struct demo_ctx *ctx, mw_complaint *c, const mw_demo
 		return MW_OK;
 	case MW_DEMO_EXTENDED:
 		STEP(0.3);
-		DO(MW_ACT_EXTEND, req.period = c->base_period;
-		   req.text = "현장 조사와 관계 부서 협의가 필요하여 처리기간을 연장합니다.");
+		/* A period that has run out is no longer extended: the
+		 * citizen is told why it is late instead. */
+		if (c->due_at && t > c->due_at)
+			DO(MW_ACT_DELAY_NOTICE, req.expected_at = ctx->now + 3 * 86400;
+			   req.text = "현장 조사와 관계 부서 협의가 길어져 처리가 늦어지고 있습니다.");
+		else
+			DO(MW_ACT_EXTEND, req.period = c->base_period;
+			   req.text = "현장 조사와 관계 부서 협의가 필요하여 처리기간을 연장합니다.");
 		return MW_OK;
 	default:
 		break;

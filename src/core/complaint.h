@@ -161,6 +161,9 @@ typedef struct mw_action_req {
 	int64_t merge_into;         /* merge: target complaint id */
 	const char *merge_into_receipt; /* for the public event text */
 	mw_period reopen_period;    /* the period for the 재검토 clock */
+	mw_time expected_at;        /* delay_notice: when the answer is expected */
+	mw_period info_period;      /* the 보완 period in force (notify's
+				     * info-period); amount 0: the default */
 } mw_action_req;
 
 /* What an action did, for the timeline. The text points into the
@@ -217,5 +220,14 @@ void mw_lifecycle_start_clock(const mw_calendar *cal, mw_complaint *c, mw_time r
 
 /* Recomputes c->due_at from clock_start, period and pauses (0 if paused). */
 void mw_lifecycle_recompute_due(const mw_calendar *cal, mw_complaint *c);
+
+/* The 보완 period when nobody set one: 7 days (info-period). */
+#define MW_INFO_PERIOD_DEFAULT ((mw_period){ 7, MW_PERIOD_DAYS })
+
+/* The end of the citizen's 보완 period of a complaint waiting for 보완
+ * (paused), counted from the request with info_period (amount 0: the
+ * default); 0 when it is not waiting. */
+mw_time mw_lifecycle_info_due(const mw_calendar *cal, const mw_complaint *c,
+			      mw_period info_period);
 
 #endif

@@ -285,6 +285,77 @@ static int apply_extension(const mw_calendar *cal, const mw_complaint *cur,
 	return MW_OK;
 }
 
+/* Ends the running 보완 pause at now: its span no longer counts. */
+static void end_pause(const mw_complaint *cur, mw_complaint *next, mw_time now)
+{
+	if (cur->paused_at && now > cur->paused_at) {
+		if (next->npauses == MW_MAX_PAUSES) {
+			/* Fold the oldest two pauses into one span; the working
+			 * time between them then also counts as paused, which
+			 * only ever favours the office by at most the gap.
+			 * Sixteen 보완 rounds is rare. */
+			next->pauses[1].start = next->pauses[0].start;
+			memmove(next->pauses, next->pauses + 1,
+				(MW_MAX_PAUSES - 1) * sizeof(mw_pause));
+			next->npauses--;
+		}
+		next->pauses[next->npauses].start = cur->paused_at;
+		next->pauses[next->npauses].end = now;
+		next->npauses++;
+	}
+	next->paused_at = 0;
+}
+
+mw_time mw_lifecycle_info_due(const mw_calendar *cal, const mw_complaint *c,
+			      mw_period info_period)
+{
+	if (!c->paused_at)
+		return 0;
+	if (info_period.amount <= 0)
+		info_period = MW_INFO_PERIOD_DEFAULT;
+	return mw_deadline_due(cal, c->paused_at, info_period, NULL, 0);
+}
+
+/* The citizen keeps the whole 보완 period (시행령 §24): only after it the
+ * office asks again or closes the complaint unanswered. */
+static int info_period_over(const mw_calendar *cal, const mw_complaint *cur,
+			    const mw_action_req *req, mw_time now, const char *what,
+			    mw_refusal *why)
+{
+	mw_time until = mw_lifecycle_info_due(cal, cur, req->info_period);
+	char iso[32];
+
+	if (!until || now > until)
+		return MW_OK;
+	mw_time_format_kst(until, iso);
+	why->err = MW_ERR_CONFLICT;
+	snprintf(why->message, sizeof(why->message),
+		 "the citizen has until %s to answer the 보완 request; %s only after that", iso,
+		 what);
+	return MW_ERR_CONFLICT;
+}
+
+/* A delay notice (지연 사유 안내) tells the citizen why the answer will be
+ * late and when to expect it. It moves no legal due time: a complaint past
+ * it stays overdue. The date must lie after now and after the due time
+ * (else nothing is late), and within a year. */
+static int delay_notice(const mw_complaint *cur, const mw_action_req *req, mw_time now,
+			mw_event *ev, mw_refusal *why)
+{
+	if (blank(req->text))
+		return refuse(why, MW_ERR_INVALID, "delay_notice needs the reason (text)");
+	if (!req->expected_at)
+		return refuse(why, MW_ERR_INVALID,
+			      "delay_notice needs the expected date (expected_at)");
+	if (req->expected_at <= now || (cur->due_at && req->expected_at <= cur->due_at))
+		return refuse(why, MW_ERR_INVALID,
+			      "expected_at must be after now and after the due time");
+	if (req->expected_at - now > 366 * 86400)
+		return refuse(why, MW_ERR_INVALID, "expected_at must be within a year");
+	mw_time_format_kst(req->expected_at, ev->buf);
+	return MW_OK;
+}
+
 static void restart_clock(const mw_calendar *cal, mw_complaint *next, mw_time now,
 			  mw_period period)
 {
@@ -347,27 +418,24 @@ int mw_lifecycle_apply(const mw_calendar *cal, mw_time now, const mw_complaint *
 		if (blank(req->text))
 			return refuse(why, MW_ERR_INVALID,
 				      "request_info needs text saying what the citizen must add");
+		/* Asking again (다시 보완 요구) is for a 보완 period that ended
+		 * unanswered; it starts a new one from now. */
+		if (cur->status == MW_STATUS_NEEDS_INFO) {
+			if ((rc = info_period_over(cal, cur, req, now, "request_info", why)))
+				return rc;
+			end_pause(cur, next, now);
+		}
 		next->paused_at = now;
 		break;
 	case MW_ACT_PROVIDE_INFO:
 		if (blank(req->text))
 			return refuse(why, MW_ERR_INVALID, "the added information is empty");
-		if (cur->paused_at && now > cur->paused_at) {
-			if (next->npauses == MW_MAX_PAUSES) {
-				/* Fold the oldest two pauses into one span; the
-				 * working time between them then also counts as
-				 * paused, which only ever favours the office by
-				 * at most the gap. Sixteen 보완 rounds is rare. */
-				next->pauses[1].start = next->pauses[0].start;
-				memmove(next->pauses, next->pauses + 1,
-					(MW_MAX_PAUSES - 1) * sizeof(mw_pause));
-				next->npauses--;
-			}
-			next->pauses[next->npauses].start = cur->paused_at;
-			next->pauses[next->npauses].end = now;
-			next->npauses++;
-		}
-		next->paused_at = 0;
+		end_pause(cur, next, now);
+		break;
+	case MW_ACT_RESUME:
+		/* The officer goes on without the 보완 (with what the office
+		 * has): the pause ends as if the citizen had answered. */
+		end_pause(cur, next, now);
 		break;
 	case MW_ACT_TRANSFER:
 		if (blank(req->text))
@@ -411,7 +479,18 @@ int mw_lifecycle_apply(const mw_calendar *cal, mw_time now, const mw_complaint *
 	case MW_ACT_EXTEND:
 		if (blank(req->text))
 			return refuse(why, MW_ERR_INVALID, "extend needs a reason (text)");
+		/* 시행령 §21 extends a period that still runs; a due time that
+		 * has passed stays missed, and the citizen is told why it is
+		 * late instead (delay_notice). */
+		if (cur->due_at && now > cur->due_at)
+			return refuse(why, MW_ERR_CONFLICT,
+				      "the due time has passed; a period is extended only before it "
+				      "ends: tell the citizen why it is late (delay_notice)");
 		if ((rc = apply_extension(cal, cur, req, next, why)))
+			return rc;
+		break;
+	case MW_ACT_DELAY_NOTICE:
+		if ((rc = delay_notice(cur, req, now, ev, why)))
 			return rc;
 		break;
 	case MW_ACT_INTERIM_NOTICE:
@@ -432,6 +511,9 @@ int mw_lifecycle_apply(const mw_calendar *cal, mw_time now, const mw_complaint *
 		if (cur->status == MW_STATUS_NEEDS_INFO && blank(req->text))
 			return refuse(why, MW_ERR_INVALID,
 				      "closing during 보완 needs a reason (text), e.g. no reply in time");
+		if (cur->status == MW_STATUS_NEEDS_INFO &&
+		    (rc = info_period_over(cal, cur, req, now, "close", why)))
+			return rc;
 		next->closed_at = now;
 		next->paused_at = 0;
 		break;

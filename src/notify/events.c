@@ -21,23 +21,35 @@
 
 #define NONE (-1)
 
-/* A lifecycle action: the citizen's notice, the staff notice and who
- * gets the latter. */
+#define ANY_STATE 0u
+#define FROM(s) (1u << MW_STATUS_##s)
+
+/* A lifecycle action (taken from the states in `from`, ANY_STATE for
+ * all): the citizen's notice, the staff notice and who gets the latter. */
 static const struct action_rule {
 	mw_action action;
+	unsigned from;
 	int citizen;
 	int staff;
 	mw_audience to;
 } action_rules[] = {
-	{ MW_ACT_ASSIGN, MW_NOTICE_ASSIGNED, MW_NOTICE_NEW_ASSIGNMENT, MW_TO_ASSIGNEE },
-	{ MW_ACT_TRANSFER, MW_NOTICE_TRANSFERRED, MW_NOTICE_NEW_COMPLAINT, MW_TO_MANAGERS },
-	{ MW_ACT_REQUEST_INFO, MW_NOTICE_NEEDS_INFO, NONE, MW_TO_NOBODY },
-	{ MW_ACT_PROVIDE_INFO, NONE, MW_NOTICE_INFO_PROVIDED, MW_TO_ASSIGNEE },
-	{ MW_ACT_EXTEND, MW_NOTICE_EXTENDED, NONE, MW_TO_NOBODY },
-	{ MW_ACT_INTERIM_NOTICE, MW_NOTICE_INTERIM, NONE, MW_TO_NOBODY },
-	{ MW_ACT_ANSWER, MW_NOTICE_ANSWERED, NONE, MW_TO_NOBODY },
-	{ MW_ACT_COOPERATE, NONE, MW_NOTICE_COOPERATION, MW_TO_DEPARTMENT },
+	{ MW_ACT_ASSIGN, ANY_STATE, MW_NOTICE_ASSIGNED, MW_NOTICE_NEW_ASSIGNMENT, MW_TO_ASSIGNEE },
+	{ MW_ACT_TRANSFER, ANY_STATE, MW_NOTICE_TRANSFERRED, MW_NOTICE_NEW_COMPLAINT,
+	  MW_TO_MANAGERS },
+	{ MW_ACT_REQUEST_INFO, ANY_STATE, MW_NOTICE_NEEDS_INFO, NONE, MW_TO_NOBODY },
+	{ MW_ACT_PROVIDE_INFO, ANY_STATE, NONE, MW_NOTICE_INFO_PROVIDED, MW_TO_ASSIGNEE },
+	{ MW_ACT_RESUME, ANY_STATE, MW_NOTICE_RESUMED, NONE, MW_TO_NOBODY },
+	{ MW_ACT_EXTEND, ANY_STATE, MW_NOTICE_EXTENDED, NONE, MW_TO_NOBODY },
+	{ MW_ACT_INTERIM_NOTICE, ANY_STATE, MW_NOTICE_INTERIM, NONE, MW_TO_NOBODY },
+	{ MW_ACT_DELAY_NOTICE, ANY_STATE, MW_NOTICE_DELAY, NONE, MW_TO_NOBODY },
+	{ MW_ACT_ANSWER, ANY_STATE, MW_NOTICE_ANSWERED, NONE, MW_TO_NOBODY },
+	/* Closed unanswered after 보완 (반려): the citizen hears why. After an
+	 * answer they know already. */
+	{ MW_ACT_CLOSE, FROM(NEEDS_INFO), MW_NOTICE_CLOSED, NONE, MW_TO_NOBODY },
+	{ MW_ACT_COOPERATE, ANY_STATE, NONE, MW_NOTICE_COOPERATION, MW_TO_DEPARTMENT },
 };
+
+#undef FROM
 
 /* Roles that receive each audience (",role,role," for the store). */
 static const char *audience_roles(mw_audience to)
@@ -233,6 +245,11 @@ static int emit_staff(mw_tx *tx, mw_notify *n, const mw_notice_out *o, const cha
 		rc = mw_tx_inbox_add(tx, &item);
 		if (!rc && people[i].email && channel_on(n, MW_CHAN_EMAIL))
 			rc = add_row(tx, o, MW_CHAN_EMAIL, people[i].login, "ko", vars, NULL);
+		/* Escalations, deadlines and urgent complaints also by SMS, for
+		 * the kinds staff-sms names (quiet hours are for citizens). */
+		if (!rc && people[i].phone && *people[i].phone &&
+		    (n->cfg.staff_sms_kinds & (UINT64_C(1) << o->kind)) && channel_on(n, MW_CHAN_SMS))
+			rc = add_row(tx, o, MW_CHAN_SMS, people[i].login, "ko", vars, NULL);
 	}
 	/* Outside office hours an urgent complaint also reaches whoever is on
 	 * duty, by e-mail and SMS. */
@@ -334,6 +351,17 @@ int mw_notify_replan(mw_tx *tx, mw_notify *n, const mw_complaint *c, bool fresh,
 out:
 	mw_arena_release(&a);
 	return rc;
+}
+
+int mw_notify_plan_coop(mw_tx *tx, mw_notify *n, int64_t complaint_id, const char *department,
+			mw_time requested_at, mw_time due_at, mw_time after)
+{
+	mw_reminder_row r = { .complaint_id = complaint_id, .kind = MW_REMIND_COOP,
+			      .ref = department, .target = due_at,
+			      .fire_at = mw_remind_coop_at(n->ref->cal, requested_at, due_at,
+							   &n->policy) };
+
+	return r.fire_at && r.fire_at > after ? mw_tx_reminder_add(tx, &r) : MW_OK;
 }
 
 /* A 중간통보 was given: the plan's prompt is recorded as cancelled,
@@ -471,10 +499,11 @@ int mw_notify_on_track_code(mw_tx *tx, mw_notify *n, const mw_complaint *c, cons
 	return rc;
 }
 
-static const struct action_rule *action_rule(mw_action a)
+static const struct action_rule *action_rule(mw_action a, mw_status from)
 {
 	for (size_t i = 0; i < MW_ARRAY_LEN(action_rules); i++)
-		if (action_rules[i].action == a)
+		if (action_rules[i].action == a &&
+		    (action_rules[i].from == ANY_STATE || (action_rules[i].from & (1u << from))))
 			return &action_rules[i];
 	return NULL;
 }
@@ -495,8 +524,11 @@ static void action_vars(mw_notify *n, json_t *v, const mw_complaint *before,
 		break;
 	case MW_ACT_REQUEST_INFO:
 		json_object_set_new(v, "info_due_at",
-				    json_integer(mw_deadline_due(n->ref->cal, after->paused_at,
-								 n->policy.info_period, NULL, 0)));
+				    json_integer(mw_lifecycle_info_due(n->ref->cal, after,
+								       n->policy.info_period)));
+		break;
+	case MW_ACT_DELAY_NOTICE:
+		json_object_set_new(v, "new_due_at", json_integer(act->expected_at));
 		break;
 	case MW_ACT_COOPERATE:
 		json_object_set_new(v, "from_department",
@@ -524,16 +556,10 @@ int mw_notify_on_action(mw_tx *tx, mw_notify *n, const mw_complaint *before,
 	if (act->type == MW_ACT_COOP_REPLY && coop_department &&
 	    (rc = mw_tx_reminders_cancel(tx, after->id, MW_REMIND_COOP, coop_department)))
 		return rc;
-	if (act->type == MW_ACT_COOPERATE && ev->sub_due) {
-		mw_reminder_row r = { .complaint_id = after->id, .kind = MW_REMIND_COOP,
-				      .ref = act->department, .target = ev->sub_due,
-				      .fire_at = mw_remind_coop_at(n->ref->cal, ev->at, ev->sub_due,
-								   &n->policy) };
-
-		if (r.fire_at && (rc = mw_tx_reminder_add(tx, &r)))
-			return rc;
-	}
-	if (!(rule = action_rule(act->type)))
+	if (act->type == MW_ACT_COOPERATE && ev->sub_due &&
+	    (rc = mw_notify_plan_coop(tx, n, after->id, act->department, ev->at, ev->sub_due, 0)))
+		return rc;
+	if (!(rule = action_rule(act->type, before->status)))
 		return MW_OK;
 	if (rule->citizen != NONE) {
 		mw_notice_out o = { .kind = (mw_notice)rule->citizen, .c = after,

@@ -14,6 +14,7 @@
  */
 #include "notify_int.h"
 #include "../base/log.h"
+#include "../core/late.h"
 #include "../base/mw.h"
 
 #include <stdio.h>
@@ -40,11 +41,6 @@ static const struct remind_rule {
 	[MW_REMIND_INFO_EXPIRED] = { NONE, MW_NOTICE_INFO_EXPIRED, MW_TO_ASSIGNEE },
 };
 
-/* Why a complaint is late, when nobody said: the citizen still hears
- * that it is, and when to expect the answer. */
-static const char late_reason_ko[] = "담당 부서의 검토에 시간이 더 필요합니다.";
-static const char late_reason_en[] = "the department needs more time to look into it.";
-
 struct scan_work {
 	mw_work w;
 	mw_notify *n;
@@ -55,7 +51,7 @@ struct scan_work {
 };
 
 static void reminder_vars(mw_notify *n, json_t *v, const mw_complaint *c,
-			  const mw_reminder_row *r, mw_time new_due)
+			  const mw_reminder_row *r, const mw_late_reason *late)
 {
 	json_object_set_new(v, "scheduled_at", json_integer(r->fire_at));
 	switch (r->kind) {
@@ -72,28 +68,96 @@ static void reminder_vars(mw_notify *n, json_t *v, const mw_complaint *c,
 		break;
 	}
 	case MW_REMIND_OVERDUE:
-		json_object_set_new(v, "new_due_at", json_integer(new_due));
-		json_object_set_new(v, "reason", json_string(late_reason_ko));
-		json_object_set_new(v, "reason_en", json_string(late_reason_en));
+		json_object_set_new(v, "new_due_at", json_integer(late->expected));
+		json_object_set_new(v, "reason", json_string(late->ko));
+		json_object_set_new(v, "reason_en", json_string(late->en));
 		break;
 	default:
 		break;
 	}
 }
 
-/* The citizen's timeline says it is late, why, and the new date. */
-static int late_event(mw_tx *tx, const mw_complaint *c, mw_time now, mw_time new_due)
+/* A department's names, Korean and English (the code when unknown). */
+static void department_names(mw_notify *n, const char *code, const char **ko, const char **en)
 {
-	char when[64], iso[32], text[256];
+	const mw_department *d = code ? mw_ref_department(n->ref, code) : NULL;
+
+	*ko = d ? d->name_ko : code;
+	*en = d && d->name_en && *d->name_en ? d->name_en : *ko;
+}
+
+/* What the complaint's record says about why it is late (core/late.h):
+ * the officer's delay notice since the clock started, unless an
+ * extension came after it; its last move to another department; its
+ * cooperation requests. Strings live in a. */
+static int late_facts(mw_tx *tx, mw_notify *n, const mw_complaint *c, mw_arena *a,
+		      mw_late_facts *f)
+{
+	mw_event_row *ev;
+	mw_coop_row *co;
+	mw_late_coop *lc;
+	size_t nev, nco;
+	int rc;
+
+	*f = (mw_late_facts){ .c = c, .info_period = n->cfg.info_period_p,
+			      .grace = n->cfg.late_grace_p };
+	if ((rc = mw_tx_events(tx, c->id, a, &ev, &nev)) ||
+	    (rc = mw_tx_coops(tx, c->id, a, &co, &nco)))
+		return rc;
+	for (size_t i = 0; i < nev; i++) {
+		if (ev[i].at < c->clock_start)
+			continue;
+		if (!strcmp(ev[i].kind, "delay_notice") && ev[i].detail &&
+		    !mw_time_parse_iso8601(ev[i].detail, &f->officer_expected)) {
+			f->officer_reason = ev[i].text;
+		} else if (!strcmp(ev[i].kind, "extend")) {
+			f->officer_reason = NULL;
+		} else if (!strcmp(ev[i].kind, "transfer") && ev[i].detail &&
+			   mw_ref_department(n->ref, ev[i].detail)) {
+			f->moved_at = ev[i].at;
+			department_names(n, ev[i].detail, &f->moved_to_ko, &f->moved_to_en);
+		}
+	}
+	if (!nco)
+		return MW_OK;
+	if (!(lc = mw_arena_alloc(a, nco * sizeof(*lc))))
+		return MW_ERR_NOMEM;
+	for (size_t i = 0; i < nco; i++) {
+		lc[i] = (mw_late_coop){ .requested_at = co[i].requested_at, .due_at = co[i].due_at,
+					.replied_at = co[i].replied_at };
+		department_names(n, co[i].department, &lc[i].department_ko, &lc[i].department_en);
+	}
+	f->coops = lc;
+	f->ncoops = nco;
+	return MW_OK;
+}
+
+/* The citizen's timeline says it is late, why, and the new date: the
+ * text is the "timeline" template of the late notice, the detail the new
+ * date. */
+static int late_event(mw_tx *tx, mw_notify *n, const mw_complaint *c, mw_time now,
+		      const mw_late_reason *late)
+{
 	mw_event ev = { .kind = "late", .is_public = true, .from = c->status, .to = c->status,
 			.at = now, .due_at = c->due_at };
+	json_t *vars = json_pack("{s:s, s:I}", "reason", late->ko, "new_due_at",
+				 (json_int_t)late->expected);
+	mw_tmpl_set *ts = mw_notify_tmpl_get(n);
+	const mw_tmpl *t = mw_tmpl_find(ts, mw_notice_name(MW_NOTICE_LATE), "timeline", "ko");
+	mw_buf text = MW_BUF_INIT;
+	char iso[32];
+	int rc;
 
-	mw_tmpl_time(new_due, "ko", when, sizeof(when));
-	mw_time_format_kst(new_due, iso);
-	snprintf(text, sizeof(text), "처리 기한이 지났습니다. 사유: %s 새 처리 예정일: %s",
-		 late_reason_ko, when);
-	ev.text = text;
-	return mw_tx_event_insert(tx, c->id, &ev, "system", iso);
+	mw_time_format_kst(late->expected, iso);
+	rc = !vars || !t || mw_tmpl_render(t->body, vars, "ko", &text) ? MW_ERR_NOMEM : MW_OK;
+	mw_tmpl_put(ts);
+	json_decref(vars);
+	if (!rc) {
+		ev.text = text.ptr;
+		rc = mw_tx_event_insert(tx, c->id, &ev, "system", iso);
+	}
+	mw_buf_release(&text);
+	return rc;
 }
 
 static int fire(mw_tx *tx, mw_notify *n, const mw_reminder_row *r, mw_time now, mw_arena *a,
@@ -102,7 +166,8 @@ static int fire(mw_tx *tx, mw_notify *n, const mw_reminder_row *r, mw_time now, 
 	const struct remind_rule *rule;
 	mw_complaint c;
 	mw_remind_plan plan;
-	mw_time new_due = 0, next;
+	mw_late_reason late = { 0 };
+	mw_time next;
 	bool valid;
 	int rc;
 
@@ -140,8 +205,12 @@ static int fire(mw_tx *tx, mw_notify *n, const mw_reminder_row *r, mw_time now, 
 	}
 	rule = &remind_rules[r->kind];
 	if (r->kind == MW_REMIND_OVERDUE) {
-		new_due = mw_deadline_extend(n->ref->cal, c.due_at, n->cfg.late_grace_p);
-		if ((rc = late_event(tx, &c, now, new_due)))
+		mw_late_facts f;
+
+		if ((rc = late_facts(tx, n, &c, a, &f)))
+			return rc;
+		mw_late_explain(n->ref->cal, &f, &late);
+		if ((rc = late_event(tx, n, &c, now, &late)))
 			return rc;
 	}
 	if (rule->citizen != NONE) {
@@ -149,7 +218,7 @@ static int fire(mw_tx *tx, mw_notify *n, const mw_reminder_row *r, mw_time now, 
 				    .vars = mw_notify_vars(n, &c), .urgent = c.urgent };
 
 		if (o.vars)
-			reminder_vars(n, o.vars, &c, r, new_due);
+			reminder_vars(n, o.vars, &c, r, &late);
 		if ((rc = mw_notify_emit(tx, n, &o)))
 			return rc;
 	}
@@ -160,7 +229,7 @@ static int fire(mw_tx *tx, mw_notify *n, const mw_reminder_row *r, mw_time now, 
 		if (r->kind == MW_REMIND_COOP)
 			o.department = r->ref;
 		if (o.vars)
-			reminder_vars(n, o.vars, &c, r, new_due);
+			reminder_vars(n, o.vars, &c, r, &late);
 		if ((rc = mw_notify_emit(tx, n, &o)))
 			return rc;
 	}
@@ -225,22 +294,65 @@ int mw_notify_scan(mw_notify *n, int *fired)
 
 #define BACKFILL_BATCH 500
 
+/* Plans one open complaint: only what is still ahead of now. */
+typedef int (*backfill_fn)(mw_tx *tx, mw_notify *n, const mw_complaint *c, mw_time now,
+			   mw_arena *a);
+
+/* Its own clock's next reminder. Fresh: added beside whatever an action
+ * planned meanwhile, never instead of it (a pending one may be due). */
+static int backfill_own(mw_tx *tx, mw_notify *n, const mw_complaint *c, mw_time now,
+			mw_arena *a)
+{
+	MW_UNUSED(a);
+	return mw_notify_replan(tx, n, c, true, now, NULL);
+}
+
+/* A reminder for each of its open cooperation requests. */
+static int backfill_coops(mw_tx *tx, mw_notify *n, const mw_complaint *c, mw_time now,
+			  mw_arena *a)
+{
+	mw_coop_row *co;
+	size_t nco;
+	int rc = mw_tx_coops(tx, c->id, a, &co, &nco);
+
+	for (size_t i = 0; !rc && i < nco; i++)
+		if (!co[i].replied_at)
+			rc = mw_notify_plan_coop(tx, n, c->id, co[i].department, co[i].requested_at,
+						 co[i].due_at, now);
+	return rc;
+}
+
+/* The passes, each once per database over the open complaints there were
+ * when it first ran, remembering how far it got in notify_meta. The
+ * cooperation pass came later: databases that had done the first get it
+ * on their next start, new ones do both. */
+static const struct backfill_pass {
+	const char *upto_key, *done_key;
+	backfill_fn plan;
+} passes[] = {
+	{ "backfill_upto", "backfill_done", backfill_own },
+	{ "backfill_coop_upto", "backfill_coop_done", backfill_coops },
+};
+
 struct backfill_work {
 	mw_work w;
 	mw_notify *n;
+	const struct backfill_pass *pass;
 	bool finished;
 	int64_t planned;
 };
 
 /* Plans the next batch of open complaints up to the last one there was
- * when this first ran, remembering how far it got (notify_meta), so a
- * restart goes on from there. Only reminders still ahead are added: what
- * should have been said before the upgrade is not said now. Adding is
- * idempotent, so a complaint an action planned meanwhile, or another
- * server doing the same, changes nothing. */
+ * when the pass first ran, so a restart goes on from there. Only
+ * reminders still ahead are added: what should have been said before the
+ * upgrade is not said now. Adding is idempotent (a reminder is its
+ * complaint, kind, reference and instant), so a complaint an action
+ * planned meanwhile, another server doing the same, or the pass run again
+ * changes nothing. */
 static int backfill_run(mw_tx *tx, mw_work *w)
 {
 	struct backfill_work *bw = (struct backfill_work *)w;
+	const struct backfill_pass *pass = bw->pass;
 	mw_arena a = MW_ARENA_INIT;
 	const char *v;
 	int64_t upto, done = 0, *ids;
@@ -249,18 +361,18 @@ static int backfill_run(mw_tx *tx, mw_work *w)
 	char num[32];
 	int rc;
 
-	rc = mw_tx_notify_meta_get(tx, "backfill_upto", &a, &v);
+	rc = mw_tx_notify_meta_get(tx, pass->upto_key, &a, &v);
 	if (rc == MW_ERR_NOTFOUND) {
 		if ((rc = mw_tx_last_complaint_id(tx, &upto)))
 			goto out;
 		snprintf(num, sizeof(num), "%lld", (long long)upto);
-		if ((rc = mw_tx_notify_meta_put(tx, "backfill_upto", num)))
+		if ((rc = mw_tx_notify_meta_put(tx, pass->upto_key, num)))
 			goto out;
 	} else if (rc || mw_parse_i64(v, 0, INT64_MAX, &upto)) {
 		rc = rc ? rc : MW_ERR_DB;
 		goto out;
 	}
-	rc = mw_tx_notify_meta_get(tx, "backfill_done", &a, &v);
+	rc = mw_tx_notify_meta_get(tx, pass->done_key, &a, &v);
 	if (rc == MW_OK && mw_parse_i64(v, 0, INT64_MAX, &done))
 		rc = MW_ERR_DB;
 	if (rc && rc != MW_ERR_NOTFOUND)
@@ -277,16 +389,14 @@ static int backfill_run(mw_tx *tx, mw_work *w)
 
 		if ((rc = mw_tx_complaint_get(tx, ids[i], &a, &c, NULL)))
 			break;
-		/* Fresh: added beside whatever an action planned meanwhile,
-		 * never instead of it (a pending one may be due). */
-		rc = mw_notify_replan(tx, bw->n, &c, true, now, NULL);
+		rc = pass->plan(tx, bw->n, &c, now, &a);
 		bw->planned++;
 	}
 	if (rc)
 		goto out;
 	snprintf(num, sizeof(num), "%lld",
 		 (long long)(nids == BACKFILL_BATCH ? ids[nids - 1] : upto));
-	rc = mw_tx_notify_meta_put(tx, "backfill_done", num);
+	rc = mw_tx_notify_meta_put(tx, pass->done_key, num);
 out:
 	mw_arena_release(&a);
 	return rc;
@@ -295,17 +405,25 @@ out:
 int mw_notify_backfill(mw_notify *n, int64_t *planned)
 {
 	struct backfill_work bw = { .w = { .run = backfill_run }, .n = n };
-	int rc;
+	int64_t total = 0;
+	int rc = MW_OK;
 
-	do
-		rc = mw_store_exec(n->store, &bw.w);
-	while (!rc && !bw.finished);
+	for (size_t p = 0; !rc && p < MW_ARRAY_LEN(passes); p++) {
+		bw.pass = &passes[p];
+		bw.finished = false;
+		bw.planned = 0;
+		do
+			rc = mw_store_exec(n->store, &bw.w);
+		while (!rc && !bw.finished);
+		if (!rc && bw.planned)
+			mw_log_info("monitor", "event=backfilled pass=%s complaints=%lld",
+				    passes[p].done_key, (long long)bw.planned);
+		total += bw.planned;
+	}
 	if (planned)
-		*planned = bw.planned;
+		*planned = total;
 	if (rc)
 		mw_log_error("monitor", "event=backfill_failed err=%s", mw_err_code(rc));
-	else if (bw.planned)
-		mw_log_info("monitor", "event=backfilled complaints=%lld", (long long)bw.planned);
 	return rc;
 }
 

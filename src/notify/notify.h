@@ -76,6 +76,7 @@ typedef struct mw_notify_config {
 #undef MW_SETTING
 	/* parsed from the strings above */
 	int quiet_from, quiet_to;   /* minutes after midnight KST; equal = none */
+	uint64_t staff_sms_kinds;   /* bit per mw_notice: staff hear it by SMS too */
 	mw_period info_period_p, late_grace_p;
 	mw_arena arena;             /* strings read from a config file */
 } mw_notify_config;
@@ -164,14 +165,17 @@ int mw_notify_prefs_json(const char *notify_json, bool has_email, bool has_phone
 int mw_notify_scan(mw_notify *n, int *fired);
 
 /* Plans the reminders of open complaints filed before notifications
- * existed (once per database, resumed after a restart; the monitor thread
- * does it when it starts). Only reminders still ahead are planned. */
+ * existed: their own clock's and their open cooperation requests' (once
+ * per database and pass, resumed after a restart; the monitor thread does
+ * it when it starts). Only reminders still ahead are planned, and
+ * planning one twice changes nothing. */
 int mw_notify_backfill(mw_notify *n, int64_t *planned);
 
 /* ---- templates --------------------------------------------------------- */
 
 /* Template channels: "email" (subject and body), "text" (SMS and 알림톡),
- * "inbox" (staff inbox title and body). */
+ * "inbox" (staff inbox title and body), "timeline" (the text of a public
+ * event the monitor writes: the late notice's). */
 bool mw_notify_template_channel_ok(const char *channel);
 /* Checks a template's text: {{name}} placeholders of known variables,
  * balanced braces. MW_ERR_INVALID with a message. */

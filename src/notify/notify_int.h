@@ -174,6 +174,12 @@ int mw_notify_emit(mw_tx *tx, mw_notify *n, mw_notice_out *o);
 int mw_notify_replan(mw_tx *tx, mw_notify *n, const mw_complaint *c, bool fresh, mw_time after,
 		     mw_time *next_at);
 
+/* Writes the reminder of a cooperation request (its department asked at
+ * requested_at to reply by due_at) when it falls after `after`. Writing
+ * it twice changes nothing. */
+int mw_notify_plan_coop(mw_tx *tx, mw_notify *n, int64_t complaint_id, const char *department,
+			mw_time requested_at, mw_time due_at, mw_time after);
+
 /* Whether t falls in office hours (09:00-18:00 on a working day). */
 bool mw_notify_office_hours(mw_notify *n, mw_time t);
 

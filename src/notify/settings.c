@@ -215,6 +215,31 @@ static int parse_quiet(const char *s, int *from, int *to)
 	return MW_OK;
 }
 
+/* "urgent,overdue" -> a bit per notice kind; "none" or "" -> none. Only
+ * staff notices: citizens choose their own channels. */
+static int parse_staff_sms(const char *s, uint64_t *mask, char *err, size_t errsz)
+{
+	*mask = 0;
+	if (!s || !strcmp(s, "none"))
+		return MW_OK;
+	_Static_assert(MW_NOTICE__COUNT <= 64, "a notice kind is a bit of staff_sms_kinds");
+	for (s += strspn(s, ", "); *s; s += strspn(s, ", ")) {
+		size_t n = strcspn(s, ", ");
+		char name[32];
+		mw_notice k;
+
+		snprintf(name, sizeof(name), "%.*s", (int)n, s);
+		if (n >= sizeof(name) || mw_notice_parse(name, &k) || mw_notice_for_citizen(k)) {
+			snprintf(err, errsz, "staff-sms: %.*s is not a staff notice (e.g. urgent, "
+				 "overdue, due_soon, reminder, new_assignment), or none", (int)n, s);
+			return MW_ERR_INVALID;
+		}
+		*mask |= UINT64_C(1) << k;
+		s += n;
+	}
+	return MW_OK;
+}
+
 int mw_notify_config_finish(mw_notify_config *cfg, const bool *flags_set, char *err,
 			    size_t errsz)
 {
@@ -248,6 +273,8 @@ int mw_notify_config_finish(mw_notify_config *cfg, const bool *flags_set, char *
 		snprintf(err, errsz, "quiet-hours must look like 21:00-08:00, or none");
 		return MW_ERR_INVALID;
 	}
+	if ((rc = parse_staff_sms(cfg->staff_sms, &cfg->staff_sms_kinds, err, errsz)))
+		return rc;
 	if (mw_period_parse(cfg->info_period, &cfg->info_period_p) ||
 	    mw_period_parse(cfg->late_grace, &cfg->late_grace_p)) {
 		snprintf(err, errsz, "info-period and late-grace must be periods such as 7d or 16h");

@@ -40,7 +40,7 @@ static bool known_var(const char *name, size_t len)
 bool mw_notify_template_channel_ok(const char *channel)
 {
 	return channel && (!strcmp(channel, "email") || !strcmp(channel, "text") ||
-			   !strcmp(channel, "inbox"));
+			   !strcmp(channel, "inbox") || !strcmp(channel, "timeline"));
 }
 
 /* Finds the next tag at or after p: "{{" [#/] name "}}". Returns its

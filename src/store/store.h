@@ -216,6 +216,10 @@ int mw_store_attachments(mw_store *s, int64_t complaint_id, mw_arena *a,
 int mw_store_attachment_get(mw_store *s, int64_t id, mw_arena *a, mw_attachment_row *out);
 int mw_store_coops(mw_store *s, int64_t complaint_id, mw_arena *a, mw_coop_row **out,
 		   size_t *n);
+/* The same two inside the writer's transaction (every event; the
+ * deadline monitor reads why a complaint is late). */
+int mw_tx_events(mw_tx *tx, int64_t complaint_id, mw_arena *a, mw_event_row **out, size_t *n);
+int mw_tx_coops(mw_tx *tx, int64_t complaint_id, mw_arena *a, mw_coop_row **out, size_t *n);
 int mw_store_queue(mw_store *s, const mw_queue_filter *f, mw_arena *a, mw_queue_row **out,
 		   size_t *n);
 /* Complaints whose phone digest matches, newest first (desk lookup). */
@@ -272,6 +276,8 @@ typedef struct mw_user {
 	int failed;               /* consecutive failed logins */
 	mw_time locked_until;
 	bool disabled;
+	const char *email;        /* work addresses for notices, NULL when */
+	const char *phone;        /* none (staff_contacts; read only) */
 } mw_user;
 
 int mw_store_user_get(mw_store *s, const char *login, mw_arena *a, mw_user *out);

@@ -239,6 +239,8 @@ static const struct field user_add[] = {
 	{ "role", CTL_SELECT, true, role_options, NULL },
 	{ "department", CTL_SELECT, false, department_or_none, NULL },
 	{ "password", CTL_PASSWORD, true, NULL, "new-password" },
+	{ "email", CTL_TEXT, false, NULL, "off" },
+	{ "phone", CTL_TEXT, false, NULL, "off" },
 	{ NULL, 0, false, NULL, NULL },
 };
 
@@ -247,9 +249,34 @@ static const struct field user_edit[] = {
 	{ "role", CTL_SELECT, true, role_options, NULL },
 	{ "department", CTL_SELECT, false, department_or_none, NULL },
 	{ "password", CTL_PASSWORD, false, NULL, "new-password" },
+	{ "email", CTL_TEXT, false, NULL, "off" },
+	{ "phone", CTL_TEXT, false, NULL, "off" },
 	{ "disabled", CTL_CHECK, false, NULL, NULL },
 	{ NULL, 0, false, NULL, NULL },
 };
+
+/* The work e-mail and phone notices go to. The API lists them masked, so
+ * the edit form starts empty (left empty, they stay as they are) and "-"
+ * clears one (the API clears a field sent empty). */
+static const char *const user_contacts[] = { "email", "phone" };
+
+static void user_adjust(mw_page *pg, json_t *b)
+{
+	for (size_t i = 0; i < MW_ARRAY_LEN(user_contacts); i++) {
+		const char *v = jstr(b, user_contacts[i]);
+
+		if (v && !strcmp(v, "-"))
+			json_object_set_new(b, user_contacts[i], json_string(""));
+	}
+	(void)pg;
+}
+
+static void user_fill(mw_page *pg, json_t *u)
+{
+	for (size_t i = 0; i < MW_ARRAY_LEN(user_contacts); i++)
+		json_object_set_new(u, user_contacts[i], json_string(""));
+	(void)pg;
+}
 
 static void user_show(mw_page *pg, json_t *u)
 {
@@ -268,6 +295,17 @@ static void user_show(mw_page *pg, json_t *u)
 	}
 	json_object_set_new(u, "state", json_string(state));
 	json_object_set_new(u, "state_text", json_string(mw_page_msg2(pg, "admin.users.state.", state)));
+	/* The masked addresses, for the list and the edit page's summary. */
+	{
+		const char *email = jstr(u, "email"), *phone = jstr(u, "phone");
+
+		if (email || phone)
+			json_object_set_new(u, "contact_text",
+					    json_string(mw_arena_printf(&pg->r->arena, "%s%s%s",
+									email ? email : "",
+									email && phone ? " · " : "",
+									phone ? phone : "")));
+	}
 }
 
 /* ---- departments, categories, holidays ---------------------------------- */
@@ -383,7 +421,7 @@ static const struct field template_fields[] = {
 
 static const struct section sections[] = {
 	{ "users", api_admin_users, api_admin_user_put, NULL, "login", user_add, user_edit, true,
-	  NULL, user_show, NULL },
+	  user_adjust, user_show, user_fill },
 	{ "departments", api_departments, api_admin_department_put, NULL, "code",
 	  department_add, department_add + 1, true, NULL, NULL, NULL },
 	{ "categories", api_categories, api_admin_category_put, NULL, "code", category_add,

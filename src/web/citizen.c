@@ -346,6 +346,10 @@ static void track_view(mw_page *pg, json_t *c)
 		mw_page_add_date(pg, ev, "at", true);
 		mw_page_add_date(pg, ev, "due_at", true);
 		json_object_set_new(ev, "label_text", json_string(mw_page_msg2(pg, "event.", kind)));
+		/* A delay notice gives the date to expect the answer by. */
+		if (kind && !strcmp(kind, "delay_notice") && jstr(ev, "detail"))
+			json_object_set_new(ev, "expected_text",
+					    json_string(mw_page_date(pg, jstr(ev, "detail"), true)));
 		for (size_t k = 0; kind && k < MW_ARRAY_LEN(due_movers); k++)
 			if (!strcmp(kind, due_movers[k])) {
 				json_array_append_new(moves,

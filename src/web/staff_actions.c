@@ -33,6 +33,7 @@ enum field_kind {
 	FIELD_LINE,       /* a one-line input, required */
 	FIELD_LINE_OPT,   /* a one-line input, optional */
 	FIELD_PERIOD,     /* "7d" / "16h" */
+	FIELD_DATE,       /* a day, required (YYYY-MM-DD) */
 	FIELD_DEPARTMENT, /* a department of the office */
 	FIELD_TARGET,     /* 이송: to a department or to another agency */
 	FIELD_CONSENT,    /* the citizen agreed (second extension) */
@@ -58,9 +59,11 @@ static const struct action_form {
 	{ "request_info", { { "text", FIELD_TEXT } } },
 	{ "start", { { NULL, FIELD_NONE } } },
 	{ "assign", { { "assignee", FIELD_ASSIGNEE } } },
+	{ "resume", { { "text", FIELD_TEXT_OPT } } },
 	{ "interim_notice", { { "text", FIELD_TEXT } } },
 	{ "extend", { { "period", FIELD_PERIOD }, { "text", FIELD_TEXT },
 		      { "citizen_consent", FIELD_CONSENT } } },
+	{ "delay_notice", { { "expected_at", FIELD_DATE }, { "text", FIELD_TEXT } } },
 	{ "transfer", { { "target", FIELD_TARGET }, { "department", FIELD_DEPARTMENT },
 			{ "agency", FIELD_LINE_OPT }, { "text", FIELD_TEXT } } },
 	{ "cooperate", { { "department", FIELD_DEPARTMENT }, { "period", FIELD_PERIOD },
@@ -111,6 +114,12 @@ static bool offered(mw_page *pg, json_t *c, const char *type, bool own, bool ask
 
 	if (!mw_authz_role_has(a->role, PERM_ACT) ||
 	    !has_string(json_object_get(c, "allowed_actions"), type))
+		return false;
+	/* Waiting for 보완 whose period has not ended (complaint_view): the
+	 * citizen still has time, so asking again and closing wait (the API
+	 * refuses them too). */
+	if (staff_str(c, "info_due_at") && !json_is_true(json_object_get(c, "info_over")) &&
+	    (!strcmp(type, "request_info") || !strcmp(type, "close")))
 		return false;
 	if (!strcmp(type, "assign") && !mw_authz_role_has(a->role, PERM_ASSIGN))
 		return false;
@@ -174,7 +183,7 @@ static json_t *field_view(mw_page *pg, json_t *c, const char *type, const struct
 			json_object_set_new(it, "name", json_string(fs->name));
 		}
 	}
-	f = json_pack("{s:s, s:s, s:s?, s:s?, s:s, s:b, s:s?, s:s?, s:o, s:b, s:b, s:b, s:b, s:b, s:b}",
+	f = json_pack("{s:s, s:s, s:s?, s:s?, s:s, s:b, s:s?, s:s?, s:o, s:b, s:b, s:b, s:b, s:b, s:b, s:b}",
 		      "id", id, "name", fs->name, "label", field_text(pg, type, fs->name, ""), "hint", hint,
 		      "hint_id", mw_arena_printf(&pg->r->arena, "h-%s-%s", type, fs->name), "required",
 		      fs->kind != FIELD_TEXT_OPT && fs->kind != FIELD_LINE_OPT && fs->kind != FIELD_CONSENT &&
@@ -185,7 +194,8 @@ static json_t *field_view(mw_page *pg, json_t *c, const char *type, const struct
 			      (fs->kind == FIELD_ASSIGNEE && !json_array_size(opts)),
 		      "select", fs->kind == FIELD_DEPARTMENT || (fs->kind == FIELD_ASSIGNEE && json_array_size(opts)),
 		      "radio", fs->kind == FIELD_TARGET, "check",
-		      fs->kind == FIELD_CONSENT, "checked", !strcmp(sent, "yes"));
+		      fs->kind == FIELD_CONSENT, "checked", !strcmp(sent, "yes"), "date",
+		      fs->kind == FIELD_DATE);
 	return f;
 }
 
@@ -267,10 +277,13 @@ static const struct {
 	{ 409, "stale_version", "", "case.err.stale" },
 	{ 409, "transition_not_allowed", "consent", "case.err.extend_consent" },
 	{ 409, "transition_not_allowed", "twice", "case.err.extend_max" },
+	{ 409, "transition_not_allowed", "due time has passed", "case.err.extend_late" },
+	{ 409, "transition_not_allowed", "citizen has until", "case.err.info_wait" },
 	{ 409, "transition_not_allowed", "cooperation request", "case.err.no_cooperation" },
 	{ 409, "transition_not_allowed", "call-back", "case.err.no_callback" },
 	{ 409, "transition_not_allowed", "", "case.err.not_allowed" },
 	{ 400, "", "assignee", "case.err.assignee" },
+	{ 400, "invalid", "expected_at", "case.err.expected" },
 	{ 400, "invalid", "longer than the processing period", "case.err.period_long" },
 	{ 400, "invalid", "in days", "case.err.period_days" },
 	{ 400, "invalid", "period", "case.err.period" },

@@ -59,6 +59,12 @@ static void timeline_view(mw_page *pg, json_t *c)
 					    json_string(staff_department_name(pg, detail, detail)));
 		} else if (kind && detail && (!strcmp(kind, "merge") || !strcmp(kind, "rate"))) {
 			json_object_set_new(ev, "detail_text", json_string(detail));
+		} else if (kind && detail && (!strcmp(kind, "delay_notice") || !strcmp(kind, "late"))) {
+			/* The expected date the citizen was given. */
+			json_object_set_new(ev, "detail_text",
+					    json_string(mw_arena_printf(&pg->r->arena, "%s %s",
+									mw_page_msg(pg, "case.expected"),
+									mw_page_date(pg, detail, true))));
 		}
 	}
 }
@@ -92,6 +98,14 @@ static void complaint_view(mw_page *pg, json_t *c)
 	staff_add_date(pg, c, "received_at", true);
 	staff_add_date(pg, c, "due_at", true);
 	staff_add_date(pg, c, "answered_at", true);
+	staff_add_date(pg, c, "info_due_at", true);
+	if (staff_str(c, "info_due_at")) {
+		mw_time t;
+
+		json_object_set_new(c, "info_over",
+				    json_boolean(!mw_time_parse_iso8601(staff_str(c, "info_due_at"), &t) &&
+						 mw_now() > t));
+	}
 	json_object_set_new(c, "period_text", json_string(period_text(pg, staff_str(c, "period"))));
 	if (json_is_object(ai)) {
 		const char *code = staff_str(ai, "category");

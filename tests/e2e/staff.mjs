@@ -4,7 +4,9 @@
  * AI's one click, 보완, the citizen adds information on /track, answer
  * with a template, the citizen rates it unsatisfied, 재검토), reveal with
  * a reason, merge of a duplicate, the counsellor answering a chatbot
- * hand-off, a 409 when someone else changed the complaint, keyboard-only
+ * hand-off, a delay notice with its date and going on without 보완 (and
+ * what the citizen reads of them), a 409 when someone else changed the
+ * complaint, keyboard-only
  * use of the queue and the answer form, XSS and CSRF, and axe on every
  * staff page in Korean, English and the easy view.
  *
@@ -256,6 +258,51 @@ export default function ({ test, assert, api, staff, cli, axe, shot, newContext,
     assert(statuses.every((s) => s === 403), 'refused: ' + statuses);
     await page.reload();
     assert((await page.textContent('#case-status')).includes('접수'), 'nothing happened');
+    await page.context().close();
+  });
+
+  test('staff: a delay notice with its date, 보완 the office goes on without; the citizen reads both', async ({ browser, srv }) => {
+    people(srv);
+    const c = await file(srv, { text: '공원 입구 가로등 기둥이 녹슬어 부러질 것 같습니다', category: 'streetlight' });
+    const page = await staffPage(browser, srv, 'officer');
+    await page.goto(srv.base + `/staff/c/${c.receipt_no}`);
+    await Promise.all([page.waitForSelector('#case-note'), page.click('#start-submit')]);
+
+    /* 지연 사유 안내: a reason and a day, by keyboard into the date field. */
+    const due = new Date((await api(srv, 'GET', `/api/v1/complaints/${c.receipt_no}?token=${c.token}`)).json.due_at);
+    const day = new Date(due.getTime() + 7 * 86400e3 + 9 * 3600e3).toISOString().slice(0, 10);
+    await page.click('#a-delay_notice summary');
+    await page.fill('#f-delay_notice-text', '가로등 기둥 교체 부품이 늦게 들어옵니다.');
+    await page.fill('#f-delay_notice-expected_at', day);
+    assert((await page.inputValue('#f-delay_notice-expected_at')) === day, 'the date field took the day');
+    await Promise.all([page.waitForURL(/done=delay_notice/), page.click('#delay_notice-submit')]);
+    const tl = await page.textContent('#timeline');
+    assert(tl.includes('지연 사유 안내') && tl.includes('처리 예정일'), 'on the timeline with its date: ' + tl);
+    await axe(page, 'staff complaint page after a delay notice');
+
+    /* 보완: its deadline shown; the office goes on without it. */
+    await page.click('#a-request_info summary');
+    await page.fill('#f-request_info-text', '기둥에 붙은 관리번호를 알려 주세요.');
+    await Promise.all([page.waitForURL(/done=request_info/), page.click('#request_info-submit')]);
+    assert((await page.textContent('#case-info-due')).trim() !== '', 'the 보완 deadline is shown');
+    assert(!(await page.$('#a-close')), 'no closing before the citizen\'s time is up');
+    await page.click('#a-resume summary');
+    await page.fill('#f-resume-text', '현장에서 관리번호를 확인했습니다.');
+    await Promise.all([page.waitForURL(/done=resume/), page.click('#resume-submit')]);
+    assert((await page.textContent('#case-status')).includes('처리중'), 'in progress again');
+
+    /* The citizen reads the reason and the date on /track. */
+    const cit = await (await newContext(browser)).newPage();
+    await cit.goto(srv.base + '/track');
+    await cit.fill('#f-receipt', c.receipt_no);
+    await cit.fill('#f-token', c.token);
+    await Promise.all([cit.waitForSelector('#track-status'), cit.click('#track-form button[type=submit]')]);
+    const moves = await cit.textContent('body');
+    assert(moves.includes('가로등 기둥 교체 부품이 늦게 들어옵니다.') && moves.includes('처리 예정일:'),
+           'the citizen reads why and when');
+    assert(moves.includes('처리 재개'), 'and that the office went on');
+    await axe(cit, 'track page with a delay notice');
+    await cit.context().close();
     await page.context().close();
   });
 

@@ -178,3 +178,7 @@ class HttpSink:
 
     def json_on(self, path):
         return [(h, json.loads(b.decode("utf-8"))) for h, b in self.on(path)]
+
+    def texts_to(self, path, number):
+        """The texts of the SMS-style JSON bodies posted on path to number."""
+        return [b["text"] for _, b in self.json_on(path) if b.get("to") == number]

@@ -274,8 +274,13 @@ class LifecycleTest(harness.ServerTestCase, unittest.TestCase):
         sv = self.officer.staff_view(rn).json()
         self.assertTrue(sv["clock_stopped"])
         self.assertIsNone(sv["due_at"])
-        self.assertNotIn("request_info", sv["allowed_actions"])
         self.assertIn("extend", sv["allowed_actions"])
+        self.assertIn("resume", sv["allowed_actions"])
+        # Asking again or closing waits for the end of the 보완 period.
+        for t in ("request_info", "close"):
+            r = self.officer.action(rn, t, text="기한 전에는 안 됩니다")
+            self.assertError(r, 409, "transition_not_allowed")
+            self.assertIn("the citizen has until", r.json()["error"]["message"])
 
         time.sleep(2.1)
         # The citizen's message while 보완 is asked for restarts the clock.

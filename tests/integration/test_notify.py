@@ -16,6 +16,7 @@ import json
 import os
 import re
 import signal
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -66,6 +67,20 @@ def citizen(email=None, phone=None, name="홍길동", **over):
     return complaint_body(contact=contact, **over)
 
 
+def all_reminders(client):
+    """The whole reminder schedule, page by page."""
+    items, after = [], 0
+    while True:
+        r = client.get("/api/v1/admin/notify/reminders",
+                       query={"after": str(after), "limit": "500"})
+        assert r.status == 200, r
+        j = r.json()
+        items += j["items"]
+        after = j["next_cursor"]
+        if not after:
+            return items
+
+
 class NotifyCase(harness.ServerTestCase):
     """Receivers started before the server and stopped after it (configure
     returns the server's environment), and shared helpers: filing, the
@@ -87,12 +102,22 @@ class NotifyCase(harness.ServerTestCase):
         cls._sinks.append(sink)
         return sink
 
+    # Staff members given a work address (login@gu.example.kr) once the
+    # server runs.
+    WORK_MAIL = ()
+
     @classmethod
     def setUpClass(cls):
         cls._sinks = []
         try:
             cls.server_env = cls.configure()
             super().setUpClass()
+            for login in cls.WORK_MAIL:
+                role, dept = harness.USERS[login]
+                r = cls.as_user("admin").post("/api/v1/admin/users", {
+                    "login": login, "role": role, "department": dept,
+                    "email": "%s@gu.example.kr" % login})
+                assert r.status == 200, r
         except Exception:
             cls.stop_sinks()
             raise
@@ -233,20 +258,12 @@ class RealClockTest(harness.ServerTestCase, unittest.TestCase):
 class MailTest(NotifyCase, unittest.TestCase):
     """A real SMTP server receives the citizen's and the staff's mail."""
 
+    WORK_MAIL = ("officer", "manager")
+
     @classmethod
     def configure(cls):
         cls.smtp = cls.smtp_sink()
         return notify_env(cls.smtp)
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        admin = cls.as_user("admin")
-        for login, role, dept in (("officer", "officer", "road"), ("manager", "manager", "road")):
-            r = admin.post("/api/v1/admin/users", {"login": login, "role": role,
-                                                    "department": dept,
-                                                    "email": "%s@gu.example.kr" % login})
-            assert r.status == 200, r
 
     def mails_of(self, address, receipt, n, kind=None):
         """Waits for n mails to address about receipt, and returns them."""
@@ -529,6 +546,82 @@ class HttpChannelsTest(NotifyCase, unittest.TestCase):
                                          ("received", "citizen")])
 
 
+class StaffSmsTest(NotifyCase, unittest.TestCase):
+    """Staff with a phone get urgent alerts, due-soon reminders and
+    escalations by SMS too (staff-sms), in quiet hours as well, and not
+    the other notices; their numbers are masked in the admin's list and
+    never in the outbox."""
+
+    START = "2025-03-10T10:00:00+09:00"          # a Monday
+    PHONES = {"manager": "010-7000-0001", "officer": "010-7000-0002"}
+
+    @classmethod
+    def configure(cls):
+        cls.http = cls.http_sink()
+        # Quiet all day: citizens' SMS wait, staff SMS do not.
+        return notify_env(MINWON_NOW=cls.START, MINWON_SMS_URL=cls.http.url("/sms"),
+                          MINWON_QUIET_HOURS="00:00-23:59")
+
+    def texts(self, login, part):
+        return [t for t in self.http.texts_to("/sms", self.PHONES[login]) if part in t]
+
+    def test_staff_sms(self):
+        for login, phone in self.PHONES.items():
+            self.set_contact(login, login, "road", phone=phone)
+        plain = self.file_as(citizen(phone="010-5555-0000"))
+        urgent = self.file_as(citizen(urgent=True, text="맨홀 뚜껑이 열려 있어 빠질 위험이 있습니다."))
+        self.assertStatus(self.as_user("manager").action(plain["receipt_no"], "assign",
+                                                         assignee="officer"), 200)
+        for login in self.PHONES:
+            wait_until(lambda: self.texts(login, "[긴급 민원] %s" % urgent["receipt_no"]), WAIT,
+                       "the urgent SMS to %s" % login)
+
+        # Past the due time: one working day before it, and the escalation.
+        self.assertStatus(self.as_user("admin").post(
+            "/api/v1/admin/clock", {"to": "2025-03-19T09:00:00+09:00"}), 200)
+        self.clients.clear()
+        self.assertStatus(self.as_user("admin").post("/api/v1/admin/notify/scan", {}), 200)
+        rn = plain["receipt_no"]
+        for login in self.PHONES:
+            for part in ("처리기한 1일 전 %s" % rn, "처리기한 경과 %s" % rn):
+                wait_until(lambda: self.texts(login, part), WAIT, "%s to %s" % (part, login))
+        # Nobody has the urgent one: its escalation reaches the manager.
+        wait_until(lambda: self.texts("manager", "처리기한 경과 %s" % urgent["receipt_no"]), WAIT,
+                   "the escalation of the unassigned complaint")
+        wait_until(lambda: not [o for o in self.outbox("pending") if o["recipient"] != "citizen"],
+                   WAIT, "the staff messages to go")
+        # Once each, and not the other notices (assignment, 80 %, 중간통보).
+        self.assertEqual(len(self.texts("officer", "처리기한 경과 %s" % rn)), 1)
+        for login in self.PHONES:
+            for part in ("새 배정", "80%", "중간통보"):
+                self.assertEqual(self.texts(login, part), [], part)
+        self.assertIn("overdue", [i["kind"] for i in self.inbox("officer")["items"]
+                                  if i["receipt_no"] == rn])
+        # The citizen's SMS waits for the morning.
+        [held] = [o for o in self.outbox("pending") if o["recipient"] == "citizen"
+                  and o["data"].get("receipt_no") == rn and o["kind"] == "received"]
+        self.assertEqual(held["last_error"], "held for the quiet hours")
+
+        # Numbers: masked in the admin's list, nowhere in the outbox.
+        users = self.as_user("admin").get("/api/v1/admin/users").json()["items"]
+        by = {u["login"]: u for u in users}
+        self.assertEqual(by["manager"]["phone"], "010-****-0001")
+        self.assertIsNone(by["officer2"]["phone"])
+        listing = json.dumps(users) + json.dumps(self.outbox())
+        for phone in self.PHONES.values():
+            self.assertNotIn(phone, listing)
+        rows = [o for o in self.outbox() if o["channel"] == "sms" and o["recipient"] == "officer"]
+        self.assertEqual(sorted(o["kind"] for o in rows if o["data"].get("receipt_no") == rn),
+                         ["due_soon", "overdue"])
+        # A number cleared: nothing more by SMS.
+        self.set_contact("officer", "officer", "road", phone="")
+        self.assertIsNone({u["login"]: u for u in self.as_user("admin").get(
+            "/api/v1/admin/users").json()["items"]}["officer"]["phone"])
+        self.assertError(self.as_user("admin").post("/api/v1/admin/users", {
+            "login": "officer", "role": "officer", "department": "road", "phone": "전화"}),
+            400, "invalid")
+
+
 class DeadLetterTest(NotifyCase, unittest.TestCase):
     """After the last try a message is a dead letter with its last error; an
     HTTP 4xx is final at once; an admin can send it again."""
@@ -633,6 +726,209 @@ class DutyTest(NotifyCase, unittest.TestCase):
                                  if i["receipt_no"] == day["receipt_no"]])
 
 
+class ClockedMailCase(NotifyCase):
+    """A real SMTP server and a test clock starting at START."""
+
+    START = None
+
+    @classmethod
+    def configure(cls):
+        cls.smtp = cls.smtp_sink()
+        return notify_env(cls.smtp, MINWON_NOW=cls.START)
+
+
+class LateTest(ClockedMailCase, unittest.TestCase):
+    """The citizen's late notice says why, from the officer's own delay
+    notice (지연 사유 안내) or from the complaint's state, and when to
+    expect the answer; so does the public timeline. A period that has
+    run out is not extended any more."""
+
+    START = "2025-03-10T09:00:00+09:00"         # a Monday
+    DUE = "2025-03-18T23:59:59+09:00"          # road_damage: 7 days
+    AFTER = "2025-03-19T10:00:00+09:00"
+    WORK_MAIL = ("officer", "manager")
+
+    def mail(self, address, receipt, kind):
+        return wait_until(lambda: [m for m in self.smtp.to(address, kind) if receipt in m.subject],
+                          WAIT, "the %s mail about %s" % (kind, receipt))
+
+    def late_event(self, c):
+        tl = self.citizen_view(c["receipt_no"], c["token"]).json()["timeline"]
+        [ev] = [e for e in tl if e["kind"] == "late"]
+        self.assertEqual(ev["label"], "처리 지연 안내")
+        return ev
+
+    def test_why_it_is_late(self):
+        off = self.as_user("officer")
+        nobody = self.file_as(citizen(email="a@example.kr"))
+        coop = self.file_as(citizen(email="b@example.kr", notify={"lang": "en"}))
+        told = self.file_as(citizen(email="c@example.kr"))
+        quiet = self.file_as(citizen(email="d@example.kr"))
+        for c in (coop, told, quiet):
+            self.assertEqual(c["due_at"], self.DUE)
+            self.assertStatus(off.action(c["receipt_no"], "start"), 200)
+        self.assertStatus(off.action(coop["receipt_no"], "cooperate", department="parking",
+                                     text="불법 주차 단속 이력 확인", period="10d"), 200)
+
+        # Before the due time the officer already knows: the citizen hears
+        # it now, and the due time stays (late remains late).
+        r = off.action(told["receipt_no"], "delay_notice", text="보도블록 자재 수급이 늦어지고 있습니다.",
+                       expected_at="2025-03-28")
+        self.assertStatus(r, 200)
+        self.assertEqual(r.json()["expected_at"], "2025-03-28T23:59:59+09:00")
+        self.assertEqual(r.json()["due_at"], self.DUE)
+        [m] = self.mail("c@example.kr", told["receipt_no"], "delay")
+        self.assertIn("사유: 보도블록 자재 수급이 늦어지고 있습니다.", m.body())
+        self.assertIn("처리 예정일: 2025년 3월 28일(금) 23:59", m.body())
+        for bad in ({"expected_at": "2025-03-17"}, {"expected_at": "내일"}, {}):
+            r = off.action(told["receipt_no"], "delay_notice", text="사유", **bad)
+            self.assertError(r, 400)
+
+        self.assertStatus(self.as_user("admin").post("/api/v1/admin/clock", {"to": self.AFTER}),
+                          200)
+        self.clients.clear()
+        off = self.as_user("officer")
+        self.assertStatus(self.as_user("admin").post("/api/v1/admin/notify/scan", {}), 200)
+
+        # Nobody has it: the reason says so.
+        [m] = self.mail("a@example.kr", nobody["receipt_no"], "late")
+        self.assertIn("사유: 아직 담당자가 정해지지 않았습니다.", m.body())
+        # late-grace, 3 days (24 working hours) after the due time: Wed 19,
+        # Thu 20, Fri 21.
+        self.assertIn("새 처리 예정일: 2025년 3월 21일(금) 18:00", m.body())
+        ev = self.late_event(nobody)
+        self.assertEqual(ev["text"], "처리 기한이 지났습니다. 사유: 아직 담당자가 정해지지 "
+                         "않았습니다. 부서장에게 보고되어 담당자를 정하고 있습니다. 새 처리 "
+                         "예정일: 2025년 3월 21일(금) 18:00")
+        self.assertEqual(ev["detail"], "2025-03-21T18:00:00+09:00")
+
+        # Waiting for a cooperating department, in English; not before its
+        # reply can come (10 days: Fri 21) and three days more.
+        [m] = self.mail("b@example.kr", coop["receipt_no"], "late")
+        self.assertIn("Why: we are waiting for Parking Management Division to reply to our "
+                      "request for its review.", m.body())
+        self.assertIn("New expected date: Wed 26 Mar 2025, 18:00 KST", m.body())
+        self.assertIn("주차관리과의 검토 회신을 기다리고", self.late_event(coop)["text"])
+
+        # The officer's own words and date.
+        [m] = self.mail("c@example.kr", told["receipt_no"], "late")
+        self.assertIn("사유: 보도블록 자재 수급이 늦어지고 있습니다.", m.body())
+        self.assertIn("새 처리 예정일: 2025년 3월 28일(금) 23:59", m.body())
+        self.assertEqual(self.late_event(told)["detail"], "2025-03-28T23:59:59+09:00")
+        # The head of the department reads what the citizen was told.
+        [m] = self.mail("manager@gu.example.kr", told["receipt_no"], "overdue")
+        self.assertIn("안내한 사유: 보도블록 자재 수급이 늦어지고 있습니다.", m.body())
+
+        # Nobody said anything: the general reason, then the officer tells
+        # the citizen after all. Extending a period that ran out is refused.
+        [m] = self.mail("d@example.kr", quiet["receipt_no"], "late")
+        self.assertIn("사유: 담당 부서의 검토에 시간이 더 필요합니다.", m.body())
+        r = off.action(quiet["receipt_no"], "extend", text="연장", period="7d")
+        self.assertError(r, 409, "transition_not_allowed")
+        self.assertIn("delay_notice", r.json()["error"]["message"])
+        r = off.action(quiet["receipt_no"], "delay_notice", text="현장 재조사가 필요합니다.",
+                       expected_at="2025-03-25T18:00:00+09:00")
+        self.assertStatus(r, 200)
+        [m] = self.mail("d@example.kr", quiet["receipt_no"], "delay")
+        self.assertIn("처리 예정일: 2025년 3월 25일(화) 18:00", m.body())
+        v = self.citizen_view(quiet["receipt_no"], quiet["token"]).json()
+        [ev] = [e for e in v["timeline"] if e["kind"] == "delay_notice"]
+        self.assertEqual((ev["label"], ev["text"], ev["detail"]),
+                         ("지연 사유 안내", "현장 재조사가 필요합니다.", "2025-03-25T18:00:00+09:00"))
+        self.assertEqual(v["due_at"], self.DUE)
+        sv = off.staff_view(quiet["receipt_no"]).json()
+        self.assertTrue(sv["overdue"])
+        wait_until(self.drained, WAIT, "the outbox to drain")
+        # One late notice each: the monitor spoke once.
+        for c, a in ((nobody, "a"), (coop, "b"), (told, "c"), (quiet, "d")):
+            self.assertEqual(len([m for m in self.smtp.to("%s@example.kr" % a, "late")
+                                  if c["receipt_no"] in m.subject]), 1)
+
+
+class InfoExpiredTest(ClockedMailCase, unittest.TestCase):
+    """A 보완 request left unanswered (시행령 §24): the citizen is reminded
+    before the period ends; after it the officer is told, and may ask once
+    more (a new period), go on without it, or close with a reason, which
+    the citizen hears. Before its end none of that closes the citizen's
+    time."""
+
+    START = "2025-03-10T10:00:00+09:00"          # a Monday
+    WORK_MAIL = ("officer",)
+
+    def jump(self, to):
+        self.assertStatus(self.as_user("admin").post("/api/v1/admin/clock", {"to": to}), 200)
+        self.clients.clear()
+        self.assertStatus(self.as_user("admin").post("/api/v1/admin/notify/scan", {}), 200)
+
+    def mails(self, address, receipt, kind, n=1):
+        return wait_until(lambda: [m for m in self.smtp.to(address, kind) if receipt in m.subject]
+                          if len([m for m in self.smtp.to(address, kind)
+                                  if receipt in m.subject]) >= n else None,
+                          WAIT, "%d %s mail(s) about %s" % (n, kind, receipt))
+
+    def test_unanswered_info_request(self):
+        off = self.as_user("officer")
+        gone = self.file_as(citizen(email="gone@example.kr"))
+        late = self.file_as(citizen(email="late@example.kr"))
+        for c in (gone, late):
+            self.assertStatus(off.action(c["receipt_no"], "start"), 200)
+            self.assertStatus(off.action(c["receipt_no"], "request_info",
+                                         text="정확한 위치 사진을 보내 주세요."), 200)
+        rn = gone["receipt_no"]
+        [m] = self.mails("gone@example.kr", rn, "needs_info")
+        # 7 days from Monday 10 March, the request's day counted.
+        self.assertIn("보완 기한: 2025년 3월 18일(화) 23:59", m.body())
+        self.assertEqual(off.staff_view(rn).json()["info_due_at"], "2025-03-18T23:59:59+09:00")
+        r = off.action(rn, "close", text="보완이 없어 종결합니다")
+        self.assertError(r, 409, "transition_not_allowed")
+        self.assertIn("until 2025-03-18T23:59:59+09:00", r.json()["error"]["message"])
+
+        # The last working day: the citizen is reminded.
+        self.jump("2025-03-17T18:30:00+09:00")
+        self.mails("gone@example.kr", rn, "info_reminder")
+        # Over: the officer is told what the law allows next.
+        self.jump("2025-03-19T09:00:00+09:00")
+        [m] = self.mails("officer@gu.example.kr", rn, "info_expired")
+        for option in ("다시 보완 요청", "처리 재개", "종결"):
+            self.assertIn(option, m.body())
+        off = self.as_user("officer")
+        self.assertIn("info_expired", [i["kind"] for i in self.inbox("officer")["items"]
+                                       if i["receipt_no"] == rn])
+        page = off.get("/staff/c/" + rn).text
+        self.assertIn('id="case-info-due"', page)
+        for t in ("request_info", "resume", "close"):
+            self.assertIn('name="type" value="%s"' % t, page, t)
+
+        # Asked once more: a new period from today, the clock still stopped.
+        self.assertStatus(off.action(rn, "request_info", text="사진이 없으면 처리할 수 없습니다. "
+                                     "한 번 더 보내 주세요."), 200)
+        [_, m] = self.mails("gone@example.kr", rn, "needs_info", 2)
+        self.assertIn("보완 기한: 2025년 3월 27일(목) 23:59", m.body())
+        v = off.staff_view(rn).json()
+        self.assertEqual((v["status"], v["due_at"], v["info_due_at"]),
+                         ("needs_info", None, "2025-03-27T23:59:59+09:00"))
+        self.jump("2025-03-28T09:00:00+09:00")
+        self.mails("officer@gu.example.kr", rn, "info_expired", 2)
+        off = self.as_user("officer")
+        self.assertError(off.action(rn, "close"), 400)          # a reason, please
+        r = off.action(rn, "close", text="두 차례 보완을 요청했으나 답이 없어 종결합니다.")
+        self.assertStatus(r, 200)
+        self.assertEqual(r.json()["status"], "closed")
+        [m] = self.mails("gone@example.kr", rn, "closed")
+        self.assertIn("사유: 두 차례 보완을 요청했으나 답이 없어 종결합니다.", m.body())
+
+        # The other one: the officer goes on with what the office has.
+        rn = late["receipt_no"]
+        r = off.action(rn, "resume", text="현장 확인으로 위치를 찾았습니다.")
+        self.assertStatus(r, 200)
+        self.assertEqual(r.json()["status"], "in_progress")
+        self.assertIsNotNone(r.json()["due_at"])
+        [m] = self.mails("late@example.kr", rn, "resumed")
+        self.assertIn("현장 확인으로 위치를 찾았습니다.", m.body())
+        self.assertIn("처리 기한: ", m.body())
+        wait_until(self.drained, WAIT, "the outbox to drain")
+
+
 class BackfillTest(unittest.TestCase):
     """Complaints filed before notifications existed (here: by minwon demo,
     which writes no plans) get their reminders when the server starts:
@@ -666,6 +962,95 @@ class BackfillTest(unittest.TestCase):
             admin = srv.client("admin")
             again = admin.get("/api/v1/admin/notify/reminders", query={"limit": "500"}).json()
             self.assertEqual(len(again["items"]), len(items))
+        finally:
+            problems = srv.stop()
+            srv.cleanup()
+            self.assertEqual(problems, [])
+
+
+class BackfillCooperationTest(unittest.TestCase):
+    """Open 협조 requests made before cooperation reminders were backfilled
+    (a database whose first backfill was done by an older minwon) get
+    their reminder when the server starts: only open requests of open
+    complaints, only reminders still ahead, the same instant the request
+    itself would have planned, and never twice."""
+
+    START = "2025-03-10T09:00:00+09:00"          # a Monday
+    RESTART = "2025-03-11T18:00:00+09:00"
+
+    def coop_rows(self, admin):
+        return sorted((i["complaint_id"], i["ref"], i["fire_at"], i["state"])
+                      for i in all_reminders(admin) if i["kind"] == "cooperation_reminder")
+
+    def forget_coop_reminders(self, srv):
+        """What an older minwon left: no cooperation reminders, no record
+        of their pass (its own backfill done)."""
+        db = sqlite3.connect(srv.db)
+        try:
+            db.execute("DELETE FROM reminders WHERE kind = 4")
+            db.execute("DELETE FROM notify_meta WHERE key LIKE 'backfill_coop_%'")
+            db.commit()
+            self.assertTrue(db.execute("SELECT value FROM notify_meta WHERE key = "
+                                       "'backfill_upto'").fetchone())
+        finally:
+            db.close()
+
+    def test_open_cooperation_requests_get_their_reminder(self):
+        srv = harness.Server(env=notify_env(MINWON_NOW=self.START))
+        try:
+            srv.start()
+            off = srv.client("officer")
+            rns = {}
+            for name, period in (("open", "5d"), ("replied", "5d"), ("answered", "5d"),
+                                 ("past", "1d")):
+                r = harness.Client(srv.port).post("/api/v1/complaints", citizen())
+                self.assertEqual(r.status, 201, r)
+                rn = rns[name] = r.json()["receipt_no"]
+                self.assertEqual(off.action(rn, "start").status, 200)
+                r = off.action(rn, "cooperate", department="parking", text="단속 이력 확인",
+                               period=period)
+                self.assertEqual(r.status, 200, r)
+            self.assertEqual(srv.client("officer2").action(rns["replied"], "cooperation_reply",
+                                                           text="이력 없음").status, 200)
+            self.assertEqual(off.action(rns["answered"], "answer", text="처리했습니다").status, 200)
+            admin = srv.client("admin")
+            ids = {k: admin.staff_view(rn).json()["id"] for k, rn in rns.items()}
+            planned = [r for r in self.coop_rows(admin) if r[0] == ids["open"]]
+            self.assertEqual(len(planned), 1)
+            self.assertEqual(planned[0][1:], ("parking", planned[0][2], "pending"))
+            srv.stop()
+
+            self.forget_coop_reminders(srv)
+            srv.env["MINWON_NOW"] = self.RESTART
+            srv.start()
+            admin = srv.client("admin")
+            got = wait_until(lambda: self.coop_rows(admin) or None, WAIT, "the backfill")
+            # 80 % of 40 working hours from Mon 09:00 is Thu 18:00, still
+            # ahead; the 1-day request's instant (Mon 16:24) has passed.
+            self.assertEqual(got, planned)
+            self.assertEqual(kst(got[0][2]), kst("2025-03-13T18:00:00+09:00"))
+
+            # Again, even with the pass forgotten: nothing twice.
+            srv.stop()
+            db = sqlite3.connect(srv.db)
+            db.execute("DELETE FROM notify_meta WHERE key LIKE 'backfill_coop_%'")
+            db.commit()
+            db.close()
+            srv.start()
+            admin = srv.client("admin")
+            wait_until(lambda: sqlite3.connect(srv.db).execute(
+                "SELECT count(*) FROM notify_meta WHERE key = 'backfill_coop_done'").fetchone()[0],
+                WAIT, "the pass")
+            self.assertEqual(self.coop_rows(admin), planned)
+
+            # It fires and tells the asked department.
+            self.assertEqual(admin.post("/api/v1/admin/clock",
+                                        {"to": "2025-03-13T18:30:00+09:00"}).status, 200)
+            admin = srv.client("admin")
+            self.assertEqual(admin.post("/api/v1/admin/notify/scan", {}).status, 200)
+            box = srv.client("officer2").get("/api/v1/staff/inbox").json()["items"]
+            self.assertEqual(sorted(i["kind"] for i in box if i["receipt_no"] == rns["open"]),
+                             ["cooperation", "cooperation_reminder"])
         finally:
             problems = srv.stop()
             srv.cleanup()
@@ -746,7 +1131,7 @@ class TrainingTest(NotifyCase, unittest.TestCase):
         self.assertEqual(self.anon().get("/healthz").json()["notify"], "training")
         c = self.file_as(citizen(email="train@example.kr", phone="010-3333-4444"))
         wait_until(self.drained, WAIT, "the outbox to drain")
-        rows = {o["channel"]: o for o in self.outbox()}
+        rows = {o["channel"]: o for o in self.outbox() if o["recipient"] == "citizen"}
         self.assertEqual(set(rows), {"email", "sms"})
         for o in rows.values():
             self.assertEqual(o["state"], "recorded")
@@ -755,6 +1140,15 @@ class TrainingTest(NotifyCase, unittest.TestCase):
         self.assertIn("처리 상황 조회: (링크)", rows["email"]["body"])
         self.assertNotIn(c["token"], rows["email"]["body"])
         self.assertIn(c["receipt_no"], rows["sms"]["body"])
+        self.assertEqual(self.smtp.snapshot(), [])
+
+    def test_training_records_staff_sms(self):
+        self.set_contact("officer", "officer", "road", phone="010-3333-0002")
+        u = self.file_as(citizen(urgent=True, text="가스 냄새가 심하게 납니다. 폭발 위험이 있습니다."))
+        wait_until(self.drained, WAIT, "the outbox to drain")
+        [row] = [o for o in self.outbox() if o["channel"] == "sms" and o["recipient"] == "officer"]
+        self.assertEqual((row["kind"], row["state"]), ("urgent", "recorded"))
+        self.assertIn("[긴급 민원] %s" % u["receipt_no"], row["body"])
         self.assertEqual(self.smtp.snapshot(), [])
 
 
@@ -957,18 +1351,6 @@ class SimulatedMonthTest(NotifyCase, unittest.TestCase):
 
     # -- the checks -------------------------------------------------------------
 
-    def all_reminders(self):
-        items, after = [], 0
-        while True:
-            r = self.as_user("admin").get("/api/v1/admin/notify/reminders",
-                                          query={"after": str(after), "limit": "500"})
-            self.assertStatus(r, 200)
-            j = r.json()
-            items += j["items"]
-            if not j["next_cursor"]:
-                return items
-            after = j["next_cursor"]
-
     def check_reminders(self, complaints, expect, end):
         """Every reminder the reckoning gives up to the end fired, at its
         instant; of those after it, the monitor keeps the next one pending
@@ -977,7 +1359,7 @@ class SimulatedMonthTest(NotifyCase, unittest.TestCase):
         by_id = {c["id"]: rn for rn, c in complaints.items()}
         fired, pending = {}, {}
         self.fired = []
-        for r in self.all_reminders():
+        for r in all_reminders(self.as_user("admin")):
             rn = by_id[r["complaint_id"]]
             if r["state"] == "cancelled":
                 # Only what an interim notice or a cooperation reply ended.
@@ -1126,16 +1508,7 @@ class TwoServersTest(NotifyCase, unittest.TestCase):
             t.join()
         self.assertEqual(errors, [])
         wait_until(self.drained, WAIT, "the outbox to drain")
-        reminders = []
-        after = 0
-        while True:
-            j = admin_a.get("/api/v1/admin/notify/reminders",
-                            query={"after": str(after), "limit": "500"}).json()
-            reminders += j["items"]
-            after = j["next_cursor"]
-            if not after:
-                break
-        done = [r for r in reminders if r["state"] == "fired"]
+        done = [r for r in all_reminders(admin_a) if r["state"] == "fired"]
         # 30 x (80 %, one day left, overdue, 중간통보 prompt) for 7-day periods.
         self.assertEqual(len(done), 120)
         # Counted by both servers together (their monitors woke up with the

@@ -163,6 +163,34 @@ class WebAdminTest(harness.ServerTestCase, unittest.TestCase):
 
     # -- departments, categories, holidays ------------------------------------
 
+    def test_users_notice_contacts_masked_kept_and_cleared(self):
+        c = self.admin()
+        self.form(c, "/admin/users", {"login": "web-park", "role": "officer", "department": "road",
+                                      "password": harness.PASSWORD, "email": "park@gu.example.kr",
+                                      "phone": "010-4321-8765"})
+        r = self.page("/admin/users")
+        self.assertIn("pa**@gu.example.kr · 010-****-8765", r.text)
+        self.assertNotIn("010-4321-8765", r.text)
+        # The edit page shows them masked and its fields start empty.
+        r = self.page("/admin/users/web-park")
+        self.assertIn('id="item-contact"', r.text)
+        self.assertRegex(r.text, r'<input id="edit-phone" name="phone" type="text" value=""')
+        self.assertNotIn("010-4321-8765", r.text)
+        # Saved with the fields left empty: kept.
+        self.form(c, "/admin/users/web-park", {"role": "officer", "department": "road"})
+        u = {u["login"]: u for u in c.get("/api/v1/admin/users").json()["items"]}["web-park"]
+        self.assertEqual((u["email"], u["phone"]), ("pa**@gu.example.kr", "010-****-8765"))
+        # A bad number is refused on its field; "-" clears.
+        r = self.form(c, "/admin/users/web-park", {"role": "officer", "department": "road",
+                                                   "phone": "전화번호"}, expect=400)
+        self.assertIn("전화번호를 확인", self.field_error(r, "edit-phone"))
+        self.form(c, "/admin/users/web-park", {"role": "officer", "department": "road",
+                                               "phone": "-"})
+        u = {u["login"]: u for u in c.get("/api/v1/admin/users").json()["items"]}["web-park"]
+        self.assertEqual((u["email"], u["phone"]), ("pa**@gu.example.kr", None))
+        r = self.page("/admin/users?lang=en")
+        self.assertIn("Notices to", r.text)
+
     def test_departments_add_and_rename(self):
         c = self.admin()
         self.form(c, "/admin/departments", {"code": "smart_city", "name_ko": "스마트도시과",

@@ -13,6 +13,7 @@ with a tiny routing model trained here, so that complaints carry the AI's
 category and confidence.
 """
 
+import datetime
 import html
 import json
 import os
@@ -387,6 +388,51 @@ class StaffWebTest(harness.ServerTestCase, unittest.TestCase):
         self.act("manager", t["receipt_no"], "transfer", target="agency", department="road",
                  agency="한국전력공사 강남지사", text="한전 소유 전주")
         self.assertEqual(self.view(t["receipt_no"])["transferred_to"], "한국전력공사 강남지사")
+
+    def test_delay_notice_and_the_info_period_in_the_console(self):
+        c = self.file(text="늦어질 민원")
+        rn = c["receipt_no"]
+        self.act("manager", rn, "start")
+        page = self.page("manager", "/staff/c/" + rn).text
+        self.assertIn('name="type" value="delay_notice"', page)
+        self.assertRegex(page, r'<input id="f-delay_notice-expected_at" name="expected_at" '
+                               r'type="date" value="" required')
+        # A date before the due day is refused in words, the text kept.
+        due = self.view(rn)["due_at"][:10]
+        r = self.act("manager", rn, "delay_notice", status=400, expected_at="2020-01-01",
+                     text="자재가 늦게 옵니다")
+        self.assertIn("처리 기한보다 뒤", r.text)
+        self.assertIn("자재가 늦게 옵니다", r.text)
+        later = (datetime.date.fromisoformat(due) + datetime.timedelta(days=7)).isoformat()
+        self.act("manager", rn, "delay_notice", expected_at=later, text="자재가 늦게 옵니다")
+        v = self.view(rn)
+        [ev] = [e for e in v["timeline"] if e["kind"] == "delay_notice"]
+        self.assertEqual(ev["detail"], later + "T23:59:59+09:00")
+        self.assertEqual(v["due_at"][:10], due, "a delay notice moves no due date")
+        page = self.page("manager", "/staff/c/%s?done=delay_notice" % rn).text
+        self.assertIn("지연 사유와 처리 예정일을 알렸습니다", page)
+        self.assertIn("처리 예정일 ", page)
+        citizen = self.anon()
+        citizen.cookies["mw_track"] = "%s.%s" % (rn, c["token"])
+        track = citizen.get("/track")
+        self.assertStatus(track, 200)
+        self.assertIn("지연 사유 안내", track.text)
+        self.assertIn("처리 예정일: ", track.text)
+
+        # While 보완 is awaited: its deadline, going on without it, and no
+        # asking again or closing before the citizen's time is up.
+        self.act("manager", rn, "request_info", text="위치를 알려 주세요.")
+        page = self.page("manager", "/staff/c/" + rn).text
+        self.assertIn('id="case-info-due"', page)
+        self.assertIn('name="type" value="resume"', page)
+        for t in ("request_info", "close"):
+            self.assertNotIn('name="type" value="%s"' % t, page, t)
+        self.act("manager", rn, "resume", text="현장에서 위치를 확인했습니다.")
+        v = self.view(rn)
+        self.assertEqual(v["status"], "in_progress")
+        self.assertIsNotNone(v["due_at"])
+        self.assertIsNone(v["info_due_at"])
+        self.assertIn("resume", [e["kind"] for e in v["timeline"]])
 
     def test_a_refused_action_keeps_the_text_and_says_why(self):
         c = self.file(text="거절되는 처리 확인")

@@ -40,7 +40,7 @@ static const mw_period DAYS3 = { 3, MW_PERIOD_DAYS };
 
 /* ---- the independent table ---------------------------------------------- */
 
-enum { NSTATUS = 10, NACTION = 19 };
+enum { NSTATUS = 10, NACTION = 21 };
 
 /* Column order of the table rows. */
 static const mw_status col_status[NSTATUS] = {
@@ -75,8 +75,10 @@ static const struct expect_row {
 	{ MW_ACT_START,          "start",             true,  true,  MW_STATUS_IN_PROGRESS,
 	  { 1, 1, 0, 0, 0, 0, 0, 0, 1, 0 } },
 	{ MW_ACT_REQUEST_INFO,   "request_info",      true,  true,  MW_STATUS_NEEDS_INFO,
-	  { 0, 1, 1, 0, 0, 0, 0, 0, 1, 0 } },
+	  { 0, 1, 1, 1, 0, 0, 0, 0, 1, 0 } },
 	{ MW_ACT_PROVIDE_INFO,   "provide_info",      false, true,  MW_STATUS_IN_PROGRESS,
+	  { 0, 0, 0, 1, 0, 0, 0, 0, 0, 0 } },
+	{ MW_ACT_RESUME,         "resume",            true,  true,  MW_STATUS_IN_PROGRESS,
 	  { 0, 0, 0, 1, 0, 0, 0, 0, 0, 0 } },
 	{ MW_ACT_TRANSFER,       "transfer",          true,  true,  MW_STATUS_ASSIGNED,
 	  { 1, 1, 1, 0, 0, 0, 0, 0, 1, 0 } },
@@ -88,6 +90,8 @@ static const struct expect_row {
 	  { 1, 1, 1, 1, 0, 0, 0, 0, 1, 0 } },
 	{ MW_ACT_INTERIM_NOTICE, "interim_notice",    true,  true,  SAME_STATE,
 	  { 1, 1, 1, 1, 0, 0, 0, 0, 1, 0 } },
+	{ MW_ACT_DELAY_NOTICE,   "delay_notice",      true,  true,  SAME_STATE,
+	  { 1, 1, 1, 0, 0, 0, 0, 0, 1, 0 } },
 	{ MW_ACT_ANSWER,         "answer",            true,  true,  MW_STATUS_ANSWERED,
 	  { 0, 1, 1, 0, 0, 0, 0, 0, 1, 0 } },
 	{ MW_ACT_CLOSE,          "close",             true,  true,  MW_STATUS_CLOSED,
@@ -264,10 +268,17 @@ static mw_action_req make_req(mw_action a)
 	case MW_ACT_RECATEGORIZE:
 		r.category = "water";
 		break;
+	case MW_ACT_DELAY_NOTICE:
+		r.text = "현장 측량 일정이 밀렸습니다";
+		r.expected_at = KST(2026, 4, 30, 18, 0, 0);
+		break;
 	default:
 		r.text = "내용";
 		break;
 	}
+	/* A 보완 period of an hour: over by NOW for the complaint the
+	 * fixture pauses (asking again and closing wait for its end). */
+	r.info_period = (mw_period){ 1, MW_PERIOD_HOURS };
 	return r;
 }
 
@@ -407,7 +418,7 @@ static void test_refusal_message(void **state)
 			 (1u << MW_ACT_ASSIGN) | (1u << MW_ACT_START) | (1u << MW_ACT_TRANSFER) |
 			 (1u << MW_ACT_COOPERATE) | (1u << MW_ACT_COOP_REPLY) |
 			 (1u << MW_ACT_EXTEND) | (1u << MW_ACT_INTERIM_NOTICE) |
-			 (1u << MW_ACT_MERGE) | (1u << MW_ACT_NOTE) |
+			 (1u << MW_ACT_DELAY_NOTICE) | (1u << MW_ACT_MERGE) | (1u << MW_ACT_NOTE) |
 			 (1u << MW_ACT_RECATEGORIZE) | (1u << MW_ACT_CALLBACK_DONE));
 	/* Nothing at all for the citizen on a transferred complaint (staff
 	 * could still add a note). */
@@ -1147,7 +1158,7 @@ static void test_blank_text_refused(void **state)
 	static const mw_action needs_text[] = {
 		MW_ACT_REQUEST_INFO, MW_ACT_PROVIDE_INFO, MW_ACT_TRANSFER, MW_ACT_COOPERATE,
 		MW_ACT_COOP_REPLY, MW_ACT_EXTEND, MW_ACT_INTERIM_NOTICE, MW_ACT_ANSWER,
-		MW_ACT_MESSAGE, MW_ACT_NOTE, MW_ACT_CALLBACK_DONE,
+		MW_ACT_MESSAGE, MW_ACT_NOTE, MW_ACT_DELAY_NOTICE, MW_ACT_CALLBACK_DONE,
 	};
 	static const char *const blanks[] = { "  \n", "", "\t\r\n ", NULL };
 
@@ -1235,6 +1246,148 @@ static void test_unknown_action(void **state)
 	assert_int_equal(mw_lifecycle_apply(cal, NOW, &cur, &req, &next, &ev, &why), MW_ERR_INVALID);
 	req.type = (mw_action)-1;
 	assert_int_equal(mw_lifecycle_apply(cal, NOW, &cur, &req, &next, &ev, &why), MW_ERR_INVALID);
+}
+
+/* ---- late: extension before the due time, delay notices ---------------- */
+
+static int apply_at(const mw_calendar *cal, mw_time now, mw_complaint *c, mw_action_req *req,
+		    mw_refusal *why, mw_event *ev)
+{
+	mw_complaint next;
+	int rc = mw_lifecycle_apply(cal, now, c, req, &next, ev, why);
+
+	if (rc == MW_OK)
+		*c = next;
+	return rc;
+}
+
+static void test_extend_only_before_the_due_time(void **state)
+{
+	const mw_calendar *cal = *state;
+	mw_complaint c = make_complaint(cal, MW_STATUS_IN_PROGRESS);
+	mw_action_req req = make_req(MW_ACT_EXTEND);
+	mw_refusal why;
+	mw_event ev;
+
+	/* Due Tue 03-24 23:59:59; the next morning it is too late. */
+	assert_int_equal(apply_at(cal, KST(2026, 3, 25, 9, 0, 0), &c, &req, &why, &ev),
+			 MW_ERR_CONFLICT);
+	assert_non_null(strstr(why.message, "delay_notice"));
+	assert_int_equal(c.extensions, 0);
+	/* The last second of the period still extends it. */
+	assert_int_equal(apply_at(cal, EOD(2026, 3, 24), &c, &req, &why, &ev), MW_OK);
+	assert_int_equal(c.extensions, 1);
+	/* While 보완 stops the clock there is no due time to have passed. */
+	c = make_complaint(cal, MW_STATUS_NEEDS_INFO);
+	assert_int_equal(apply_at(cal, KST(2026, 5, 4, 10, 0, 0), &c, &req, &why, &ev), MW_OK);
+}
+
+static void test_delay_notice(void **state)
+{
+	const mw_calendar *cal = *state;
+	mw_complaint c = make_complaint(cal, MW_STATUS_IN_PROGRESS);
+	mw_action_req req = make_req(MW_ACT_DELAY_NOTICE);
+	mw_refusal why;
+	mw_event ev;
+	mw_time due = c.due_at;
+
+	/* Before the due time, when the office already knows. */
+	assert_int_equal(apply_at(cal, NOW, &c, &req, &why, &ev), MW_OK);
+	assert_string_equal(ev.kind, "delay_notice");
+	assert_true(ev.is_public);
+	assert_string_equal(ev.text, "현장 측량 일정이 밀렸습니다");
+	assert_string_equal(ev.buf, "2026-04-30T18:00:00+09:00");
+	/* It moves no due time: late stays late. */
+	assert_int_equal(c.due_at, due);
+	assert_int_equal(c.extensions, 0);
+	assert_int_equal(c.status, MW_STATUS_IN_PROGRESS);
+	/* After the due time, too. */
+	req.expected_at = KST(2026, 4, 3, 18, 0, 0);
+	assert_int_equal(apply_at(cal, KST(2026, 3, 26, 9, 0, 0), &c, &req, &why, &ev), MW_OK);
+	assert_int_equal(c.due_at, due);
+
+	/* A date, after now and after the due time, within a year. */
+	req.expected_at = 0;
+	assert_int_equal(apply_at(cal, NOW, &c, &req, &why, &ev), MW_ERR_INVALID);
+	assert_non_null(strstr(why.message, "expected_at"));
+	req.expected_at = KST(2026, 3, 20, 18, 0, 0);
+	assert_int_equal(apply_at(cal, NOW, &c, &req, &why, &ev), MW_ERR_INVALID);
+	req.expected_at = KST(2026, 3, 27, 9, 0, 0);
+	assert_int_equal(apply_at(cal, KST(2026, 3, 27, 10, 0, 0), &c, &req, &why, &ev),
+			 MW_ERR_INVALID);
+	req.expected_at = KST(2027, 4, 1, 9, 0, 0);
+	assert_int_equal(apply_at(cal, NOW, &c, &req, &why, &ev), MW_ERR_INVALID);
+	assert_non_null(strstr(why.message, "year"));
+	/* Not while 보완 stops the clock: nothing can be late then. */
+	c = make_complaint(cal, MW_STATUS_NEEDS_INFO);
+	req.expected_at = KST(2026, 4, 30, 18, 0, 0);
+	assert_int_equal(apply_at(cal, NOW, &c, &req, &why, &ev), MW_ERR_CONFLICT);
+}
+
+/* ---- the end of a 보완 period ------------------------------------------- */
+
+static void test_info_period_over(void **state)
+{
+	const mw_calendar *cal = *state;
+	mw_complaint c = make_complaint(cal, MW_STATUS_NEEDS_INFO);
+	mw_action_req close = make_req(MW_ACT_CLOSE), again = make_req(MW_ACT_REQUEST_INFO);
+	mw_refusal why;
+	mw_event ev;
+
+	/* Asked Tue 03-10 11:00; 7 days: 10 11 12 13 (16 a holiday) 17 18 19. */
+	close.info_period = again.info_period = (mw_period){ 0, MW_PERIOD_DAYS };
+	CHECK_TIME(mw_lifecycle_info_due(cal, &c, close.info_period), EOD(2026, 3, 19));
+	/* A short one counts working hours: 6 h, 8 h, 8 h, then 09-11. */
+	CHECK_TIME(mw_lifecycle_info_due(cal, &c, (mw_period){ 3, MW_PERIOD_DAYS }),
+		   KST(2026, 3, 13, 11, 0, 0));
+	close.text = "기한까지 보완하지 않아 종결합니다";
+	assert_int_equal(apply_at(cal, NOW, &c, &close, &why, &ev), MW_ERR_CONFLICT);
+	assert_non_null(strstr(why.message, "2026-03-19T23:59:59+09:00"));
+	assert_int_equal(apply_at(cal, EOD(2026, 3, 19), &c, &again, &why, &ev), MW_ERR_CONFLICT);
+	assert_int_equal(c.status, MW_STATUS_NEEDS_INFO);
+
+	/* Over: ask again; a new period runs from now, the clock stays
+	 * stopped and the time so far is one pause. */
+	assert_int_equal(apply_at(cal, KST(2026, 3, 20, 9, 0, 0), &c, &again, &why, &ev), MW_OK);
+	assert_int_equal(c.status, MW_STATUS_NEEDS_INFO);
+	assert_int_equal(c.paused_at, KST(2026, 3, 20, 9, 0, 0));
+	assert_int_equal(c.due_at, 0);
+	assert_int_equal(c.npauses, 1);
+	assert_int_equal(c.pauses[0].start, KST(2026, 3, 10, 11, 0, 0));
+	assert_int_equal(c.pauses[0].end, KST(2026, 3, 20, 9, 0, 0));
+	/* 20 23 24 25 26 27 30. */
+	CHECK_TIME(mw_lifecycle_info_due(cal, &c, close.info_period), EOD(2026, 3, 30));
+	assert_int_equal(apply_at(cal, KST(2026, 3, 30, 18, 0, 0), &c, &close, &why, &ev),
+			 MW_ERR_CONFLICT);
+	/* Unanswered twice: the office may close it, with the reason. */
+	close.text = NULL;
+	assert_int_equal(apply_at(cal, KST(2026, 3, 31, 9, 0, 0), &c, &close, &why, &ev),
+			 MW_ERR_INVALID);
+	close.text = "두 차례 보완을 요청했으나 답이 없어 종결합니다";
+	assert_int_equal(apply_at(cal, KST(2026, 3, 31, 9, 0, 0), &c, &close, &why, &ev), MW_OK);
+	assert_int_equal(c.status, MW_STATUS_CLOSED);
+	assert_int_equal(c.paused_at, 0);
+}
+
+static void test_resume_without_the_info(void **state)
+{
+	const mw_calendar *cal = *state;
+	mw_complaint c = make_complaint(cal, MW_STATUS_NEEDS_INFO);
+	mw_action_req req = make_req(MW_ACT_RESUME);
+	mw_refusal why;
+	mw_event ev;
+
+	/* Any time: the officer goes on with what the office has. */
+	req.text = NULL;
+	assert_int_equal(apply_at(cal, NOW, &c, &req, &why, &ev), MW_OK);
+	assert_int_equal(c.status, MW_STATUS_IN_PROGRESS);
+	assert_int_equal(c.paused_at, 0);
+	assert_int_equal(c.npauses, 1);
+	assert_int_equal(c.pauses[0].end, NOW);
+	/* Paused 03-10 11:00 to 03-11 14:00: 03-11 is not counted, so the
+	 * due day moves one working day, from Tue 03-24 to Wed 03-25. */
+	CHECK_TIME(c.due_at, EOD(2026, 3, 25));
+	assert_true(ev.is_public);
 }
 
 /* ---- names ----------------------------------------------------------- */
@@ -1333,6 +1486,10 @@ int main(void)
 		cmocka_unit_test(test_citizen_cannot_take_staff_actions),
 		cmocka_unit_test(test_blank_text_refused),
 		cmocka_unit_test(test_unknown_action),
+		cmocka_unit_test(test_extend_only_before_the_due_time),
+		cmocka_unit_test(test_delay_notice),
+		cmocka_unit_test(test_info_period_over),
+		cmocka_unit_test(test_resume_without_the_info),
 		cmocka_unit_test(test_names),
 	};
 

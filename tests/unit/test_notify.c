@@ -126,13 +126,14 @@ static void test_builtin_templates(void **state)
 			fail_msg("a template for no kind: %s", t->items[i].kind);
 	}
 	/* Every kind can be told on its channels: citizens by e-mail and text
-	 * in Korean and English, staff by e-mail and in the inbox. */
+	 * in Korean and English, staff by e-mail, in the inbox and by text
+	 * (staff-sms may name any staff kind). */
 	for (int k = 0; k < MW_NOTICE__COUNT; k++) {
 		const char *name = mw_notice_name((mw_notice)k);
 		bool citizen = mw_notice_for_citizen((mw_notice)k);
-		const char *chans[] = { "email", citizen ? "text" : "inbox" };
+		const char *chans[] = { "email", citizen ? "text" : "inbox", "text" };
 
-		for (size_t c = 0; c < 2; c++) {
+		for (size_t c = 0; c < 3; c++) {
 			const mw_tmpl *m = mw_tmpl_find(t, name, chans[c], "ko");
 
 			if (!m || strcmp(m->lang, "ko"))
@@ -231,6 +232,38 @@ static void test_settings(void **state)
 	mw_notify_config_release(&cfg);
 }
 
+/* Which staff notices also go by SMS: the default, a list, none; citizen
+ * notices and unknown kinds are refused. */
+static void test_staff_sms_setting(void **state)
+{
+	mw_notify_config cfg;
+	bool done[64] = { false };
+	char err[256];
+	const uint64_t bit = 1;
+
+	(void)state;
+	mw_notify_config_init(&cfg);
+	assert_int_equal(mw_notify_config_finish(&cfg, done, err, sizeof(err)), MW_OK);
+	assert_true(cfg.staff_sms_kinds == ((bit << MW_NOTICE_URGENT) | (bit << MW_NOTICE_OVERDUE) |
+					   (bit << MW_NOTICE_DUE_SOON)));
+	assert_int_equal(mw_notify_config_set(&cfg, "staff-sms", " overdue,, reminder ", true, err,
+					      sizeof(err)), MW_OK);
+	assert_int_equal(mw_notify_config_finish(&cfg, done, err, sizeof(err)), MW_OK);
+	assert_true(cfg.staff_sms_kinds == ((bit << MW_NOTICE_OVERDUE) | (bit << MW_NOTICE_REMINDER)));
+	assert_int_equal(mw_notify_config_set(&cfg, "staff-sms", "none", true, err, sizeof(err)),
+			 MW_OK);
+	assert_int_equal(mw_notify_config_finish(&cfg, done, err, sizeof(err)), MW_OK);
+	assert_true(cfg.staff_sms_kinds == 0);
+	assert_int_equal(mw_notify_config_set(&cfg, "staff-sms", "urgent,late", true, err,
+					      sizeof(err)), MW_OK);
+	assert_int_equal(mw_notify_config_finish(&cfg, done, err, sizeof(err)), MW_ERR_INVALID);
+	assert_non_null(strstr(err, "staff-sms: late is not a staff notice"));
+	assert_int_equal(mw_notify_config_set(&cfg, "staff-sms", "urgentt", true, err, sizeof(err)),
+			 MW_OK);
+	assert_int_equal(mw_notify_config_finish(&cfg, done, err, sizeof(err)), MW_ERR_INVALID);
+	mw_notify_config_release(&cfg);
+}
+
 static void expect_prefs(const char *in, bool email, bool phone, const char *want)
 {
 	mw_buf b = MW_BUF_INIT;
@@ -273,6 +306,7 @@ int main(void)
 		cmocka_unit_test(test_render),
 		cmocka_unit_test(test_template_check),
 		cmocka_unit_test(test_settings),
+		cmocka_unit_test(test_staff_sms_setting),
 		cmocka_unit_test(test_prefs),
 	};
 

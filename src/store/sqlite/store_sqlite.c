@@ -31,6 +31,10 @@
 	"urgent, status, version, received_at, clock_start, period, base_period, extensions, " \
 	"due_at, paused_at, pauses, updated_at, closed_at, answer, answered_at, rating, " \
 	"merged_into, filed_by, ai_category, ai_confidence, ai_model, repeat_of, callback"
+/* A staff member with the work addresses notices go to (0007_notify.sql). */
+#define USER_COLS \
+	"u.id, u.login, u.name, u.role, u.department, u.pwhash, u.failed, u.locked_until, " \
+	"u.disabled, c.email, c.phone"
 #define QUEUE_COLS \
 	"id, receipt_no, title, category, department, assignee, channel, status, urgent, " \
 	"received_at, due_at, version, callback"
@@ -192,11 +196,11 @@ static const char *const stmt_sql[ST__COUNT] = {
 		"INSERT INTO holidays(date, name, source) VALUES (?1, ?2, ?3) "
 		"ON CONFLICT(date) DO UPDATE SET name = ?2, source = ?3",
 	[ST_USER_GET] =
-		"SELECT id, login, name, role, department, pwhash, failed, locked_until, disabled "
-		"FROM users WHERE login = ?1",
+		"SELECT " USER_COLS " FROM users u LEFT JOIN staff_contacts c ON c.login = u.login "
+		"WHERE u.login = ?1",
 	[ST_USERS] =
-		"SELECT id, login, name, role, department, pwhash, failed, locked_until, disabled "
-		"FROM users ORDER BY login",
+		"SELECT " USER_COLS " FROM users u LEFT JOIN staff_contacts c ON c.login = u.login "
+		"ORDER BY u.login",
 	[ST_USER_PUT] =
 		"INSERT INTO users(login, name, role, department, pwhash, disabled, created_at) "
 		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, strftime('%s','now')) ON CONFLICT(login) DO UPDATE "
@@ -1294,10 +1298,9 @@ static int rd_complaint_by_token(mw_store *s, const char *token_hash, mw_arena *
 	return get_complaint(reader(s), ST_COMPLAINT_BY_TOKEN, token_hash, 0, a, c, sec);
 }
 
-static int rd_events(mw_store *s, int64_t complaint_id, bool public_only, mw_arena *a,
+static int events_on(conn *c, int64_t complaint_id, bool public_only, mw_arena *a,
 		     mw_event_row **out, size_t *n)
 {
-	conn *c = reader(s);
 	sqlite3_stmt *st;
 
 	if (!c || !(st = stmt(c, public_only ? ST_EVENTS_PUBLIC : ST_EVENTS)))
@@ -1316,6 +1319,17 @@ static int rd_events(mw_store *s, int64_t complaint_id, bool public_only, mw_are
 		row->due_at = sqlite3_column_int64(st, 9);
 	});
 	return MW_OK;
+}
+
+static int rd_events(mw_store *s, int64_t complaint_id, bool public_only, mw_arena *a,
+		     mw_event_row **out, size_t *n)
+{
+	return events_on(reader(s), complaint_id, public_only, a, out, n);
+}
+
+static int tx_events(mw_tx *tx, int64_t complaint_id, mw_arena *a, mw_event_row **out, size_t *n)
+{
+	return events_on(W(tx), complaint_id, false, a, out, n);
 }
 
 static void read_attachment(sqlite3_stmt *st, mw_arena *a, mw_attachment_row *row)
@@ -1366,10 +1380,8 @@ static int rd_attachment_get(mw_store *s, int64_t id, mw_arena *a, mw_attachment
 	return rc;
 }
 
-static int rd_coops(mw_store *s, int64_t complaint_id, mw_arena *a, mw_coop_row **out,
-		    size_t *n)
+static int coops_on(conn *c, int64_t complaint_id, mw_arena *a, mw_coop_row **out, size_t *n)
 {
-	conn *c = reader(s);
 	sqlite3_stmt *st;
 
 	if (!c || !(st = stmt(c, ST_COOPS)))
@@ -1385,6 +1397,17 @@ static int rd_coops(mw_store *s, int64_t complaint_id, mw_arena *a, mw_coop_row 
 		row->reply = col_text(st, 6, a);
 	});
 	return MW_OK;
+}
+
+static int rd_coops(mw_store *s, int64_t complaint_id, mw_arena *a, mw_coop_row **out,
+		    size_t *n)
+{
+	return coops_on(reader(s), complaint_id, a, out, n);
+}
+
+static int tx_coops(mw_tx *tx, int64_t complaint_id, mw_arena *a, mw_coop_row **out, size_t *n)
+{
+	return coops_on(W(tx), complaint_id, a, out, n);
 }
 
 static void read_queue_row(sqlite3_stmt *st, mw_arena *a, mw_queue_row *row)
@@ -1605,6 +1628,8 @@ static void read_user(sqlite3_stmt *st, mw_arena *a, mw_user *u)
 	u->failed = sqlite3_column_int(st, 6);
 	u->locked_until = sqlite3_column_int64(st, 7);
 	u->disabled = sqlite3_column_int(st, 8);
+	u->email = col_text(st, 9, a);
+	u->phone = col_text(st, 10, a);
 }
 
 static int rd_user_get(mw_store *s, const char *login, mw_arena *a, mw_user *out)
