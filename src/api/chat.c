@@ -382,7 +382,8 @@ int api_chat(mw_req *r)
 			t->out.body = d.faq->answer;
 			break;
 		case MW_CHAT_REPORT: {
-			const mw_category *cat = d.category[0] ? mw_ref_category(ref, d.category) : NULL;
+			const mw_category *cat = d.category[0] ? mw_ref_category_active(ref, d.category)
+							       : NULL;
 
 			t->out.kind = "report";
 			t->out.category = cat ? cat->code : NULL;

@@ -69,6 +69,7 @@ enum stmt_id {
 	ST_USER_GET,
 	ST_USERS,
 	ST_USER_PUT,
+	ST_USER_UPDATE,
 	ST_USER_LOGIN_OK,
 	ST_USER_LOGIN_FAIL,
 	ST_SESSION_GET,
@@ -174,30 +175,39 @@ static const char *const stmt_sql[ST__COUNT] = {
 	[ST_OVERDUE_DEPT] =
 		"SELECT count(*) FROM complaints WHERE is_open AND department = ?2 "
 		"AND due_at > 0 AND due_at < ?1",
-	[ST_DEPARTMENTS] = "SELECT code, name_ko, name_en FROM departments ORDER BY code",
+	[ST_DEPARTMENTS] =
+		"SELECT code, name_ko, name_en, version, retired_at FROM departments ORDER BY code",
 	[ST_CATEGORIES] =
-		"SELECT code, name_ko, department, period FROM categories ORDER BY rowid",
-	[ST_HOLIDAYS] = "SELECT date, name FROM holidays ORDER BY date",
+		"SELECT code, name_ko, department, period, version, retired_at FROM categories "
+		"ORDER BY rowid",
+	[ST_HOLIDAYS] = "SELECT date, name, version FROM holidays ORDER BY date",
+	/* A put bumps the version and brings a retired one back. */
 	[ST_DEPARTMENT_PUT] =
 		"INSERT INTO departments(code, name_ko, name_en) VALUES (?1, ?2, ?3) "
-		"ON CONFLICT(code) DO UPDATE SET name_ko = ?2, name_en = ?3",
+		"ON CONFLICT(code) DO UPDATE SET name_ko = ?2, name_en = ?3, "
+		"version = version + 1, retired_at = 0",
 	[ST_CATEGORY_PUT] =
 		"INSERT INTO categories(code, name_ko, department, period) VALUES (?1, ?2, ?3, ?4) "
-		"ON CONFLICT(code) DO UPDATE SET name_ko = ?2, department = ?3, period = ?4",
+		"ON CONFLICT(code) DO UPDATE SET name_ko = ?2, department = ?3, period = ?4, "
+		"version = version + 1, retired_at = 0",
 	[ST_HOLIDAY_PUT] =
 		"INSERT INTO holidays(date, name, source) VALUES (?1, ?2, ?3) "
-		"ON CONFLICT(date) DO UPDATE SET name = ?2, source = ?3",
+		"ON CONFLICT(date) DO UPDATE SET name = ?2, source = ?3, version = version + 1",
 	[ST_USER_GET] =
-		"SELECT id, login, name, role, department, pwhash, failed, locked_until, disabled "
-		"FROM users WHERE login = ?1",
+		"SELECT id, login, name, role, department, pwhash, failed, locked_until, disabled, "
+		"version FROM users WHERE login = ?1",
 	[ST_USERS] =
-		"SELECT id, login, name, role, department, pwhash, failed, locked_until, disabled "
-		"FROM users ORDER BY login",
+		"SELECT id, login, name, role, department, pwhash, failed, locked_until, disabled, "
+		"version FROM users ORDER BY login",
 	[ST_USER_PUT] =
 		"INSERT INTO users(login, name, role, department, pwhash, disabled, created_at) "
 		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, strftime('%s','now')) ON CONFLICT(login) DO UPDATE "
 		"SET name = ?2, role = ?3, department = ?4, pwhash = ?5, disabled = ?6, failed = 0, "
-		"locked_until = 0",
+		"locked_until = 0, version = version + 1",
+	/* The same for an existing user whose password stays. */
+	[ST_USER_UPDATE] =
+		"UPDATE users SET name = ?2, role = ?3, department = ?4, disabled = ?6, failed = 0, "
+		"locked_until = 0, version = version + 1 WHERE login = ?1",
 	[ST_USER_LOGIN_OK] = "UPDATE users SET failed = 0, locked_until = 0 WHERE login = ?1",
 	[ST_USER_LOGIN_FAIL] =
 		"UPDATE users SET failed = failed + 1, locked_until = CASE WHEN failed + 1 >= ?2 "
@@ -236,10 +246,14 @@ static const char *const stmt_sql[ST__COUNT] = {
 		"e.complaint_id = complaints.id AND e.kind = 'recategorize') AS corrected "
 		"FROM complaints WHERE received_at >= ?1 AND category != 'triage' AND "
 		"(status IN (4, 5) OR corrected)",
-	[ST_FAQS] = "SELECT id, question, answer, category FROM faq ORDER BY id",
+	[ST_FAQS] =
+		"SELECT id, question, answer, category, question_en, answer_en, version FROM faq "
+		"ORDER BY id",
 	[ST_FAQ_PUT] =
-		"INSERT INTO faq(id, question, answer, category, updated_at) VALUES (?1, ?2, ?3, ?4, ?5) "
-		"ON CONFLICT(id) DO UPDATE SET question = ?2, answer = ?3, category = ?4, updated_at = ?5",
+		"INSERT INTO faq(id, question, answer, category, updated_at, question_en, answer_en) "
+		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) "
+		"ON CONFLICT(id) DO UPDATE SET question = ?2, answer = ?3, category = ?4, "
+		"updated_at = ?5, question_en = ?6, answer_en = ?7, version = version + 1",
 	[ST_FAQ_DELETE] = "DELETE FROM faq WHERE id = ?1",
 #define CHAT_COLS "id, token_hash, created_at, updated_at, state, handoff, handoff_reason, " \
 		  "handoff_at, complaint_id"
@@ -279,11 +293,11 @@ static const char *const stmt_sql[ST__COUNT] = {
 		"VALUES (?1, ?2, ?3, ?4, ?5)",
 	[ST_TEMPLATE_UPDATE] =
 		"UPDATE answer_templates SET category = ?1, title = ?2, body = ?3, updated_at = ?4, "
-		"updated_by = ?5 WHERE id = ?6",
+		"updated_by = ?5, version = version + 1 WHERE id = ?6",
 	[ST_TEMPLATE_DELETE] = "DELETE FROM answer_templates WHERE id = ?1",
 	/* ?1 NULL: every template; else the category's and the general ones. */
 	[ST_TEMPLATES] =
-		"SELECT id, category, title, body, updated_at, updated_by FROM answer_templates "
+		"SELECT id, category, title, body, updated_at, updated_by, version FROM answer_templates "
 		"WHERE ?1 IS NULL OR category = ?1 OR category IS NULL "
 		"ORDER BY category IS NULL, category, title, id",
 	/* ?1 now, ?2 the end of today, ?3 since: due today (running clocks),
@@ -301,7 +315,7 @@ static const char *const stmt_sql[ST__COUNT] = {
 		"(SELECT count(*) FROM complaints WHERE department = ?4 AND answered_at > 0 "
 		" AND answered_at >= ?3 AND due_at > 0 AND answered_at <= due_at)",
 	[ST_TEMPLATE_GET] =
-		"SELECT id, category, title, body, updated_at, updated_by FROM answer_templates "
+		"SELECT id, category, title, body, updated_at, updated_by, version FROM answer_templates "
 		"WHERE id = ?1",
 };
 
@@ -565,7 +579,9 @@ static int migrate(sqlite3 *db, char *errbuf, size_t errsz)
 	static const char *const migrations[] = { "0001_init.sql", "0002_nlp.sql", "0003_support.sql",
 						   "0004_public_map.sql", "0005_templates.sql",
 						   "0006_stats.sql", "0007_notify.sql",
-						   "0008_track_codes.sql" };
+						   "0008_track_codes.sql",
+						   /* 0009 and 0010 come from other branches */
+						   "0011_admin.sql" };
 	sqlite3_stmt *st;
 	int version = 0;
 
@@ -1156,7 +1172,8 @@ static int tx_holiday_put(mw_tx *tx, const mw_holiday *h, const char *source)
 static int tx_user_put(mw_tx *tx, const mw_user *u)
 {
 	conn *c = W(tx);
-	sqlite3_stmt *st = stmt(c, ST_USER_PUT);
+	sqlite3_stmt *st = stmt(c, u->pwhash ? ST_USER_PUT : ST_USER_UPDATE);
+	int rc;
 
 	if (!st)
 		return MW_ERR_DB;
@@ -1164,9 +1181,13 @@ static int tx_user_put(mw_tx *tx, const mw_user *u)
 	bind_text(st, 2, u->name ? u->name : "");
 	bind_text(st, 3, u->role);
 	bind_text(st, 4, u->department);
-	bind_text(st, 5, u->pwhash);
+	if (u->pwhash)
+		bind_text(st, 5, u->pwhash);
 	sqlite3_bind_int(st, 6, u->disabled);
-	return step_done(c, st, "user_put");
+	if ((rc = step_done(c, st, "user_put")))
+		return rc;
+	/* Without a password only an existing user can be saved. */
+	return u->pwhash || sqlite3_changes(c->db) ? MW_OK : MW_ERR_INVALID;
 }
 
 static int tx_user_login_result(mw_tx *tx, const char *login, bool ok, int max_failures,
@@ -1515,6 +1536,8 @@ static int rd_departments(mw_store *s, mw_arena *a, mw_department **out, size_t 
 		row->code = col_text(st, 0, a);
 		row->name_ko = col_text(st, 1, a);
 		row->name_en = col_text(st, 2, a);
+		row->version = sqlite3_column_int64(st, 3);
+		row->retired = sqlite3_column_int64(st, 4) > 0;
 	});
 	return MW_OK;
 }
@@ -1534,6 +1557,8 @@ static int rd_categories(mw_store *s, mw_arena *a, mw_category **out, size_t *n)
 		row->department = col_text(st, 2, a);
 		if (!p || mw_period_parse(p, &row->period))
 			row->period = (mw_period){ 7, MW_PERIOD_DAYS };
+		row->version = sqlite3_column_int64(st, 4);
+		row->retired = sqlite3_column_int64(st, 5) > 0;
 	});
 	return MW_OK;
 }
@@ -1552,6 +1577,7 @@ static int rd_holidays(mw_store *s, mw_arena *a, mw_holiday **out, size_t *n)
 			(*n)--; /* skip a malformed row rather than fail */
 		else
 			row->name = col_text(st, 1, a);
+		row->version = sqlite3_column_int64(st, 2);
 	});
 	return MW_OK;
 }
@@ -1567,6 +1593,7 @@ static void read_user(sqlite3_stmt *st, mw_arena *a, mw_user *u)
 	u->failed = sqlite3_column_int(st, 6);
 	u->locked_until = sqlite3_column_int64(st, 7);
 	u->disabled = sqlite3_column_int(st, 8);
+	u->version = sqlite3_column_int64(st, 9);
 }
 
 static int rd_user_get(mw_store *s, const char *login, mw_arena *a, mw_user *out)
@@ -1751,6 +1778,9 @@ static int rd_faqs(mw_store *s, mw_arena *a, mw_faq_row **out, size_t *n)
 		row->question = col_text(st, 1, a);
 		row->answer = col_text(st, 2, a);
 		row->category = col_text(st, 3, a);
+		row->question_en = col_text(st, 4, a);
+		row->answer_en = col_text(st, 5, a);
+		row->version = sqlite3_column_int64(st, 6);
 	});
 	return MW_OK;
 }
@@ -1767,6 +1797,8 @@ static int tx_faq_put(mw_tx *tx, const mw_faq_row *f, mw_time at)
 	bind_text(st, 3, f->answer);
 	bind_text(st, 4, f->category ? f->category : "general");
 	sqlite3_bind_int64(st, 5, at);
+	bind_text(st, 6, f->question_en);
+	bind_text(st, 7, f->answer_en);
 	return step_done(c, st, "faq_put");
 }
 
@@ -2041,6 +2073,7 @@ static void read_template(sqlite3_stmt *st, mw_arena *a, mw_template *t)
 	t->body = col_text(st, 3, a);
 	t->updated_at = sqlite3_column_int64(st, 4);
 	t->updated_by = col_text(st, 5, a);
+	t->version = sqlite3_column_int64(st, 6);
 }
 
 static int rd_templates(mw_store *s, const char *category, mw_arena *a, mw_template **out,
