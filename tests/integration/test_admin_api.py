@@ -252,6 +252,28 @@ class AdminVersionTest(harness.ServerTestCase, unittest.TestCase):
                                       query={"version": v}), 400, "invalid")
         self.srv.assert_healthy()
 
+    def test_bad_input_on_the_new_routes(self):
+        a = self.admin()
+        for path in ("/api/v1/admin/departments/" + "x" * 300, "/api/v1/admin/departments/%00",
+                     "/api/v1/admin/categories/..", "/api/v1/admin/categories/A%20B",
+                     "/api/v1/admin/holidays/9999-99-99", "/api/v1/admin/holidays/%ff"):
+            self.assertError(a.delete(path), 404, "not_found")
+        for v in ("99999999999999999999", "1e3", "0x10", "-0"):
+            self.assertError(a.delete("/api/v1/admin/holidays/2035-01-01", query={"version": v}),
+                             400, "invalid")
+        self.assertError(a.post("/api/v1/admin/departments", {
+            "code": "road", "name_ko": "도로과", "version": 2**63}), 400)
+        faq = {"question": "형식 질문?", "answer": "답"}
+        self.assertError(a.post("/api/v1/admin/faq", dict(faq, answer_en=5)), 400, "wrong_type")
+        self.assertError(a.post("/api/v1/admin/faq", dict(faq, question_en=["x"])), 400,
+                         "wrong_type")
+        self.assertError(a.post("/api/v1/admin/faq", dict(faq, answer_en="a" * 4001)), 413,
+                         "too_large")
+        self.assertError(a.delete("/api/v1/admin/departments/road", body=b"{}"), 413)
+        self.assertError(self.as_user("auditor").get("/api/v1/admin-log",
+                                                     query={"before": "x"}), 400, "invalid")
+        self.srv.assert_healthy()
+
     def test_two_servers_on_one_database(self):
         """The version lives in the database: a save through another server
         that read the same version is refused as well."""
