@@ -907,6 +907,7 @@ static void edit_render(mw_page *pg, int status, json_t *answer)
 		add_hidden(f, "department", jstr(item, "department"));
 		if (json_is_true(json_object_get(item, "disabled")))
 			add_hidden(f, "disabled", "yes");
+		add_hidden(f, "version", version_text(pg, item));
 		json_array_append_new(extra, f);
 	}
 	json_object_set_new(pg->view, "extra", extra);
