@@ -29,12 +29,12 @@
 
 static const mw_faq_entry entries[] = {
 	{ "F1", "대형폐기물은 어떻게 버리나요?", "구청 누리집에서 배출 신고 후 스티커를 붙여 내놓으세요.",
-	  "waste_collection" },
+	  "waste_collection", NULL, NULL },
 	{ "F2", "주민등록등본은 어디서 발급받나요?", "주민센터, 무인민원발급기, 정부24에서 발급됩니다.",
-	  "civil_documents" },
+	  "civil_documents", NULL, NULL },
 	{ "F3", "불법 주정차 신고는 어떻게 하나요?", "안전신문고 앱으로 사진 두 장을 찍어 신고하세요.",
-	  "illegal_parking" },
-	{ "F4", "How do I pay the car tax?", "Pay online at Wetax or at any bank.", "tax_fines" },
+	  "illegal_parking", NULL, NULL },
+	{ "F4", "How do I pay the car tax?", "Pay online at Wetax or at any bank.", "tax_fines", NULL, NULL },
 };
 
 static mw_faq *builtin(void)

@@ -100,6 +100,54 @@ const char *mw_api_derive_title(mw_arena *a, const char *text);
 void mw_api_track_url_json(mw_buf *b, const char *public_url, const char *receipt_no,
 			   const char *token);
 
+/* ---- an administrator's change (admin.c) ---- */
+
+/*
+ * One change to a record the administration keeps (store_admin.h), as one
+ * unit of work: the record's version is read and compared with the one
+ * the client read (expected; 0: no check), apply makes the change, and it
+ * is written to the admin log with the login, action and detail. apply
+ * runs on the writer inside the unit; it may set action ("delete",
+ * "retire") and key (a new template's id), or refuse a delete with
+ * MW_ERR_CONFLICT and uses (what still uses the record) or refusal.
+ */
+typedef struct mw_admin_change mw_admin_change;
+struct mw_admin_change {
+	mw_work w;
+	mw_admin_kind kind;
+	const char *area;          /* the log's area: users, departments, ... */
+	const char *noun;          /* for messages: "department" */
+	const char *key;
+	int64_t expected;
+	bool create;               /* only add: 409 conflict when it exists */
+	int (*apply)(mw_tx *tx, mw_admin_change *ch);
+	const void *arg;           /* apply's record */
+	json_t *detail;            /* the log's detail, or NULL; exec takes it */
+	mw_arena *a;
+	const char *login;         /* set by mw_admin_change_exec */
+	const char *detail_text;   /* detail as JSON text (exec) */
+	/* results */
+	bool existed, retired;     /* before the change */
+	int64_t version;           /* before the change; after it when saved */
+	const char *action;        /* create, update, delete, retire */
+	mw_admin_use *uses;
+	size_t nuses;
+	const char *refusal;       /* apply: why a delete is refused, no uses */
+};
+
+/* Runs ch and answers what went wrong: 409 stale_version (changed or
+ * deleted since it was read), 409 conflict (create, and it exists), 404
+ * (apply found nothing), 400 missing_field (apply: MW_ERR_INVALID, a new
+ * user without a password), 409 in_use (refusal), 5xx. MW_OK: saved,
+ * nothing answered yet. MW_ERR_CONFLICT with ch->uses set: a refused
+ * delete, nothing answered. */
+int mw_admin_change_exec(mw_req *r, mw_admin_change *ch);
+
+/* The version a client read: the body's "version", or for a DELETE (body
+ * NULL) the query parameter ?version=; 0 when absent. Answers 400 and
+ * returns MW_ERR_INVALID for one that is not a positive integer. */
+int mw_admin_version_param(mw_req *r, json_t *body, int64_t *out);
+
 /* Serialises a time as ISO 8601 KST, or null for 0. */
 int mw_api_json_time(mw_buf *b, const char *key, mw_time t, bool comma);
 

@@ -142,7 +142,8 @@ static int faq_from_store(mw_store *store, mw_faq **out)
 		} else {
 			for (size_t i = 0; i < n; i++)
 				e[i] = (mw_faq_entry){ rows[i].id, rows[i].question, rows[i].answer,
-						       rows[i].category };
+						       rows[i].category, rows[i].question_en,
+						       rows[i].answer_en };
 			rc = mw_faq_build(e, n, out);
 		}
 	}

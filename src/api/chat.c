@@ -10,6 +10,13 @@
  * transcript, and the citizen is told by when to expect an answer.
  * Every bot reply can be rated helpful or not (POST /api/v1/chat/rating).
  *
+ * The bot's own words come from data/chat_replies.tsv (mw_chat_reply) in
+ * the conversation's language: the "lang" of the request, else the one the
+ * conversation was held in, else Korean. The decision itself reads Korean;
+ * English text mostly ends with a person, in English. An FAQ entry's
+ * answer_en answers on the English pages; without one, the Korean answer
+ * comes with a note that it is in Korean only.
+ *
  * The citizen holds the session token; the store keeps its digest only.
  */
 #include "api.h"
@@ -22,6 +29,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "../base/banned.h"
 
@@ -30,24 +38,38 @@
 #define COUNSEL_PERIOD ((mw_period){ MW_COUNSEL_HOURS, MW_PERIOD_HOURS })
 
 /* How a short answer to "shall I file it?" starts when it means yes or
- * no. Anything longer, or a question, is a new message instead. */
+ * no, in either language (Latin letters in any case). Anything longer, or
+ * a question, is a new message instead. */
 static const char *const yes_words[] = { "네", "예", "응", "넵", "좋아", "접수", "부탁", "그래",
-					 "yes", "ok", "ㅇㅇ", "해 주", "해주" };
+					 "yes", "ok", "ㅇㅇ", "해 주", "해주", "yeah", "yep",
+					 "sure", "please", "go ahead", "file it" };
 static const char *const no_words[] = { "아니", "괜찮", "됐어", "no", "취소", "싫", "안 해",
-					"안해" };
+					"안해", "cancel", "don't", "do not", "stop" };
 /* At the photo step: "file it now, there are no (more) photos", as the
  * start of a short answer or anywhere in it ("사진은 없어요"). */
 static const char *const done_words[] = { "접수", "없", "아니", "됐", "완료", "그냥", "괜찮", "네",
-					  "예", "다 했", "다했", "끝", "skip", "no", "done", "ok" };
+					  "예", "다 했", "다했", "끝", "skip", "no", "done", "ok",
+					  "file", "submit", "finish", "that's all" };
 static const char *const done_inside[] = { "없어", "없음", "없습", "접수해", "접수 해", "완료",
-					   "no photo" };
+					   "no photo", "no more", "done" };
 
 static bool short_answer(const char *text, const char *const *words, size_t n)
 {
 	if (strlen(text) > 40 || strchr(text, '?'))
 		return false;
 	for (size_t i = 0; i < n; i++)
-		if (!strncmp(text, words[i], strlen(words[i])))
+		if (!strncasecmp(text, words[i], strlen(words[i])))
+			return true;
+	return false;
+}
+
+/* Whether a short text holds word, Latin letters in any case. */
+static bool holds(const char *text, const char *word)
+{
+	size_t n = strlen(word);
+
+	for (const char *p = text; *p; p++)
+		if (!strncasecmp(p, word, n))
 			return true;
 	return false;
 }
@@ -59,7 +81,7 @@ static bool done_with_photos(const char *text)
 	if (strlen(text) > 40)
 		return false;
 	for (size_t i = 0; i < MW_ARRAY_LEN(done_inside); i++)
-		if (strstr(text, done_inside[i]))
+		if (holds(text, done_inside[i]))
 			return true;
 	return false;
 }
@@ -68,6 +90,7 @@ struct chat_turn {
 	mw_work w;
 	mw_app *app;
 	mw_arena *a;
+	mw_chat_lang lang;          /* of the bot's words */
 	mw_chat_session s;
 	mw_chat_message in, out;
 	/* a complaint filed in this turn, with the photos sent before */
@@ -79,9 +102,37 @@ struct chat_turn {
 	char token[MW_TOKEN_CHARS + 1];
 };
 
+/* The bot's words in the conversation's language, in the request's
+ * arena: reply key (and more keys, each after a space) with the
+ * placeholders of the pairs that follow, as mw_chat_reply. */
+static const char *say(struct chat_turn *t, const char *key, ...)
+{
+	mw_buf b = MW_BUF_INIT;
+	va_list ap;
+	char *text;
+	const char *out;
+
+	va_start(ap, key);
+	mw_chat_vreply(&b, t->lang, key, ap);
+	va_end(ap);
+	text = mw_buf_detach(&b, NULL);
+	out = text ? mw_arena_strdup(t->a, text) : NULL;
+	free(text);
+	return out ? out : "";
+}
+
+/* Two replies, one after the other. */
+static const char *say_both(struct chat_turn *t, const char *first, const char *second)
+{
+	const char *s = mw_arena_printf(t->a, "%s %s", first, second);
+
+	return s ? s : first;
+}
+
 static int chat_run(mw_tx *tx, mw_work *w)
 {
 	struct chat_turn *t = (struct chat_turn *)w;
+	char n[24];
 	int rc;
 
 	if (t->file) {
@@ -101,6 +152,10 @@ static int chat_run(mw_tx *tx, mw_work *w)
 				t->c.lon = p->lon;
 			}
 		}
+		/* The receipt number exists only now. */
+		snprintf(n, sizeof(n), "%zu", t->nphotos);
+		t->out.body = say(t, t->nphotos ? "report.filed_photos" : "report.filed", "n", n,
+				  "receipt_no", t->c.receipt_no, NULL);
 	}
 	if ((rc = mw_tx_chat_session_put(tx, &t->s, &t->s.id)))
 		return rc;
@@ -213,7 +268,8 @@ static int prepare_filing(mw_req *r, struct chat_turn *t, json_t *st, mw_refdata
 }
 
 static void reply_json(mw_req *r, struct chat_turn *t, const char *session_token,
-		       const mw_refdata *ref, const char *reason, mw_time answer_by)
+		       const mw_refdata *ref, const char *reason, mw_time answer_by,
+		       const char *answer_lang)
 {
 	mw_buf b = MW_BUF_INIT;
 	const mw_category *cat = t->out.category ? mw_ref_category(ref, t->out.category) : NULL;
@@ -234,6 +290,9 @@ static void reply_json(mw_req *r, struct chat_turn *t, const char *session_token
 	mw_buf_puts(&b, ",\"reason\":");
 	mw_buf_json_str(&b, reason);
 	mw_api_json_time(&b, "answer_by", answer_by, true);
+	mw_buf_printf(&b, ",\"lang\":\"%s\"", mw_chat_lang_code(t->lang));
+	if (answer_lang)
+		mw_buf_printf(&b, ",\"answer_lang\":\"%s\"", answer_lang);
 	if (t->file) {
 		mw_buf_puts(&b, ",\"complaint\":{\"receipt_no\":");
 		mw_buf_json_str(&b, t->c.receipt_no);
@@ -258,16 +317,76 @@ static int session_by_token(mw_req *r, const char *token, mw_chat_session *s)
 	return mw_store_chat_session(r->app->store, digest, &r->arena, s);
 }
 
+/* The conversation's language: the request's lang (body member or query
+ * parameter), else the one in the session's state, else Korean. Answers
+ * 400 for a lang that is neither ko nor en. The state remembers it. */
+static int chat_lang(mw_req *r, const char *given, json_t *st, mw_chat_lang *out)
+{
+	const char *kept = state_str(st, "lang");
+
+	*out = MW_CHAT_KO;
+	if (given && mw_chat_lang_parse(given, out)) {
+		mw_resp_error(r, 400, "invalid", "lang must be ko or en");
+		return MW_ERR_INVALID;
+	}
+	if (!given && kept)
+		mw_chat_lang_parse(kept, out);
+	json_object_set_new(st, "lang", json_string(mw_chat_lang_code(*out)));
+	return MW_OK;
+}
+
+/* The state of a session (an empty object for a new or broken one). */
+static json_t *state_of(const mw_chat_session *s)
+{
+	json_t *st = json_loads(s->state ? s->state : "{}", 0, NULL);
+
+	if (!json_is_object(st)) {
+		json_decref(st);
+		st = json_object();
+	}
+	return st;
+}
+
+/* The hand-off's words: why a person answers, then by when. */
+static const char *handoff_text(struct chat_turn *t, const char *reason, mw_time answer_by)
+{
+	char when[32], key[64];
+	const char *by;
+
+	mw_time_format_kst(answer_by, when);
+	by = say(t, "handoff.by", "when", mw_arena_printf(t->a, "%.10s %.5s", when, when + 11),
+		 NULL);
+	snprintf(key, sizeof(key), "handoff.%s", reason);
+	if (!mw_chat_reply_text(MW_CHAT_KO, key))
+		mw_strlcpy(key, "handoff.not_covered", sizeof(key));
+	return say_both(t, say(t, key, NULL), by);
+}
+
+/* An FAQ answer in the conversation's language: the English one when the
+ * office wrote it, else the Korean one (on the English pages after a note
+ * that it is in Korean only). *answer_lang says which. */
+static const char *faq_answer(struct chat_turn *t, const mw_faq_entry *e, const char **answer_lang)
+{
+	*answer_lang = "ko";
+	if (t->lang != MW_CHAT_EN)
+		return e->answer;
+	if (e->answer_en) {
+		*answer_lang = "en";
+		return e->answer_en;
+	}
+	return mw_arena_printf(t->a, "%s\n%s", say(t, "faq.korean_only", NULL), e->answer);
+}
+
 int api_chat(mw_req *r)
 {
 	json_t *body = mw_api_json_body(r), *st = NULL;
-	const char *text, *given;
-	char token[MW_TOKEN_CHARS + 1], when[32];
+	const char *text, *given, *lang;
+	char token[MW_TOKEN_CHARS + 1];
 	struct chat_turn *t;
 	mw_refdata *ref = NULL;
 	mw_models *m = NULL;
 	mw_chat_decision d;
-	const char *reason = NULL, *stage;
+	const char *reason = NULL, *stage, *answer_lang = NULL;
 	double lat = 0, lon = 0;
 	bool has_lat, has_lon;
 	mw_time now = mw_now(), answer_by = 0;
@@ -281,8 +400,10 @@ int api_chat(mw_req *r)
 		mw_resp_err(r, MW_ERR_NOMEM, "out of memory");
 		goto out;
 	}
+	memset(t, 0, sizeof(*t));
 	if (mw_api_text_field(r, body, "text", CHAT_TEXT_MAX, true, true, &text) ||
 	    mw_api_opt_string(r, body, "session", &given) ||
+	    mw_api_opt_string(r, body, "lang", &lang) ||
 	    mw_api_opt_number(r, body, "lat", &lat, &has_lat) ||
 	    mw_api_opt_number(r, body, "lon", &lon, &has_lon))
 		goto out;
@@ -304,11 +425,9 @@ int api_chat(mw_req *r)
 		t->s.state = "{}";
 	}
 	t->s.updated_at = now;
-	st = json_loads(t->s.state ? t->s.state : "{}", 0, NULL);
-	if (!json_is_object(st)) {
-		json_decref(st);
-		st = json_object();
-	}
+	st = state_of(&t->s);
+	if (chat_lang(r, lang, st, &t->lang))
+		goto out;
 	stage = state_str(st, "stage");
 	ref = mw_app_ref_get(r->app);
 	m = mw_app_models_get(r->app);
@@ -318,21 +437,20 @@ int api_chat(mw_req *r)
 	if (t->s.handoff) {
 		/* Already with a person: the message joins the transcript. */
 		t->out.kind = "human";
-		t->out.body = "상담원에게 전달했습니다. 상담원이 확인한 뒤 이 대화창으로 답변드립니다.";
+		t->out.body = say(t, "handoff.waiting", NULL);
 		answer_by = t->s.handoff_at ? mw_deadline_due(ref->cal, t->s.handoff_at, COUNSEL_PERIOD,
 							      NULL, 0) : 0;
 	} else if (stage && !strcmp(stage, "confirm") &&
 		   short_answer(text, no_words, MW_ARRAY_LEN(no_words))) {
 		json_object_set_new(st, "stage", json_string("none"));
 		t->out.kind = "report";
-		t->out.body = "알겠습니다. 접수하지 않았습니다. 다른 궁금한 점이 있으면 말씀해 주세요.";
+		t->out.body = say(t, "report.declined", NULL);
 	} else if (stage && !strcmp(stage, "confirm") &&
 		   (short_answer(text, yes_words, MW_ARRAY_LEN(yes_words)) || has_lat)) {
 		json_object_set_new(st, "stage", json_string("location"));
 		t->out.kind = "report";
 		t->out.category = state_str(st, "category");
-		t->out.body = "위치를 알려 주세요. 주소나 가까운 건물 이름을 적어 주시거나, "
-			      "'내 위치 보내기'로 현재 위치를 보내 주세요.";
+		t->out.body = say(t, "report.ask_location", NULL);
 	} else if (stage && !strcmp(stage, "location")) {
 		if (has_lat) {
 			json_object_set_new(st, "lat", json_real(lat));
@@ -343,8 +461,7 @@ int api_chat(mw_req *r)
 		json_object_set_new(st, "stage", json_string("photo"));
 		t->out.kind = "report";
 		t->out.category = state_str(st, "category");
-		t->out.body = "사진이 있으면 올려 주세요(최대 5장). 사진 없이 접수하려면 '접수'라고 "
-			      "답해 주세요.";
+		t->out.body = say(t, "report.ask_photo", NULL);
 	} else if (stage && !strcmp(stage, "photo")) {
 		/* Anything but "file it now" is more about the problem. */
 		if (!done_with_photos(text)) {
@@ -361,10 +478,8 @@ int api_chat(mw_req *r)
 		json_object_del(st, "photos");
 		t->out.kind = "report";
 		t->out.category = t->c.category;
-		t->out.body = t->nphotos ? mw_arena_printf(&r->arena,
-				"사진 %zu장과 함께 접수되었습니다. 접수번호로 처리 상황을 확인하실 수 "
-				"있습니다.", t->nphotos)
-				: "접수되었습니다. 접수번호로 처리 상황을 확인하실 수 있습니다.";
+		/* The words with the receipt number come once it is filed
+		 * (chat_run). */
 	} else {
 		/* A new message (also one that is neither yes nor no to the
 		 * filing offer, which then lapses). */
@@ -379,10 +494,11 @@ int api_chat(mw_req *r)
 		case MW_CHAT_FAQ:
 			t->out.kind = "faq";
 			t->out.faq_id = d.faq->id;
-			t->out.body = d.faq->answer;
+			t->out.body = faq_answer(t, d.faq, &answer_lang);
 			break;
 		case MW_CHAT_REPORT: {
-			const mw_category *cat = d.category[0] ? mw_ref_category(ref, d.category) : NULL;
+			const mw_category *cat = d.category[0] ? mw_ref_category_active(ref, d.category)
+							       : NULL;
 
 			t->out.kind = "report";
 			t->out.category = cat ? cat->code : NULL;
@@ -390,13 +506,13 @@ int api_chat(mw_req *r)
 			json_object_set_new(st, "text", json_string(text));
 			if (cat)
 				json_object_set_new(st, "category", json_string(cat->code));
-			t->out.body = cat ? mw_arena_printf(&r->arena,
-					"불편을 드려 죄송합니다. '%s' 민원으로 접수해 드릴까요? 접수하시면 "
-					"처리를 위해 개인정보 수집·이용에 동의하시는 것으로 봅니다. "
-					"'네' 또는 '아니요'로 답해 주세요.", cat->name_ko)
-					  : "불편을 드려 죄송합니다. 민원으로 접수해 드릴까요? 접수하시면 "
-					    "처리를 위해 개인정보 수집·이용에 동의하시는 것으로 봅니다. "
-					    "'네' 또는 '아니요'로 답해 주세요.";
+			/* Category names are the office's, in Korean: the English
+			 * offer leaves it to the page to name it. */
+			t->out.body = say_both(t, cat && t->lang == MW_CHAT_KO
+							  ? say(t, "report.offer", "category", cat->name_ko,
+								NULL)
+							  : say(t, "report.offer_any", NULL),
+					       say(t, "report.consent", NULL));
 			break;
 		}
 		default:
@@ -406,11 +522,7 @@ int api_chat(mw_req *r)
 			t->s.handoff_reason = reason;
 			t->s.handoff_at = now;
 			answer_by = mw_deadline_due(ref->cal, now, COUNSEL_PERIOD, NULL, 0);
-			mw_time_format_kst(answer_by, when);
-			t->out.body = mw_arena_printf(&r->arena,
-				"이 문의는 상담원이 직접 답변드리는 것이 좋겠습니다. 상담원에게 대화 내용을 "
-				"전달했으며, 근무시간 기준으로 %.10s %.5s까지 이 대화창으로 답변드리겠습니다.",
-				when, when + 11);
+			t->out.body = handoff_text(t, reason, answer_by);
 			break;
 		}
 	}
@@ -423,7 +535,7 @@ int api_chat(mw_req *r)
 		mw_resp_err(r, rc, "the conversation could not be saved");
 		goto out;
 	}
-	reply_json(r, t, token, ref, reason, answer_by);
+	reply_json(r, t, token, ref, reason, answer_by, answer_lang);
 out:
 	if (m)
 		mw_app_models_put(r->app, m);
@@ -455,18 +567,22 @@ int api_chat_photo(mw_req *r)
 	mw_attachment_row row;
 	mw_time now = mw_now();
 	size_t n;
-	char *state_text;
+	char *state_text, count[24];
 	int rc;
 
 	if (!t) {
 		mw_resp_err(r, MW_ERR_NOMEM, "out of memory");
 		return MW_OK;
 	}
+	memset(t, 0, sizeof(*t));
 	if (session_by_token(r, token, &t->s)) {
 		mw_resp_error(r, 404, "not_found", "no such conversation");
 		return MW_OK;
 	}
-	st = json_loads(t->s.state ? t->s.state : "{}", 0, NULL);
+	st = state_of(&t->s);
+	t->a = &r->arena;
+	if (chat_lang(r, mw_req_query(r, "lang"), st, &t->lang))
+		goto out;
 	stage = state_str(st, "stage");
 	if (t->s.handoff || !stage || (strcmp(stage, "location") && strcmp(stage, "photo"))) {
 		mw_resp_error(r, 409, "no_report",
@@ -487,26 +603,22 @@ int api_chat_photo(mw_req *r)
 		goto out;
 	}
 	n++;
+	snprintf(count, sizeof(count), "%zu", n);
 	t->app = r->app;
-	t->a = &r->arena;
 	t->s.updated_at = now;
 	t->in = (mw_chat_message){ .at = now, .sender = "citizen",
-				   .body = mw_arena_printf(&r->arena, "[사진 %zu]", n) };
+				   .body = say(t, "photo.message", "n", count, NULL) };
 	t->out = (mw_chat_message){ .at = now, .sender = "bot", .kind = "report",
 				    .category = state_str(st, "category") };
 	if (!strcmp(stage, "location") && row.has_gps && !json_object_get(st, "lat")) {
 		json_object_set_new(st, "lat", json_real(row.lat));
 		json_object_set_new(st, "lon", json_real(row.lon));
 		json_object_set_new(st, "stage", json_string("photo"));
-		t->out.body = "사진에 담긴 위치 정보로 위치를 확인했습니다. 더 올릴 사진이 있으면 "
-			      "올려 주시고, 다 되었으면 '접수'라고 답해 주세요.";
+		t->out.body = say(t, "photo.located", NULL);
 	} else if (!strcmp(stage, "location")) {
-		t->out.body = "사진을 받았습니다. 이제 위치를 알려 주세요. 주소나 가까운 건물 "
-			      "이름을 적어 주시거나, '내 위치 보내기'로 현재 위치를 보내 주세요.";
+		t->out.body = say(t, "photo.need_location", NULL);
 	} else {
-		t->out.body = mw_arena_printf(&r->arena,
-			"사진 %zu장을 받았습니다. 더 있으면 올려 주시고, 다 되었으면 '접수'라고 "
-			"답해 주세요.", n);
+		t->out.body = say(t, "photo.received", "n", count, NULL);
 	}
 	state_text = json_dumps(st, JSON_COMPACT);
 	t->s.state = mw_arena_strdup(&r->arena, state_text ? state_text : "{}");
@@ -519,7 +631,7 @@ int api_chat_photo(mw_req *r)
 	{
 		mw_refdata *ref = mw_app_ref_get(r->app);
 
-		reply_json(r, t, token, ref, NULL, 0);
+		reply_json(r, t, token, ref, NULL, 0, NULL);
 		mw_app_ref_put(r->app, ref);
 	}
 out:
@@ -541,10 +653,14 @@ static void transcript_json(mw_buf *b, const mw_chat_message *msg, size_t n)
 		mw_buf_json_str(b, msg[i].body);
 		mw_buf_puts(b, ",\"kind\":");
 		mw_buf_json_str(b, msg[i].kind);
-		/* "Was this helpful?" as the citizen answered it (bot replies). */
-		if (!strcmp(msg[i].sender, "bot"))
+		/* "Was this helpful?" as the citizen answered it, and the
+		 * category a report is about (bot replies). */
+		if (!strcmp(msg[i].sender, "bot")) {
 			mw_buf_printf(b, ",\"helpful\":%s",
 				      msg[i].helpful < 0 ? "null" : msg[i].helpful ? "true" : "false");
+			mw_buf_puts(b, ",\"category\":");
+			mw_buf_json_str(b, msg[i].category);
+		}
 		mw_buf_putc(b, '}');
 	}
 	mw_buf_putc(b, ']');
@@ -565,7 +681,7 @@ int api_chat_transcript(mw_req *r)
 		mw_resp_error(r, 404, "not_found", "no such conversation");
 		return MW_OK;
 	}
-	st = json_loads(s.state ? s.state : "{}", 0, NULL);
+	st = state_of(&s);
 	stage = state_str(st, "stage");
 	mw_buf_printf(&b, "{\"waiting_for_staff\":%s", s.handoff ? "true" : "false");
 	if (s.handoff && s.handoff_at) {
@@ -577,6 +693,8 @@ int api_chat_transcript(mw_req *r)
 	mw_api_json_time(&b, "answer_by", answer_by, true);
 	mw_buf_puts(&b, ",\"stage\":");
 	mw_buf_json_str(&b, stage ? stage : "none");
+	mw_buf_puts(&b, ",\"lang\":");
+	mw_buf_json_str(&b, state_str(st, "lang") ? state_str(st, "lang") : "ko");
 	json_decref(st);
 	mw_buf_putc(&b, ',');
 	transcript_json(&b, msg, n);

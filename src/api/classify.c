@@ -46,7 +46,7 @@ int api_complaint_classify(mw_req *r)
 	free(text);
 	ref = mw_app_ref_get(r->app);
 	if (have)
-		cat = mw_ref_category(ref, p.category);
+		cat = mw_ref_category_active(ref, p.category);
 	if (cat && !strcmp(cat->code, MW_TRIAGE_CATEGORY))
 		cat = NULL;
 	mw_buf_puts(&b, "{\"category\":");

@@ -502,7 +502,7 @@ int api_complaint_create(mw_req *r)
 	iw->ref = mw_app_ref_get(r->app);
 	cat = NULL;
 	if (category && *category) {
-		cat = mw_ref_category(iw->ref, category);
+		cat = mw_ref_category_active(iw->ref, category);
 		if (!cat || !strcmp(category, MW_TRIAGE_CATEGORY)) {
 			mw_resp_error(r, 400, "invalid",
 				      "unknown category %.40s; see GET /api/v1/categories", category);

@@ -27,7 +27,11 @@ static void faq_json(mw_buf *b, const mw_faq_row *f)
 	mw_buf_json_str(b, f->answer);
 	mw_buf_puts(b, ",\"category\":");
 	mw_buf_json_str(b, f->category);
-	mw_buf_putc(b, '}');
+	mw_buf_puts(b, ",\"question_en\":");
+	mw_buf_json_str(b, f->question_en);
+	mw_buf_puts(b, ",\"answer_en\":");
+	mw_buf_json_str(b, f->answer_en);
+	mw_buf_printf(b, ",\"version\":%lld}", (long long)f->version);
 }
 
 int api_admin_faq(mw_req *r)
@@ -65,31 +69,15 @@ static bool valid_faq_id(const char *s)
 	return n >= 1 && n <= FAQ_ID_MAX;
 }
 
-static bool faq_exists(mw_req *r, const char *id)
+static int faq_apply(mw_tx *tx, mw_admin_change *ch)
 {
-	mw_faq_row *rows;
-	size_t n;
-
-	if (mw_store_faqs(r->app->store, &r->arena, &rows, &n))
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (!strcmp(rows[i].id, id))
-			return true;
-	return false;
+	return mw_tx_faq_put(tx, ch->arg, mw_now());
 }
 
-struct faq_work {
-	mw_work w;
-	mw_faq_row row;
-	bool delete_it;
-};
-
-static int faq_run(mw_tx *tx, mw_work *w)
+static int faq_delete_apply(mw_tx *tx, mw_admin_change *ch)
 {
-	struct faq_work *fw = (struct faq_work *)w;
-
-	return fw->delete_it ? mw_tx_faq_delete(tx, fw->row.id)
-			     : mw_tx_faq_put(tx, &fw->row, mw_now());
+	ch->action = "delete";
+	return mw_tx_faq_delete(tx, ch->key);
 }
 
 /* After a change: the chatbot answers from the new FAQ from the next
@@ -106,56 +94,58 @@ static bool faq_reloaded(mw_req *r)
 int api_admin_faq_put(mw_req *r)
 {
 	json_t *body = mw_api_json_body(r);
-	struct faq_work fw = { .w = { .run = faq_run } };
+	mw_faq_row row = { 0 };
+	mw_admin_change ch = { .kind = MW_ADMIN_FAQ, .area = "faq", .noun = "FAQ entry",
+			       .apply = faq_apply, .arg = &row };
 	char id[MW_TOKEN_CHARS + 1];
 	mw_refdata *ref;
 	mw_buf b = MW_BUF_INIT;
-	bool known, existed = false;
-	int rc;
+	bool known;
 
 	if (!body)
 		return MW_OK;
-	if (mw_api_opt_string(r, body, "id", &fw.row.id) ||
-	    mw_api_text_field(r, body, "question", FAQ_QUESTION_MAX, true, false,
-			      &fw.row.question) ||
-	    mw_api_text_field(r, body, "answer", FAQ_ANSWER_MAX, true, true, &fw.row.answer) ||
-	    mw_api_text_field(r, body, "category", 64, false, false, &fw.row.category))
+	if (mw_api_opt_string(r, body, "id", &row.id) ||
+	    mw_api_text_field(r, body, "question", FAQ_QUESTION_MAX, true, false, &row.question) ||
+	    mw_api_text_field(r, body, "answer", FAQ_ANSWER_MAX, true, true, &row.answer) ||
+	    mw_api_text_field(r, body, "category", 64, false, false, &row.category) ||
+	    mw_api_text_field(r, body, "question_en", FAQ_QUESTION_MAX, false, false,
+			      &row.question_en) ||
+	    mw_api_text_field(r, body, "answer_en", FAQ_ANSWER_MAX, false, true, &row.answer_en) ||
+	    mw_admin_version_param(r, body, &ch.expected))
 		goto out;
-	if (fw.row.id && !valid_faq_id(fw.row.id)) {
+	if (row.id && !valid_faq_id(row.id)) {
 		mw_resp_error(r, 400, "invalid", "id must be 1-%d characters of A-Z, a-z, 0-9, _ - .",
 			      FAQ_ID_MAX);
 		goto out;
 	}
-	if (!fw.row.category)
-		fw.row.category = FAQ_GENERAL;
+	if (!row.category)
+		row.category = FAQ_GENERAL;
 	ref = mw_app_ref_get(r->app);
-	known = !strcmp(fw.row.category, FAQ_GENERAL) || mw_ref_category(ref, fw.row.category);
+	known = !strcmp(row.category, FAQ_GENERAL) || mw_ref_category_active(ref, row.category);
 	mw_app_ref_put(r->app, ref);
 	if (!known) {
 		mw_resp_error(r, 400, "invalid",
 			      "unknown category; use a category code or \"general\"");
 		goto out;
 	}
-	if (fw.row.id) {
-		existed = faq_exists(r, fw.row.id);
-	} else {
+	if (!row.id) {
 		/* A new entry without an id of the office's own numbering; the
 		 * token's characters (base64url) are all valid in an id. */
 		mw_token_new(id);
-		fw.row.id = mw_arena_printf(&r->arena, "faq-%.10s", id);
-		if (!fw.row.id) {
+		row.id = mw_arena_printf(&r->arena, "faq-%.10s", id);
+		if (!row.id) {
 			mw_resp_err(r, MW_ERR_NOMEM, "out of memory");
 			goto out;
 		}
 	}
-	if ((rc = mw_store_exec(r->app->store, &fw.w))) {
-		mw_resp_err(r, rc, "could not save the FAQ entry");
+	ch.key = row.id;
+	ch.detail = json_pack("{s:s, s:b}", "category", row.category, "english",
+			      row.answer_en != NULL);
+	if (mw_admin_change_exec(r, &ch) || !faq_reloaded(r))
 		goto out;
-	}
-	if (!faq_reloaded(r))
-		goto out;
-	faq_json(&b, &fw.row);
-	mw_resp_json(r, existed ? 200 : 201, &b);
+	row.version = ch.version;
+	faq_json(&b, &row);
+	mw_resp_json(r, ch.existed ? 200 : 201, &b);
 out:
 	json_decref(body);
 	return MW_OK;
@@ -163,20 +153,16 @@ out:
 
 int api_admin_faq_delete(mw_req *r)
 {
-	struct faq_work fw = { .w = { .run = faq_run }, .delete_it = true };
-	int rc;
+	mw_admin_change ch = { .kind = MW_ADMIN_FAQ, .area = "faq", .noun = "FAQ entry",
+			       .apply = faq_delete_apply, .key = mw_req_param(r, 0) };
 
-	fw.row.id = mw_req_param(r, 0);
-	if (!fw.row.id || !valid_faq_id(fw.row.id)) {
+	if (!ch.key || !valid_faq_id(ch.key)) {
 		mw_resp_error(r, 404, "not_found", "no such FAQ entry");
 		return MW_OK;
 	}
-	rc = mw_store_exec(r->app->store, &fw.w);
-	if (rc == MW_ERR_NOTFOUND)
-		mw_resp_error(r, 404, "not_found", "no such FAQ entry");
-	else if (rc)
-		mw_resp_err(r, rc, "could not delete the FAQ entry");
-	else if (faq_reloaded(r))
+	if (mw_admin_version_param(r, NULL, &ch.expected) || mw_admin_change_exec(r, &ch))
+		return MW_OK;
+	if (faq_reloaded(r))
 		mw_resp_text(r, 200, "application/json; charset=utf-8", "{\"deleted\":true}");
 	return MW_OK;
 }

@@ -134,7 +134,11 @@ int api_metrics(mw_req *r)
 	return MW_OK;
 }
 
-int api_categories(mw_req *r)
+/* The categories with their department and period: for citizens the
+ * ones they may choose (not triage, not retired); for the administrator
+ * every one, with its version and whether it is retired or the triage
+ * category. */
+static void categories_answer(mw_req *r, bool admin)
 {
 	mw_refdata *ref = mw_app_ref_get(r->app);
 	mw_buf b = MW_BUF_INIT;
@@ -144,9 +148,10 @@ int api_categories(mw_req *r)
 	for (size_t i = 0; i < ref->ncategories; i++) {
 		const mw_category *c = &ref->categories[i];
 		const mw_department *d = mw_ref_department(ref, c->department);
+		bool triage = !strcmp(c->code, MW_TRIAGE_CATEGORY);
 		char p[16];
 
-		if (!strcmp(c->code, MW_TRIAGE_CATEGORY))
+		if (!admin && (triage || c->retired))
 			continue;
 		mw_period_format(c->period, p);
 		mw_buf_printf(&b, "%s{\"code\":", first ? "" : ",");
@@ -157,11 +162,28 @@ int api_categories(mw_req *r)
 		mw_buf_json_str(&b, c->department);
 		mw_buf_puts(&b, ",\"department_name\":");
 		mw_buf_json_str(&b, d ? d->name_ko : NULL);
-		mw_buf_printf(&b, ",\"period\":\"%s\"}", p);
+		mw_buf_printf(&b, ",\"period\":\"%s\"", p);
+		if (admin)
+			mw_buf_printf(&b, ",\"version\":%lld,\"retired\":%s,\"triage\":%s",
+				      (long long)c->version, c->retired ? "true" : "false",
+				      triage ? "true" : "false");
+		mw_buf_putc(&b, '}');
 		first = false;
 	}
 	mw_buf_puts(&b, "]}");
 	mw_app_ref_put(r->app, ref);
 	mw_resp_json(r, 200, &b);
+}
+
+int api_categories(mw_req *r)
+{
+	categories_answer(r, false);
+	return MW_OK;
+}
+
+/* GET /api/v1/admin/categories (the admin's list; saved in admin.c). */
+int api_admin_categories(mw_req *r)
+{
+	categories_answer(r, true);
 	return MW_OK;
 }

@@ -26,7 +26,7 @@ const mw_category *mw_routing_decide(mw_app *app, const mw_refdata *ref, mw_aren
 		if (p.urgent)
 			c->urgent = true;
 		if (p.confidence >= app->triage_threshold)
-			cat = mw_ref_category(ref, p.category);
+			cat = mw_ref_category_active(ref, p.category);
 	}
 	mw_app_models_put(app, m);
 	if (given)

@@ -509,12 +509,12 @@ static int read_action(mw_req *r, json_t *body, mw_action_work *aw, mw_refdata *
 		mw_resp_error(r, 400, "invalid", "period must look like \"7d\" or \"16h\"");
 		return MW_ERR_INVALID;
 	}
-	if (act->department && !mw_ref_department(ref, act->department)) {
+	if (act->department && !mw_ref_department_active(ref, act->department)) {
 		mw_resp_error(r, 400, "invalid", "unknown department %.64s", act->department);
 		return MW_ERR_INVALID;
 	}
 	if (act->category) {
-		const mw_category *cat = mw_ref_category(ref, act->category);
+		const mw_category *cat = mw_ref_category_active(ref, act->category);
 
 		if (!cat) {
 			mw_resp_error(r, 400, "invalid", "unknown category %.64s", act->category);

@@ -26,7 +26,7 @@ static void template_json(mw_buf *b, const mw_template *t)
 	mw_api_json_time(b, "updated_at", t->updated_at, true);
 	mw_buf_puts(b, ",\"updated_by\":");
 	mw_buf_json_str(b, t->updated_by);
-	mw_buf_putc(b, '}');
+	mw_buf_printf(b, ",\"version\":%lld}", (long long)t->version);
 }
 
 int api_templates(mw_req *r)
@@ -77,24 +77,35 @@ static int may_keep(mw_req *r, const char *category)
 	return rc;
 }
 
-struct template_work {
-	mw_work w;
-	mw_template t;
-	bool delete_it;
-};
-
-static int template_run(mw_tx *tx, mw_work *w)
+/* A template's id as the admin log's key. */
+static const char *template_key(mw_arena *a, int64_t id)
 {
-	struct template_work *tw = (struct template_work *)w;
+	return mw_arena_printf(a, "%lld", (long long)id);
+}
 
-	return tw->delete_it ? mw_tx_template_delete(tx, tw->t.id) : mw_tx_template_put(tx, &tw->t);
+static int template_apply(mw_tx *tx, mw_admin_change *ch)
+{
+	mw_template *t = (mw_template *)ch->arg;
+	int rc = mw_tx_template_put(tx, t);
+
+	/* A new one has its id now. */
+	if (!rc && !ch->existed && !(ch->key = template_key(ch->a, t->id)))
+		rc = MW_ERR_NOMEM;
+	return rc;
+}
+
+static int template_delete_apply(mw_tx *tx, mw_admin_change *ch)
+{
+	ch->action = "delete";
+	return mw_tx_template_delete(tx, ((const mw_template *)ch->arg)->id);
 }
 
 int api_template_put(mw_req *r)
 {
 	json_t *body = mw_api_json_body(r);
-	struct template_work tw = { .w = { .run = template_run } };
-	mw_template old;
+	mw_template t = { 0 }, old;
+	mw_admin_change ch = { .kind = MW_ADMIN_TEMPLATE, .area = "templates", .noun = "template",
+			       .apply = template_apply, .arg = &t, .key = "0" };
 	mw_refdata *ref;
 	bool has_id;
 	mw_buf b = MW_BUF_INIT;
@@ -102,40 +113,42 @@ int api_template_put(mw_req *r)
 
 	if (!body)
 		return MW_OK;
-	if (mw_api_opt_int(r, body, "id", &tw.t.id, &has_id) ||
-	    mw_api_text_field(r, body, "category", 64, false, false, &tw.t.category) ||
-	    mw_api_text_field(r, body, "title", TEMPLATE_TITLE_MAX, true, false, &tw.t.title) ||
-	    mw_api_text_field(r, body, "body", TEMPLATE_BODY_MAX, true, true, &tw.t.body))
+	if (mw_api_opt_int(r, body, "id", &t.id, &has_id) ||
+	    mw_api_text_field(r, body, "category", 64, false, false, &t.category) ||
+	    mw_api_text_field(r, body, "title", TEMPLATE_TITLE_MAX, true, false, &t.title) ||
+	    mw_api_text_field(r, body, "body", TEMPLATE_BODY_MAX, true, true, &t.body) ||
+	    mw_admin_version_param(r, body, &ch.expected))
 		goto out;
 	ref = mw_app_ref_get(r->app);
-	rc = tw.t.category && !mw_ref_category(ref, tw.t.category);
+	rc = t.category && !mw_ref_category_active(ref, t.category);
 	mw_app_ref_put(r->app, ref);
 	if (rc) {
 		mw_resp_error(r, 400, "invalid", "unknown category");
 		goto out;
 	}
-	if (has_id && tw.t.id <= 0) {
+	if (has_id && t.id <= 0) {
 		mw_resp_error(r, 400, "invalid", "id must be a positive integer");
 		goto out;
 	}
 	/* An update must be allowed on the template as it is, too. */
-	if (tw.t.id) {
-		if (mw_store_template_get(r->app->store, tw.t.id, &r->arena, &old)) {
+	if (t.id) {
+		if (mw_store_template_get(r->app->store, t.id, &r->arena, &old)) {
 			mw_resp_error(r, 404, "not_found", "no such template");
 			goto out;
 		}
 		if (may_keep(r, old.category))
 			goto out;
+		ch.key = template_key(&r->arena, t.id);
 	}
-	if (may_keep(r, tw.t.category))
+	if (may_keep(r, t.category))
 		goto out;
-	tw.t.updated_at = mw_now();
-	tw.t.updated_by = r->auth->login;
-	if ((rc = mw_store_exec(r->app->store, &tw.w))) {
-		mw_resp_err(r, rc, "could not save the template");
+	t.updated_at = mw_now();
+	t.updated_by = r->auth->login;
+	ch.detail = json_pack("{s:s?, s:s}", "category", t.category, "title", t.title);
+	if (mw_admin_change_exec(r, &ch))
 		goto out;
-	}
-	template_json(&b, &tw.t);
+	t.version = ch.version;
+	template_json(&b, &t);
 	mw_resp_json(r, has_id ? 200 : 201, &b);
 out:
 	json_decref(body);
@@ -144,23 +157,19 @@ out:
 
 int api_template_delete(mw_req *r)
 {
-	struct template_work tw = { .w = { .run = template_run }, .delete_it = true };
 	mw_template old;
-	int rc;
+	mw_admin_change ch = { .kind = MW_ADMIN_TEMPLATE, .area = "templates", .noun = "template",
+			       .apply = template_delete_apply, .arg = &old };
 
-	if (mw_parse_i64(mw_req_param(r, 0), 1, INT64_MAX, &tw.t.id) ||
-	    mw_store_template_get(r->app->store, tw.t.id, &r->arena, &old)) {
+	if (mw_parse_i64(mw_req_param(r, 0), 1, INT64_MAX, &old.id) ||
+	    mw_store_template_get(r->app->store, old.id, &r->arena, &old)) {
 		mw_resp_error(r, 404, "not_found", "no such template");
 		return MW_OK;
 	}
-	if (may_keep(r, old.category))
+	if (may_keep(r, old.category) || mw_admin_version_param(r, NULL, &ch.expected))
 		return MW_OK;
-	rc = mw_store_exec(r->app->store, &tw.w);
-	if (rc == MW_ERR_NOTFOUND)
-		mw_resp_error(r, 404, "not_found", "no such template");
-	else if (rc)
-		mw_resp_err(r, rc, "could not delete the template");
-	else
+	ch.key = template_key(&r->arena, old.id);
+	if (!mw_admin_change_exec(r, &ch))
 		mw_resp_text(r, 200, "application/json; charset=utf-8", "{\"deleted\":true}");
 	return MW_OK;
 }

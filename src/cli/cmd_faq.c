@@ -22,7 +22,9 @@ static void usage(FILE *f)
 		   "       minwon faq list --db PATH\n\n"
 		   "FILE.jsonl holds one entry per line:\n"
 		   "  {\"id\":\"FA01\",\"question\":\"...\",\"answer\":\"...\",\"category\":\"waste_collection\"}\n"
-		   "category is a category code or \"general\". Entries with an id that exists\n"
+		   "category is a category code or \"general\". question_en and answer_en\n"
+		   "(optional) are what the chatbot shows on the English pages; without\n"
+		   "answer_en they show the Korean answer. Entries with an id that exists\n"
 		   "replace it. Nothing is imported when a line is wrong: the error names the\n"
 		   "line. A running server loads the new entries on SIGHUP.\n");
 }
@@ -60,8 +62,9 @@ static int read_file(const char *path, mw_arena *a, mw_faq_row **out, size_t *n)
 		return MW_ERR_IO;
 	}
 	while ((len = getline(&line, &cap, f)) >= 0) {
-		static const char *const keys[] = { "id", "question", "answer" };
-		const char *v[3], *cat;
+		static const char *const keys[] = { "id", "question", "answer", "question_en",
+						    "answer_en" };
+		const char *v[5], *cat;
 		json_error_t err;
 		json_t *j;
 
@@ -75,10 +78,19 @@ static int read_file(const char *path, mw_arena *a, mw_faq_row **out, size_t *n)
 			rc = MW_ERR_INVALID;
 			break;
 		}
-		for (int k = 0; k < 3; k++) {
-			v[k] = json_string_value(json_object_get(j, keys[k]));
+		for (int k = 0; k < 5; k++) {
+			json_t *jv = json_object_get(j, keys[k]);
+			bool optional = k >= 3;
+
+			v[k] = json_string_value(jv);
+			if (optional && (!jv || json_is_null(jv) || (v[k] && !*v[k]))) {
+				v[k] = NULL;
+				continue;
+			}
 			if (!v[k] || !*v[k] || !mw_text_valid_utf8(v[k], strlen(v[k]))) {
-				mw_cli_err("%s:%d: \"%s\" is missing or empty", path, lineno, keys[k]);
+				mw_cli_err(optional ? "%s:%d: \"%s\" must be a text"
+						    : "%s:%d: \"%s\" is missing or empty",
+					   path, lineno, keys[k]);
 				rc = MW_ERR_INVALID;
 			}
 		}
@@ -95,9 +107,12 @@ static int read_file(const char *path, mw_arena *a, mw_faq_row **out, size_t *n)
 			*out = p;
 		}
 		if (!rc)
-			(*out)[(*n)++] = (mw_faq_row){ mw_arena_strdup(a, v[0]), mw_arena_strdup(a, v[1]),
-						       mw_arena_strdup(a, v[2]),
-						       mw_arena_strdup(a, cat ? cat : "general") };
+			(*out)[(*n)++] = (mw_faq_row){ .id = mw_arena_strdup(a, v[0]),
+						       .question = mw_arena_strdup(a, v[1]),
+						       .answer = mw_arena_strdup(a, v[2]),
+						       .category = mw_arena_strdup(a, cat ? cat : "general"),
+						       .question_en = mw_arena_strdup(a, v[3]),
+						       .answer_en = mw_arena_strdup(a, v[4]) };
 		json_decref(j);
 		if (rc)
 			break;

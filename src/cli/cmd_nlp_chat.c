@@ -44,33 +44,11 @@ static void usage(FILE *f)
 		CHAT_TEXT_MAX >> 10);
 }
 
-/* What a person is told when the chat goes to a counsellor, by reason.
- * The answer time is the counsellor queue's promise (src/api/chat.c). */
-#define HANDOFF_WHEN \
-	" 상담원이 근무시간(평일 09:00~18:00, 공휴일 제외) 기준 " MW_COUNSEL_HOURS_TEXT \
-	"시간 안에 이 대화로 답변드립니다."
-
-static const struct handoff_text {
-	const char *reason;
-	const char *text;
-} handoff_texts[] = {
-	{ "personal_case", "개인 사정에 따라 판단이 필요한 문의라 상담원이 직접 확인해 드리겠습니다." },
-	{ "official", "직원 응대에 관한 말씀은 상담원이 직접 확인하겠습니다." },
-	{ "legal", "법률 분쟁에 관한 문의라 상담원이 안내해 드리겠습니다." },
-	{ "chitchat", "저는 구청 민원 상담 챗봇이라 답해 드리기 어려운 말씀이에요. 대화를 상담원에게 "
-		      "전달했습니다." },
-	{ "abuse", "대화를 상담원에게 전달했습니다. 차분히 말씀해 주시면 더 빨리 도와드릴 수 "
-		   "있습니다." },
-	{ "requested", "상담원에게 연결해 드리겠습니다." },
-	{ "not_covered", "이 문의는 상담원이 직접 답변드리겠습니다." },
-};
-
-static const char *handoff_text(const char *reason)
+/* The hand-off's first sentence, by reason (data/chat_replies.tsv). */
+static const char *handoff_key(const char *reason, char *buf, size_t size)
 {
-	for (size_t i = 0; i < MW_ARRAY_LEN(handoff_texts); i++)
-		if (reason && !strcmp(reason, handoff_texts[i].reason))
-			return handoff_texts[i].text;
-	return handoff_texts[MW_ARRAY_LEN(handoff_texts) - 1].text;
+	snprintf(buf, size, "handoff.%s", reason ? reason : "not_covered");
+	return mw_chat_reply_text(MW_CHAT_KO, buf) ? buf : "handoff.not_covered";
 }
 
 /* The Korean name of a category code, from the built-in taxonomy
@@ -129,22 +107,23 @@ static json_t *decision_json(json_t *id, const mw_chat_decision *d)
 
 		kind = "report";
 		category = d->category;
-		if (cn)
-			mw_buf_printf(&b, "불편을 드려 죄송합니다. '%s' 민원으로 접수해 드릴까요? ", cn);
-		else
-			mw_buf_puts(&b, "불편을 드려 죄송합니다. 민원으로 접수해 드릴까요? ");
-		mw_buf_puts(&b, "위치와 사진을 알려 주시면 바로 접수됩니다.");
+		mw_chat_reply(&b, MW_CHAT_KO, cn ? "report.offer" : "report.offer_any", "category", cn,
+			      NULL);
+		mw_buf_putc(&b, ' ');
+		mw_chat_reply(&b, MW_CHAT_KO, "report.next", NULL);
 		answer = mw_buf_detach(&b, NULL);
 		text = answer ? answer : "";
 		break;
 	}
 	default: {
 		mw_buf b = MW_BUF_INIT;
+		char key[64];
 
 		kind = "human";
 		reason = d->reason ? d->reason : "not_covered";
-		mw_buf_puts(&b, handoff_text(reason));
-		mw_buf_puts(&b, HANDOFF_WHEN);
+		mw_chat_reply(&b, MW_CHAT_KO, handoff_key(reason, key, sizeof(key)), NULL);
+		mw_buf_putc(&b, ' ');
+		mw_chat_reply(&b, MW_CHAT_KO, "handoff.within", "hours", MW_COUNSEL_HOURS_TEXT, NULL);
 		answer = mw_buf_detach(&b, NULL);
 		text = answer ? answer : "";
 		break;

@@ -230,7 +230,8 @@ int mw_cmd_department(int argc, char **argv)
 			rc = MW_EXIT_OK;
 		}
 	} else if (argi < argc && !strcmp(argv[argi], "add") && argi + 3 == argc) {
-		mw_department d = { argv[argi + 1], argv[argi + 2], o.name_en ? o.name_en : "" };
+		mw_department d = { .code = argv[argi + 1], .name_ko = argv[argi + 2],
+				    .name_en = o.name_en ? o.name_en : "" };
 
 		if (mw_cli_open(o.db, &s))
 			return MW_EXIT_FAIL;

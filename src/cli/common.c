@@ -213,7 +213,7 @@ struct seed_ctx {
 static int seed_department(char **f, int n, void *ctx)
 {
 	struct seed_ctx *c = ctx;
-	mw_department d = { f[0], n > 1 ? f[1] : f[0], n > 2 ? f[2] : "" };
+	mw_department d = { .code = f[0], .name_ko = n > 1 ? f[1] : f[0], .name_en = n > 2 ? f[2] : "" };
 
 	c->count++;
 	return mw_store_put_department(c->s, &d);
@@ -222,7 +222,8 @@ static int seed_department(char **f, int n, void *ctx)
 static int seed_category(char **f, int n, void *ctx)
 {
 	struct seed_ctx *c = ctx;
-	mw_category cat = { f[0], n > 1 ? f[1] : f[0], n > 2 ? f[2] : "triage", { 7, MW_PERIOD_DAYS } };
+	mw_category cat = { .code = f[0], .name_ko = n > 1 ? f[1] : f[0],
+			     .department = n > 2 ? f[2] : "triage", .period = { 7, MW_PERIOD_DAYS } };
 
 	if (n > 3 && mw_period_parse(f[3], &cat.period))
 		return MW_ERR_INVALID;

@@ -103,6 +103,8 @@ void mw_faq_free(mw_faq *f)
 		free((char *)f->e[i].question);
 		free((char *)f->e[i].answer);
 		free((char *)f->e[i].category);
+		free((char *)f->e[i].question_en);
+		free((char *)f->e[i].answer_en);
 		mw_nlp_vec_release(&f->qv[i]);
 		mw_nlp_vec_release(&f->av[i]);
 		mw_nlp_vec_release(&f->qj[i]);
@@ -371,7 +373,12 @@ int mw_faq_build(const mw_faq_entry *e, size_t n, mw_faq **out)
 		d->question = dup_str(e[i].question);
 		d->answer = dup_str(e[i].answer);
 		d->category = dup_str(e[i].category && *e[i].category ? e[i].category : "general");
-		if (!d->id || !d->question || !d->answer || !d->category) {
+		d->question_en = e[i].question_en && *e[i].question_en ? dup_str(e[i].question_en)
+								       : NULL;
+		d->answer_en = e[i].answer_en && *e[i].answer_en ? dup_str(e[i].answer_en) : NULL;
+		if (!d->id || !d->question || !d->answer || !d->category ||
+		    (e[i].question_en && *e[i].question_en && !d->question_en) ||
+		    (e[i].answer_en && *e[i].answer_en && !d->answer_en)) {
 			rc = MW_ERR_NOMEM;
 			goto out;
 		}
@@ -454,6 +461,14 @@ static int parse_line(struct entries *l, const char *line, size_t len, const cha
 		*why = "\"category\" must be a string";
 		return MW_ERR_INVALID;
 	}
+	if ((json_object_get(o, "question_en") && !json_is_null(json_object_get(o, "question_en")) &&
+	     !member(o, "question_en")) ||
+	    (json_object_get(o, "answer_en") && !json_is_null(json_object_get(o, "answer_en")) &&
+	     !member(o, "answer_en"))) {
+		json_decref(o);
+		*why = "\"question_en\" and \"answer_en\" must be strings";
+		return MW_ERR_INVALID;
+	}
 	for (size_t i = 0; i < l->n; i++)
 		if (!strcmp(l->e[i].id, member(o, "id"))) {
 			json_decref(o);
@@ -483,6 +498,8 @@ static int parse_line(struct entries *l, const char *line, size_t len, const cha
 	l->e[l->n].question = member(o, "question");
 	l->e[l->n].answer = member(o, "answer");
 	l->e[l->n].category = cat;
+	l->e[l->n].question_en = member(o, "question_en");
+	l->e[l->n].answer_en = member(o, "answer_en");
 	l->n++;
 	return MW_OK;
 }

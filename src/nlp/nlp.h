@@ -18,8 +18,11 @@
 #ifndef MW_NLP_H
 #define MW_NLP_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+
+#include "../base/buf.h"
 
 #define MW_NLP_CODE_MAX 32
 #define MW_NLP_TOP 3
@@ -94,11 +97,16 @@ typedef struct mw_faq_entry {
 	const char *question;
 	const char *answer;
 	const char *category;   /* a category code or "general" */
+	/* What the chatbot shows on the English pages; NULL when the office
+	 * wrote none. Not indexed: questions are matched in Korean. */
+	const char *question_en;
+	const char *answer_en;
 } mw_faq_entry;
 
 /* Builds the knowledge base index from entries (copied). */
 int mw_faq_build(const mw_faq_entry *e, size_t n, mw_faq **out);
-/* Reads a JSONL file of {"id","question","answer","category"}. */
+/* Reads a JSONL file of {"id","question","answer","category"} with the
+ * optional "question_en" and "answer_en". */
 int mw_faq_load_jsonl(const char *path, mw_faq **out, char *errbuf, size_t errsz);
 void mw_faq_free(mw_faq *f);
 size_t mw_faq_count(const mw_faq *f);
@@ -119,6 +127,35 @@ typedef struct mw_chat_decision {
 	const char *reason;             /* why a human: "personal_case", "official",
 					 * "legal", "not_covered", "chitchat", "abuse" */
 } mw_chat_decision;
+
+/* ---- the chatbot's own words (data/chat_replies.tsv) ------------------ */
+
+/* The languages the chatbot answers in: those of the pages. The classifier
+ * and the FAQ retrieval work on Korean text whatever the language. */
+typedef enum mw_chat_lang { MW_CHAT_KO, MW_CHAT_EN, MW_CHAT__LANGS } mw_chat_lang;
+
+/* "ko" or "en" into *out; MW_ERR_INVALID for anything else (NULL too). */
+int mw_chat_lang_parse(const char *s, mw_chat_lang *out);
+/* "ko" or "en". */
+const char *mw_chat_lang_code(mw_chat_lang lang);
+
+/*
+ * Appends reply `key` of data/chat_replies.tsv in lang to b, with each
+ * {name} replaced by the value that follows name among the arguments:
+ * pairs of strings ending with NULL, e.g.
+ *     mw_chat_reply(&b, MW_CHAT_EN, "report.offer", "category", name, NULL);
+ * A placeholder without a value stays as written. A key the language
+ * lacks is taken in Korean; an unknown key is appended as it is, so that
+ * a gap shows. Returns MW_OK, or what mw_buf returned (MW_ERR_NOMEM).
+ * The file is read once, on first use; thread-safe.
+ */
+int mw_chat_reply(mw_buf *b, mw_chat_lang lang, const char *key, ...);
+int mw_chat_vreply(mw_buf *b, mw_chat_lang lang, const char *key, va_list ap);
+/* For checking the file: how many keys, the i-th key (in file order) and
+ * its text in a language as written, or NULL when it has none. */
+size_t mw_chat_reply_count(void);
+const char *mw_chat_reply_key(size_t i);
+const char *mw_chat_reply_text(mw_chat_lang lang, const char *key);
 
 /* Decides what to do with one chatbot message. A wrong FAQ answer is
  * worse than a hand-off: when unsure, the answer is MW_CHAT_HUMAN. cls may

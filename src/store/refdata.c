@@ -64,3 +64,17 @@ const mw_department *mw_ref_department(const mw_refdata *ref, const char *code)
 			return &ref->departments[i];
 	return NULL;
 }
+
+const mw_category *mw_ref_category_active(const mw_refdata *ref, const char *code)
+{
+	const mw_category *c = mw_ref_category(ref, code);
+
+	return c && !c->retired ? c : NULL;
+}
+
+const mw_department *mw_ref_department_active(const mw_refdata *ref, const char *code)
+{
+	const mw_department *d = mw_ref_department(ref, code);
+
+	return d && !d->retired ? d : NULL;
+}

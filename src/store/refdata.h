@@ -26,8 +26,14 @@ typedef struct mw_refdata {
 int mw_refdata_load(mw_store *store, mw_refdata **out);
 void mw_refdata_free(mw_refdata *ref);
 
-/* Looks up a category or department in ref; NULL when unknown. */
+/* Looks up a category or department in ref; NULL when unknown. Retired
+ * ones are found too: their names still serve the complaints filed
+ * under them. */
 const mw_category *mw_ref_category(const mw_refdata *ref, const char *code);
 const mw_department *mw_ref_department(const mw_refdata *ref, const char *code);
+/* The same for new work (filing, routing, moving a complaint, a user's or
+ * category's department, templates, the FAQ): NULL for a retired one. */
+const mw_category *mw_ref_category_active(const mw_refdata *ref, const char *code);
+const mw_department *mw_ref_department_active(const mw_refdata *ref, const char *code);
 
 #endif

@@ -239,10 +239,16 @@ int mw_store_counts(mw_store *s, const char *department, mw_time now,
 
 /* ---- reference data -------------------------------------------------- */
 
+/* version: as read, the record's count of changes (1 for a new one). A
+ * put checks nothing: the admin API checks the version it was sent inside
+ * its unit of work (store_admin.h). A put bumps it and, for departments
+ * and categories, brings back a retired one. */
 typedef struct mw_department {
 	const char *code;
 	const char *name_ko;
 	const char *name_en;
+	int64_t version;
+	bool retired;            /* kept for history only (store_admin.h) */
 } mw_department;
 
 typedef struct mw_category {
@@ -250,11 +256,14 @@ typedef struct mw_category {
 	const char *name_ko;
 	const char *department;  /* department code */
 	mw_period period;
+	int64_t version;
+	bool retired;
 } mw_category;
 
 typedef struct mw_holiday {
 	int y, m, d;
 	const char *name;
+	int64_t version;
 } mw_holiday;
 
 int mw_store_departments(mw_store *s, mw_arena *a, mw_department **out, size_t *n);
@@ -278,13 +287,16 @@ typedef struct mw_user {
 	bool disabled;
 	const char *email;        /* work addresses for notices, NULL when */
 	const char *phone;        /* none (staff_contacts; read only) */
+	int64_t version;
 } mw_user;
 
 int mw_store_user_get(mw_store *s, const char *login, mw_arena *a, mw_user *out);
 int mw_store_users(mw_store *s, mw_arena *a, mw_user **out, size_t *n);
-/* Creates or updates a user. Saving an existing user with another
- * pwhash (a new password) or disabled ends all of the user's sessions,
- * office and field alike, in the same transaction. */
+/* Creates or updates by login; pwhash NULL keeps the current password of
+ * an existing user (a new one without it fails: MW_ERR_INVALID). Saving
+ * an existing user with another pwhash (a new password) or disabled ends
+ * all of the user's sessions, office and field alike, in the same
+ * transaction. */
 int mw_tx_user_put(mw_tx *tx, const mw_user *u);
 /* Records a login attempt: success resets the counter, failure counts up
  * and sets locked_until when the limit is reached. */
@@ -371,6 +383,7 @@ typedef struct mw_template {
 	const char *body;
 	mw_time updated_at;
 	const char *updated_by;
+	int64_t version;           /* as read; a put bumps it */
 } mw_template;
 /* Inserts (id 0; the new id is set) or updates; NOTFOUND for an unknown id. */
 int mw_tx_template_put(mw_tx *tx, mw_template *t);
@@ -410,6 +423,8 @@ int mw_store_training_rows(mw_store *s, mw_time since, mw_arena *a, mw_training_
 
 typedef struct mw_faq_row {
 	const char *id, *question, *answer, *category;
+	const char *question_en, *answer_en;   /* NULL: none written */
+	int64_t version;                       /* as read; a put bumps it */
 } mw_faq_row;
 int mw_store_faqs(mw_store *s, mw_arena *a, mw_faq_row **out, size_t *n);
 int mw_tx_faq_put(mw_tx *tx, const mw_faq_row *f, mw_time at);
@@ -466,5 +481,6 @@ int mw_store_backup(mw_store *s, const char *path, char *errbuf, size_t errsz);
 
 #include "store_notify.h"
 #include "store_track.h"
+#include "store_admin.h"
 
 #endif

@@ -76,26 +76,14 @@ int mw_store_put_notify_template(mw_store *s, const mw_notify_template *t)
 int mw_store_put_user(mw_store *s, const mw_user *u, const char *password)
 {
 	mw_user copy = *u;
-	mw_arena a = MW_ARENA_INIT;
 	char *hash = NULL;
 	int rc;
 
-	if (password) {
-		if ((rc = mw_password_hash(password, &hash)))
-			return rc;
-		copy.pwhash = hash;
-	} else {
-		mw_user old;
-
-		rc = mw_store_user_get(s, u->login, &a, &old);
-		if (rc) {
-			mw_arena_release(&a);
-			return rc == MW_ERR_NOTFOUND ? MW_ERR_INVALID : rc;
-		}
-		copy.pwhash = old.pwhash;
-	}
+	/* Without a password the user keeps theirs (mw_tx_user_put). */
+	if (password && (rc = mw_password_hash(password, &hash)))
+		return rc;
+	copy.pwhash = hash;
 	rc = put(s, PUT_USER, &copy, NULL);
 	free(hash);
-	mw_arena_release(&a);
 	return rc;
 }

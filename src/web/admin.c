@@ -12,11 +12,16 @@
  *   GET  /admin/{s}/{key}         the "edit" form
  *   POST /admin/{s}/{key}         save           -> 303 /admin/{s}?done=saved
  *   POST /admin/{s}/{key}/delete  delete         -> 303 /admin/{s}?done=deleted
+ *                                                   (or done=retired)
  *
  * A refused form comes back with the person's values and each API error
  * tied to the field it names (the field whose API name the message
  * mentions first), in the catalogue's words: admin.<s>.<field>.<code>, else
- * admin.err.<code>. Nothing here checks a rule the API checks; the routes
+ * admin.err.<code>. Every edit form carries the version of the item it
+ * was drawn from; the API refuses a save or delete based on an old one
+ * (409 stale_version), and the page says so with a link that reloads the
+ * item. A delete the API refuses because the item is still in use shows
+ * what uses it. Nothing here checks a rule the API checks; the routes
  * are PERM_ADMIN, so dispatch refuses other roles with the 403 page before
  * a handler runs.
  */
@@ -51,8 +56,8 @@ typedef void (*body_fn)(mw_page *pg, json_t *body);
 struct section {
 	const char *name;            /* the path segment and catalogue area */
 	mw_handler list, put, del;   /* del NULL: items are never deleted */
-	const char *key;             /* the member naming an item; NULL: no edit page */
-	const struct field *add, *edit;
+	const char *key;             /* the member naming an item */
+	const struct field *add, *edit; /* edit NULL: no edit page (deleted from the list) */
 	bool create;                 /* "add" sends "create": true (never replaces) */
 	body_fn adjust;              /* the API's JSON where the form differs (or NULL) */
 	item_fn show;                /* display values of a listed item */
@@ -65,6 +70,9 @@ struct page_state {
 	const char *key;             /* the edited item, NULL for "add" */
 	json_t *errors;              /* {"field": "message"} */
 	const char *form_error;
+	bool stale;                  /* someone else changed or deleted it: offer a reload */
+	bool deleting;               /* a refused delete (nothing was typed) */
+	json_t *uses;                /* a refused delete: [{text}] of what uses it (view-owned) */
 };
 
 /* ---- small helpers ------------------------------------------------------ */
@@ -162,8 +170,10 @@ static json_t *department_list(mw_page *pg, const char *chosen, const char *none
 	if (none_label)
 		json_array_append_new(o, option("", mw_page_msg(pg, none_label), chosen));
 	for (size_t i = 0; i < ref->ndepartments; i++)
-		json_array_append_new(o, option(ref->departments[i].code,
-						department_name(pg, &ref->departments[i]), chosen));
+		if (!ref->departments[i].retired || (chosen && !strcmp(chosen, ref->departments[i].code)))
+			json_array_append_new(o, option(ref->departments[i].code,
+							department_name(pg, &ref->departments[i]),
+							chosen));
 	mw_app_ref_put(pg->r->app, ref);
 	return o;
 }
@@ -188,7 +198,7 @@ static json_t *category_list(mw_page *pg, const char *chosen, const char *genera
 	for (size_t i = 0; i < ref->ncategories; i++) {
 		const mw_category *c = &ref->categories[i];
 
-		if (strcmp(c->code, MW_TRIAGE_CATEGORY))
+		if (strcmp(c->code, MW_TRIAGE_CATEGORY) && !c->retired)
 			json_array_append_new(o, option(c->code, mw_page_category(pg, c->code, c->name_ko),
 							chosen));
 	}
@@ -310,6 +320,17 @@ static void user_show(mw_page *pg, json_t *u)
 
 /* ---- departments, categories, holidays ---------------------------------- */
 
+/* A retired department or category (kept for the history of complaints
+ * filed under it) is marked in the lists and explained on its page. */
+static void retired_show(mw_page *pg, json_t *item)
+{
+	if (!json_is_true(json_object_get(item, "retired")))
+		return;
+	json_object_set_new(item, "state", json_string("retired"));
+	json_object_set_new(item, "state_text", json_string(mw_page_msg(pg, "admin.state.retired")));
+	json_object_set_new(item, "note", json_string(mw_page_msg(pg, "admin.retired_note")));
+}
+
 static const struct field department_add[] = {
 	{ "code", CTL_TEXT, true, NULL, "off" },
 	{ "name_ko", CTL_TEXT, true, NULL, "off" },
@@ -351,7 +372,7 @@ static void split_period(mw_page *pg, json_t *c)
 	json_object_set_new(c, "period_unit", json_string(p[n - 1] == 'h' ? "h" : "d"));
 }
 
-static void category_show(mw_page *pg, json_t *c)
+static void category_text_and_period(mw_page *pg, json_t *c)
 {
 	const char *dep = jstr(c, "department");
 	mw_refdata *ref = mw_app_ref_get(pg->r->app);
@@ -365,6 +386,18 @@ static void category_show(mw_page *pg, json_t *c)
 	split_period(pg, c);
 	json_object_set_new(c, "period_text",
 			    json_string(mw_page_msg2(pg, "admin.unit.", jstr(c, "period_unit"))));
+}
+
+static void category_show(mw_page *pg, json_t *c)
+{
+	retired_show(pg, c);
+	if (json_is_true(json_object_get(c, "triage"))) {
+		json_object_set_new(c, "state", json_string("triage"));
+		json_object_set_new(c, "state_text",
+				    json_string(mw_page_msg(pg, "admin.categories.triage_badge")));
+		json_object_set_new(c, "note", json_string(mw_page_msg(pg, "admin.categories.triage_note")));
+	}
+	category_text_and_period(pg, c);
 }
 
 static void category_fill(mw_page *pg, json_t *c)
@@ -384,8 +417,11 @@ static const struct field holiday_add[] = {
 static void holiday_show(mw_page *pg, json_t *h)
 {
 	const char *iso = mw_arena_printf(&pg->r->arena, "%sT00:00:00+09:00", jstr(h, "date"));
+	const char *text = mw_page_date(pg, iso, false);
 
-	json_object_set_new(h, "date_text", json_string(mw_page_date(pg, iso, false)));
+	json_object_set_new(h, "date_text", json_string(text));
+	json_object_set_new(h, "delete_label",
+			    json_string(mw_page_msg_fill(pg, "admin.holidays.delete_label", text)));
 }
 
 /* ---- FAQ and answer templates ------------------------------------------- */
@@ -394,6 +430,8 @@ static const struct field faq_fields[] = {
 	{ "question", CTL_TEXT, true, NULL, "off" },
 	{ "answer", CTL_AREA, true, NULL, NULL },
 	{ "category", CTL_SELECT, false, faq_categories, NULL },
+	{ "question_en", CTL_TEXT, false, NULL, "off" },
+	{ "answer_en", CTL_AREA, false, NULL, NULL },
 	{ NULL, 0, false, NULL, NULL },
 };
 
@@ -422,12 +460,14 @@ static const struct field template_fields[] = {
 static const struct section sections[] = {
 	{ "users", api_admin_users, api_admin_user_put, NULL, "login", user_add, user_edit, true,
 	  user_adjust, user_show, user_fill },
-	{ "departments", api_departments, api_admin_department_put, NULL, "code",
-	  department_add, department_add + 1, true, NULL, NULL, NULL },
-	{ "categories", api_categories, api_admin_category_put, NULL, "code", category_add,
-	  category_add + 1, true, category_adjust, category_show, category_fill },
-	{ "holidays", api_admin_holidays, api_admin_holiday_put, NULL, NULL, holiday_add, NULL,
-	  false, NULL, holiday_show, NULL },
+	{ "departments", api_admin_departments, api_admin_department_put,
+	  api_admin_department_delete, "code", department_add, department_add + 1, true, NULL,
+	  retired_show, NULL },
+	{ "categories", api_admin_categories, api_admin_category_put, api_admin_category_delete,
+	  "code", category_add, category_add + 1, true, category_adjust, category_show,
+	  category_fill },
+	{ "holidays", api_admin_holidays, api_admin_holiday_put, api_admin_holiday_delete, "date",
+	  holiday_add, NULL, false, NULL, holiday_show, NULL },
 	{ "faq", api_admin_faq, api_admin_faq_put, api_admin_faq_delete, "id", faq_fields,
 	  faq_fields, false, NULL, with_category_text, NULL },
 	{ "templates", api_templates, api_template_put, api_template_delete, "id", template_fields,
@@ -440,6 +480,7 @@ static const struct section sections[] = {
 static json_t *form_body(mw_page *pg, const struct section *s, const char *key)
 {
 	json_t *b = json_object();
+	int64_t version;
 
 	if (key)
 		json_object_set_new(b, s->key, json_string(key));
@@ -455,6 +496,8 @@ static json_t *form_body(mw_page *pg, const struct section *s, const char *key)
 		else if (v && *v)
 			json_object_set_new(b, f->name, json_string(v));
 	}
+	if (key && mw_parse_i64(mw_page_field(pg, "version"), 1, INT64_MAX, &version) == MW_OK)
+		json_object_set_new(b, "version", json_integer(version));
 	if (s->adjust)
 		s->adjust(pg, b);
 	return b;
@@ -523,37 +566,13 @@ static json_t *field_view(mw_page *pg, const struct section *s, const char *form
 /* The form's values from what was posted (a checkbox is true or absent). */
 static json_t *posted_values(mw_page *pg, const struct field *fields)
 {
-	json_t *v = json_object();
+	json_t *v = json_pack("{s:s}", "version", mw_page_field(pg, "version"));
 
 	for (const struct field *f = fields; f->name; f++)
 		json_object_set_new(v, f->name, f->ctl == CTL_CHECK
 							? json_boolean(!strcmp(mw_page_field(pg, f->name), "yes"))
 							: json_string(mw_page_field(pg, f->name)));
 	return v;
-}
-
-static json_t *form_view(mw_page *pg, const struct section *s, const char *id, const char *action,
-			 const char *submit_key, const struct field *fields, json_t *values,
-			 const struct page_state *st)
-{
-	json_t *form, *list = json_array(), *errs = json_array();
-	json_t *errors = st ? st->errors : NULL;
-
-	for (const struct field *f = fields; f->name; f++) {
-		json_t *fv = field_view(pg, s, id, f, values, errors);
-
-		if (json_is_true(json_object_get(fv, "invalid")))
-			json_array_append_new(errs, json_pack("{s:O, s:O, s:O}", "fid",
-							      json_object_get(fv, "fid"), "label",
-							      json_object_get(fv, "label"), "message",
-							      json_object_get(fv, "error")));
-		json_array_append_new(list, fv);
-	}
-	form = json_pack("{s:s, s:s, s:s, s:o, s:b, s:o, s:s?}", "id", id, "action", action,
-			 "submit", mw_page_msg(pg, submit_key), "fields", list, "has_errors",
-			 json_array_size(errs) > 0, "errors", errs, "form_error",
-			 st ? st->form_error : NULL);
-	return form;
 }
 
 /* A form of one button with hidden fields (delete, unlock). */
@@ -571,9 +590,62 @@ static void add_hidden(json_t *form, const char *name, const char *value)
 			      json_pack("{s:s, s:s}", "name", name, "value", value ? value : ""));
 }
 
+/* Why a form or a delete was refused (admin_failure.html): the text, what
+ * still uses the item, and where to reload it; null when nothing was. */
+static json_t *failure_view(mw_page *pg, const struct page_state *st, const char *id,
+			    const char *reload)
+{
+	if (!st || !st->form_error)
+		return json_null();
+	return json_pack("{s:s, s:s, s:b, s:O, s:s?}", "fid", id, "text", st->form_error,
+			 "has_uses", json_array_size(st->uses) > 0, "uses",
+			 st->uses ? st->uses : json_null(), "reload", st->stale ? reload : NULL);
+}
+
+/* The version an edit form was drawn from, as text ("" for none). */
+static const char *version_text(mw_page *pg, json_t *values)
+{
+	json_t *v = json_object_get(values, "version");
+
+	if (json_is_integer(v))
+		return mw_arena_printf(&pg->r->arena, "%lld", (long long)json_integer_value(v));
+	return json_is_string(v) ? json_string_value(v) : "";
+}
+
+static json_t *form_view(mw_page *pg, const struct section *s, const char *id, const char *action,
+			 const char *submit_key, const struct field *fields, json_t *values,
+			 const struct page_state *st)
+{
+	json_t *form, *list = json_array(), *errs = json_array();
+	json_t *errors = st ? st->errors : NULL;
+	const char *version = version_text(pg, values);
+
+	for (const struct field *f = fields; f->name; f++) {
+		json_t *fv = field_view(pg, s, id, f, values, errors);
+
+		if (json_is_true(json_object_get(fv, "invalid")))
+			json_array_append_new(errs, json_pack("{s:O, s:O, s:O}", "fid",
+							      json_object_get(fv, "fid"), "label",
+							      json_object_get(fv, "label"), "message",
+							      json_object_get(fv, "error")));
+		json_array_append_new(list, fv);
+	}
+	form = json_pack("{s:s, s:s, s:s, s:o, s:b, s:o, s:o, s:[]}", "id", id, "action", action,
+			 "submit", mw_page_msg(pg, submit_key), "fields", list, "has_errors",
+			 json_array_size(errs) > 0, "errors", errs, "failure",
+			 failure_view(pg, st, mw_arena_printf(&pg->r->arena, "%s-failed", id),
+				      mw_arena_printf(&pg->r->arena, "/admin/%s%s%s", s->name,
+						      st && st->key ? "/" : "",
+						      st && st->key ? st->key : "")),
+			 "hidden");
+	if (*version)
+		add_hidden(form, "version", version);
+	return form;
+}
+
 /* ---- notes after an action ------------------------------------------------ */
 
-static const char *const done_notes[] = { "added", "saved", "deleted" };
+static const char *const done_notes[] = { "added", "saved", "deleted", "retired" };
 
 static void done_note(mw_page *pg)
 {
@@ -623,10 +695,17 @@ static void list_render(mw_page *pg, int status, json_t *answer)
 
 		if (s->show)
 			s->show(pg, it);
-		if (k)
+		if (k && s->edit)
 			json_object_set_new(it, "edit_href",
 					    json_string(mw_arena_printf(&pg->r->arena, "/admin/%s/%s",
 									s->name, k)));
+		/* Without an edit page, an item is deleted from its row. */
+		if (k && !s->edit && s->del) {
+			json_object_set_new(it, "delete_action",
+					    json_string(mw_arena_printf(&pg->r->arena,
+									"/admin/%s/%s/delete", s->name, k)));
+			json_object_set_new(it, "version_text", json_string(version_text(pg, it)));
+		}
 	}
 	admin_view(pg, s, msgf(pg, "admin.%s.heading", s->name, NULL));
 	json_object_set_new(pg->view, "about", json_string(msgf(pg, "admin.%s.about", s->name, NULL)));
@@ -635,6 +714,14 @@ static void list_render(mw_page *pg, int status, json_t *answer)
 	json_object_set(pg->view, "items", items);
 	json_object_set_new(pg->view, "count", json_integer((json_int_t)json_array_size(items)));
 	done_note(pg);
+	if (st->deleting) {
+		/* A delete from the list was refused: say so above it. */
+		json_object_set_new(pg->view, "list_error",
+				    failure_view(pg, st, "list-failed",
+						 mw_arena_printf(&pg->r->arena, "/admin/%s?year=%.4s",
+								 s->name, st->key)));
+		st->form_error = NULL;
+	}
 	action = mw_arena_printf(&pg->r->arena, "/admin/%s", s->name);
 	if (!strcmp(s->name, "holidays")) {
 		holiday_years(pg);
@@ -645,7 +732,7 @@ static void list_render(mw_page *pg, int status, json_t *answer)
 	json_object_set_new(pg->view, "form", form_view(pg, s, "add", action, "admin.add", s->add,
 							values, st));
 	json_decref(values);
-	mw_page_render(pg, st->errors || st->form_error ? 400 : 200,
+	mw_page_render(pg, st->deleting ? 409 : st->errors || st->form_error ? 400 : 200,
 		       mw_arena_printf(&pg->r->arena, "admin_%s", s->name));
 }
 
@@ -727,6 +814,10 @@ static void refused(mw_page *pg, int status, json_t *answer)
 	const char *code = jstr(err, "code"), *message = jstr(err, "message");
 	long best = -1;
 
+	/* Someone else saved or deleted it since the form was drawn: no
+	 * field is wrong, the form is old. */
+	if (code && !strcmp(code, "stale_version"))
+		message = NULL;
 	for (const struct field *f = fields; message && f->name; f++) {
 		long at = mention(message, f->name);
 
@@ -744,6 +835,9 @@ static void refused(mw_page *pg, int status, json_t *answer)
 		/* The view owns the errors; the page state borrows them. */
 		st->errors = json_pack("{s:s}", hit->name, text ? text : mw_page_msg(pg, "admin.err.invalid"));
 		json_object_set_new(pg->view, "field_errors", st->errors);
+	} else if (code && !strcmp(code, "stale_version")) {
+		st->stale = true;
+		st->form_error = mw_page_msg(pg, "admin.err.stale_version");
 	} else {
 		st->form_error = mw_page_msg(pg, status >= 500 ? "admin.err.busy" : "admin.err.form");
 	}
@@ -773,6 +867,10 @@ static int save(mw_req *r, bool need_key)
 
 	if (!st)
 		return MW_OK;
+	if (need_key && !st->s->edit) {
+		mw_web_error_page(r, 404);
+		return MW_OK;
+	}
 	/* The API handlers of one item read its key as their first parameter. */
 	if (need_key) {
 		r->params[0] = st->key;
@@ -817,15 +915,23 @@ static void edit_render(mw_page *pg, int status, json_t *answer)
 	json_object_set_new(pg->view, "back_text", json_string(msgf(pg, "admin.%s.heading", s->name, NULL)));
 	json_object_set_new(pg->view, "heading", json_string(msgf(pg, "admin.%s.edit_title", s->name, NULL)));
 	action = mw_arena_printf(&pg->r->arena, "/admin/%s/%s", s->name, st->key);
-	values = st->errors || st->form_error ? posted_values(pg, s->edit) : json_incref(item);
+	/* A refused save shows what was typed (and the version it was based
+	 * on); a refused delete the item as it is now. */
+	values = (st->errors || st->form_error) && !st->deleting ? posted_values(pg, s->edit)
+								 : json_incref(item);
 	json_object_set_new(pg->view, "form", form_view(pg, s, "edit", action, "admin.save", s->edit,
 							values, st));
 	json_decref(values);
 	extra = json_array();
-	if (s->del) {
+	/* Retired items are kept for history; the triage category is needed. */
+	if (s->del && !json_is_true(json_object_get(item, "retired")) &&
+	    !json_is_true(json_object_get(item, "triage"))) {
+		const char *note = keyf(pg, "admin.%s.delete_note", s->name, NULL);
 		json_t *f = button_form(pg, "delete", mw_arena_printf(&pg->r->arena, "%s/delete", action),
-					"admin.delete", "admin.delete_note", "danger");
+					"admin.delete", msg_opt(pg, note) ? note : "admin.delete_note",
+					"danger");
 
+		add_hidden(f, "version", version_text(pg, item));
 		json_array_append_new(extra, f);
 	}
 	/* A locked account opens again when it is saved (the API clears the
@@ -839,10 +945,12 @@ static void edit_render(mw_page *pg, int status, json_t *answer)
 		add_hidden(f, "department", jstr(item, "department"));
 		if (json_is_true(json_object_get(item, "disabled")))
 			add_hidden(f, "disabled", "yes");
+		add_hidden(f, "version", version_text(pg, item));
 		json_array_append_new(extra, f);
 	}
 	json_object_set_new(pg->view, "extra", extra);
-	mw_page_render(pg, st->errors || st->form_error ? 400 : 200, "admin_item");
+	mw_page_render(pg, st->stale || st->deleting ? 409 : st->errors || st->form_error ? 400 : 200,
+		       "admin_item");
 }
 
 int web_admin_edit(mw_req *r)
@@ -850,20 +958,71 @@ int web_admin_edit(mw_req *r)
 	mw_page *pg;
 	struct page_state *st = section_begin(r, &pg, false, true);
 
-	if (st)
+	if (st && !st->s->edit)
+		mw_web_error_page(r, 404);
+	else if (st)
 		mw_page_call(pg, st->s->list, NULL, edit_render);
 	return MW_OK;
+}
+
+/* What still uses an item the API would not delete, in the page's words:
+ * "처리 중인 민원 2건: 2611-000001, 2611-000002". */
+static json_t *uses_view(mw_page *pg, json_t *answer)
+{
+	json_t *out = json_array(), *u;
+	size_t i;
+
+	json_array_foreach(json_object_get(json_object_get(answer, "error"), "used_by"), i, u) {
+		const char *count = mw_arena_printf(&pg->r->arena, "%lld",
+						    (long long)json_integer_value(json_object_get(u, "count")));
+		const char *text = mw_page_msg_fill(pg, keyf(pg, "admin.used.%s", jstr(u, "what"), NULL),
+						    count);
+		json_t *ex = json_object_get(u, "examples"), *e;
+		mw_buf b = MW_BUF_INIT;
+		char *line;
+		size_t k;
+
+		mw_buf_puts(&b, text);
+		json_array_foreach(ex, k, e)
+			mw_buf_printf(&b, "%s%s", k ? ", " : ": ", json_string_value(e));
+		if (json_array_size(ex) < (size_t)json_integer_value(json_object_get(u, "count")))
+			mw_buf_puts(&b, " …");
+		line = mw_buf_detach(&b, NULL);
+		json_array_append_new(out, json_pack("{s:s}", "text", line ? line : text));
+		free(line);
+	}
+	return out;
 }
 
 static void deleted(mw_page *pg, int status, json_t *answer)
 {
 	struct page_state *st = pg->data;
+	const char *code = jstr(json_object_get(answer, "error"), "code");
+	bool holidays = !strcmp(st->s->name, "holidays");
 
-	(void)answer;
-	if (status == 200)
-		mw_page_redirect(pg, mw_arena_printf(&pg->r->arena, "/admin/%s?done=deleted", st->s->name));
-	else
+	if (status == 200) {
+		mw_page_redirect(pg, mw_arena_printf(&pg->r->arena, "/admin/%s?done=%s%s%.4s",
+						     st->s->name,
+						     json_is_true(json_object_get(answer, "retired"))
+							     ? "retired" : "deleted",
+						     holidays ? "&year=" : "", holidays ? st->key : ""));
+		return;
+	}
+	if (status != 409 || !code) {
 		mw_web_error_page(pg->r, status >= 400 ? status : 500);
+		return;
+	}
+	/* Refused: the page again, with why (and what uses it). */
+	st->deleting = true;
+	st->stale = !strcmp(code, "stale_version");
+	st->form_error = mw_page_msg(pg, st->stale ? "admin.err.stale_version" : "admin.err.in_use");
+	if (!st->stale) {
+		st->uses = uses_view(pg, answer);
+		json_object_set_new(pg->view, "delete_uses", st->uses);
+	}
+	if (holidays)
+		mw_req_set_query(pg->r, "year", mw_arena_strndup(&pg->r->arena, st->key, 4));
+	mw_page_call(pg, st->s->list, NULL, st->s->edit ? edit_render : list_render);
 }
 
 int web_admin_delete(mw_req *r)
@@ -879,6 +1038,9 @@ int web_admin_delete(mw_req *r)
 	}
 	r->params[0] = st->key;
 	r->nparams = 1;
+	/* The version the page was drawn from goes as ?version=. */
+	if (*mw_page_field(pg, "version"))
+		mw_req_set_query(r, "version", mw_page_field(pg, "version"));
 	mw_page_call(pg, st->s->del, NULL, deleted);
 	return MW_OK;
 }

@@ -12,6 +12,10 @@
  * remembered like one filed on "/" (mw_track), so /receipt shows it.
  * chat.js posts the same forms with fetch, merges the new transcript
  * without a reload and polls it while a person has the conversation.
+ *
+ * Every message and photo goes with the page's language (lang), so the
+ * bot answers in it; a report it offers to file is named on the page, in
+ * the page's words, under the bot's message.
  */
 #include "web_int.h"
 #include "../base/mw.h"
@@ -60,17 +64,28 @@ static const char *chat_note(mw_page *pg)
 
 /* ---- GET /chat ---------------------------------------------------------- */
 
+/* The page's language as the chat API names it. */
+static const char *lang_code(const mw_page *pg)
+{
+	return pg->lang == MW_LANG_EN ? "en" : "ko";
+}
+
 /* What the page adds to one message of the transcript for display. */
 static void message_view(mw_page *pg, json_t *m)
 {
-	const char *from = jstr(m, "from"), *kind = jstr(m, "kind");
+	const char *from = jstr(m, "from"), *kind = jstr(m, "kind"), *cat = jstr(m, "category");
 	json_t *helpful = json_object_get(m, "helpful");
 	bool faq = from && !strcmp(from, "bot") && kind && !strcmp(kind, "faq");
+	const char *cat_text = cat && kind && !strcmp(kind, "report") && pg->lang != MW_LANG_KO
+				       ? mw_page_category(pg, cat, NULL) : NULL;
 
 	json_object_set_new(m, "who", json_string(mw_page_msg2(pg, "chat.from.", from)));
 	json_object_set_new(m, "at_text", json_string(mw_page_date(pg, jstr(m, "at"), true)));
 	json_object_set_new(m, "can_rate", json_boolean(faq && json_is_null(helpful)));
 	json_object_set_new(m, "rated", json_boolean(faq && json_is_boolean(helpful)));
+	/* The bot's words name no category but in Korean (the office's names
+	 * are Korean): the page names it in its own language. */
+	json_object_set_new(m, "category_text", cat_text ? json_string(cat_text) : json_null());
 }
 
 static void chat_render(mw_page *pg, int status, json_t *t)
@@ -161,7 +176,7 @@ int web_chat_send(mw_req *r)
 
 	if (!pg || mw_page_form(pg))
 		return MW_OK;
-	body = json_pack("{s:s}", "text", mw_page_field(pg, "text"));
+	body = json_pack("{s:s, s:s}", "text", mw_page_field(pg, "text"), "lang", lang_code(pg));
 	if (body && (token = chat_cookie(pg)))
 		json_object_set_new(body, "session", json_string(token));
 	lat = coord(pg, "lat");
@@ -203,6 +218,7 @@ int web_chat_photo(mw_req *r)
 		return MW_OK;
 	}
 	mw_req_set_header(r, "X-Chat-Session", token);
+	mw_req_set_query(r, "lang", lang_code(pg));
 	for (size_t i = 0; i < pg->form.n; i++) {
 		const mw_form_field *f = &pg->form.f[i];
 

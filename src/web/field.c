@@ -49,13 +49,7 @@ static const char *jstr(json_t *obj, const char *key)
  * (현장 신고)". The script sends the same text (data-text). */
 static const char *default_text(mw_page *pg, const char *name)
 {
-	const char *pattern = mw_page_msg(pg, "field.default_text");
-	const char *hole = strstr(pattern, "{}");
-
-	if (!hole)
-		return pattern;
-	return mw_arena_printf(&pg->r->arena, "%.*s%s%s", (int)(hole - pattern), pattern, name,
-			       hole + 2);
+	return mw_page_msg_fill(pg, "field.default_text", name);
 }
 
 /* The category buttons from the API's list: names in the page's

@@ -294,6 +294,18 @@ const char *mw_page_msg2(const mw_page *pg, const char *prefix, const char *key)
 	return t == k ? mw_arena_strdup(&pg->r->arena, k) : t;
 }
 
+const char *mw_page_msg_fill(mw_page *pg, const char *key, const char *arg)
+{
+	const char *pattern = mw_page_msg(pg, key), *hole = strstr(pattern, "{}");
+	const char *t;
+
+	if (!hole)
+		return pattern;
+	t = mw_arena_printf(&pg->r->arena, "%.*s%s%s", (int)(hole - pattern), pattern,
+			    arg ? arg : "", hole + 2);
+	return t ? t : pattern;
+}
+
 static const char *tpl_msg(void *ctx, const char *key)
 {
 	const mw_page *pg = ctx;

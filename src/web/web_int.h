@@ -109,6 +109,9 @@ void mw_page_track(mw_page *pg, const char *receipt, const char *token);
 const char *mw_page_msg(const mw_page *pg, const char *key);
 /* mw_page_msg of prefix + key, e.g. ("status.", "received"). */
 const char *mw_page_msg2(const mw_page *pg, const char *prefix, const char *key);
+/* mw_page_msg of key with arg (escaped later, like every view value) in
+ * place of the text's "{}", as {{@key name}} does in a template. */
+const char *mw_page_msg_fill(mw_page *pg, const char *key, const char *arg);
 
 /* An ISO 8601 time of the API as the page's language writes it:
  * "2026년 11월 25일 (수) 오후 3:00" / "Wed 25 Nov 2026, 3:00 PM" (KST);

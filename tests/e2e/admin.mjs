@@ -4,9 +4,11 @@
  * department with a new period (the next complaint filed in it gets that
  * department, and the holiday moves its due date), adds an FAQ entry the
  * chatbot answers with at once (API and /chat), and an answer template; a form done with
- * the keyboard alone; <script> shown as text and CSRF refused; axe on
- * every admin page in Korean, English and the easy view. Registered by
- * run.mjs.
+ * the keyboard alone; <script> shown as text and CSRF refused; two
+ * administrators editing one department (the second is told to reload), a
+ * delete refused while the department is in use, a department and a
+ * holiday deleted; axe on every admin page in Korean, English and the easy
+ * view. Registered by run.mjs.
  */
 const ADMIN = 'e2e-admin';
 
@@ -147,6 +149,7 @@ export default function ({ test, assert, api, cli, axe, shot, newContext, PASSWO
     const tplEdit = await page.evaluate(async () => (await (await fetch('/api/v1/staff/templates')).json()).items[0].id);
     const pages = ['/admin', '/admin/users', '/admin/users/e2e-park', '/admin/departments',
                    '/admin/departments/road', '/admin/categories', '/admin/categories/noise',
+                   '/admin/categories/triage',
                    `/admin/holidays?year=${holiday.slice(0, 4)}`, '/admin/faq', `/admin/faq/${faqEdit}`,
                    '/admin/templates', `/admin/templates/${tplEdit}`];
     for (const q of ['lang=en', 'lang=ko&easy=1', 'easy=0']) {
@@ -161,6 +164,69 @@ export default function ({ test, assert, api, cli, axe, shot, newContext, PASSWO
     }
     await page.goto(srv.base + '/admin/users');
     await ctx.close();
+  });
+
+  test('admin: two administrators edit one department, a delete refused while in use, a department and a holiday deleted', async ({ browser, srv }) => {
+    const a = await signedIn(browser, srv);
+    const b = await signedIn(browser, srv);
+    /* Both open the same department; A saves first. */
+    await a.page.goto(srv.base + '/admin/departments/parking');
+    await b.page.goto(srv.base + '/admin/departments/parking');
+    await a.page.fill('#edit-name_en', 'Parking Division (A)');
+    await submit(a.page, 'edit');
+    await a.page.waitForSelector('#done');
+    /* B saves what they typed on the old version: refused, nothing lost. */
+    await b.page.fill('#edit-name_en', 'Parking Division (B)');
+    await submit(b.page, 'edit');
+    await b.page.waitForSelector('#edit-failed');
+    assert((await b.page.textContent('#edit-failed')).includes('다른 사람이'), 'says someone else changed it');
+    assert((await b.page.inputValue('#edit-name_en')) === 'Parking Division (B)', 'what B typed is kept');
+    await axe(b.page, 'department edit refused as stale');
+    let dept = (await (await b.page.request.get(srv.base + '/api/v1/admin/departments')).json())
+      .items.find((d) => d.code === 'parking');
+    assert(dept.name_en === 'Parking Division (A)', 'the first save stands: ' + dept.name_en);
+    /* B reloads, sees A's change, and saves again. */
+    await Promise.all([b.page.waitForNavigation(), b.page.click('#reload')]);
+    assert((await b.page.inputValue('#edit-name_en')) === 'Parking Division (A)', 'reloaded');
+    await b.page.fill('#edit-name_en', 'Parking Division (B)');
+    await submit(b.page, 'edit');
+    await b.page.waitForSelector('#done');
+    dept = (await (await b.page.request.get(srv.base + '/api/v1/admin/departments')).json())
+      .items.find((d) => d.code === 'parking');
+    assert(dept.name_en === 'Parking Division (B)' && dept.version >= 3, 'saved after the reload: ' + JSON.stringify(dept));
+
+    /* A department still in use is not deleted: the page says what uses it. */
+    await a.page.goto(srv.base + '/admin/departments/road');
+    await Promise.all([a.page.waitForNavigation(), a.page.click('#delete')]);
+    await a.page.waitForSelector('#edit-failed');
+    const why = await a.page.textContent('#edit-failed');
+    assert(why.includes('road_damage'), 'names the category that uses it: ' + why);
+    await axe(a.page, 'department delete refused');
+
+    /* A new department nothing uses is deleted. */
+    await a.page.goto(srv.base + '/admin/departments');
+    await a.page.fill('#add-code', 'e2e_temp');
+    await a.page.fill('#add-name_ko', '임시과');
+    await submit(a.page, 'add');
+    await a.page.waitForSelector('#done');
+    await a.page.click('#list a:text("e2e_temp")');
+    await a.page.waitForSelector('#delete');
+    await Promise.all([a.page.waitForNavigation(), a.page.click('#delete')]);
+    await a.page.waitForSelector('#done');
+    assert(!(await a.page.textContent('#list')).includes('e2e_temp'), 'deleted from the list');
+
+    /* A holiday, deleted from its row. */
+    await a.page.goto(srv.base + '/admin/holidays?year=2037');
+    await a.page.fill('#add-date', '2037-06-03');
+    await a.page.fill('#add-name', '지울 휴일');
+    await submit(a.page, 'add');
+    await a.page.waitForSelector('#h-2037-06-03');
+    await axe(a.page, 'holidays with a delete button per row');
+    await Promise.all([a.page.waitForNavigation(), a.page.click('#del-2037-06-03')]);
+    await a.page.waitForSelector('#done');
+    assert(!(await a.page.$('#h-2037-06-03')), 'the holiday is gone');
+    await a.ctx.close();
+    await b.ctx.close();
   });
 
   test('admin: the FAQ form with the keyboard alone', async ({ browser, srv }) => {
@@ -185,12 +251,19 @@ export default function ({ test, assert, api, cli, axe, shot, newContext, PASSWO
     assert(await page.evaluate(() => document.activeElement.id) === 'add-category', 'then the category');
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('Tab');
+    assert(await page.evaluate(() => document.activeElement.id) === 'add-question_en', 'then the English question');
+    await page.keyboard.type('How long does a new passport take?');
+    await page.keyboard.press('Tab');
+    assert(await page.evaluate(() => document.activeElement.id) === 'add-answer_en', 'then the English answer');
+    await page.keyboard.type('Usually 4 to 5 working days.');
+    await page.keyboard.press('Tab');
     assert(await page.evaluate(() => document.activeElement.id) === 'add-submit', 'then the button');
     await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
     await page.waitForSelector('#done');
     const items = (await (await page.request.get(srv.base + '/api/v1/admin/faq')).json()).items;
     const e = items.find((x) => x.question === '여권 재발급은 며칠 걸리나요?');
     assert(e && e.category !== 'general', 'saved with the category chosen by keyboard: ' + JSON.stringify(e));
+    assert(e.answer_en === 'Usually 4 to 5 working days.', 'and the English answer: ' + JSON.stringify(e));
     await ctx.close();
   });
 

@@ -4,8 +4,10 @@
  * takes a rating, files a report with the location and a photo and shows
  * the receipt, and hands off to a person whose reply (posted through the
  * staff API) appears in the open page by itself. Without JavaScript the
- * same conversation works with plain forms. axe in Korean, English and
- * the easy view. Registered by run.mjs.
+ * same conversation works with plain forms. The journey once more on the
+ * English page: the bot's words in English, the FAQ answer with its note,
+ * the category named in English. axe in Korean, English and the easy
+ * view. Registered by run.mjs.
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -103,6 +105,50 @@ export default function ({ test, assert, api, staff, cli, axe, shot, newContext,
       await page.goto(srv.base + '/chat' + qs);
       await axe(page, 'chat ' + qs);
     }
+    await ctx.close();
+  });
+
+  test('journey 6 in English: the bot answers in English, files a report, hands off', async ({ browser, srv }) => {
+    await faqLoaded(srv);
+    const ctx = await newContext(browser, { locale: 'en-GB' });
+    const page = await ctx.newPage();
+    await page.goto(srv.base + '/chat?lang=en');
+    assert((await page.getAttribute('html', 'lang')) === 'en', 'English page');
+    await axe(page, 'chat, empty (en)');
+    const bot = () => page.locator('#chat-log > li.bot').last();
+
+    /* An FAQ entry written in Korean only: the answer says so. */
+    await say(page, BULKY);
+    let text = await bot().textContent();
+    assert(text.includes('(This answer is available in Korean only.)') && text.includes(BULKY_ANSWER),
+           'the Korean answer with its note: ' + text);
+
+    /* The report flow in English, the category named in English. */
+    await say(page, '우리 집 앞 가로등이 사흘째 꺼져 있어요');
+    text = await bot().textContent();
+    assert(text.includes('Shall I file this as a complaint?'), 'English offer: ' + text);
+    assert(text.includes('Category: Street lights'), 'category in English: ' + text);
+    await axe(page, 'chat, offer (en)');
+    await page.click('#say-yes');
+    await page.waitForSelector('#send-location');
+    assert((await bot().textContent()).includes('Send my location'), 'asks where, in English');
+    await page.click('#send-location');
+    await page.waitForSelector('#file-now');
+    assert((await bot().textContent()).includes('If you have photos'), 'asks for photos');
+    await page.click('#file-now');
+    await page.waitForSelector('#receipt-link');
+    text = await bot().textContent();
+    assert(/filed with receipt number \d{4}-\d{6}/.test(text), 'filed, with the receipt number: ' + text);
+    assert(!/[\uac00-\ud7a3]/.test(text), 'no Korean in the reply: ' + text);
+    await axe(page, 'chat, filed (en)');
+
+    /* English text goes to a person, who is promised in English. */
+    await page.goto(srv.base + '/chat');
+    await say(page, 'Hello, I would like to speak to a real person about my case, please.');
+    await page.waitForSelector('#handoff');
+    text = await bot().textContent();
+    assert(text.includes('(working hours)') && !/[\uac00-\ud7a3]/.test(text), 'hand-off in English: ' + text);
+    await axe(page, 'chat, handed off (en)');
     await ctx.close();
   });
 

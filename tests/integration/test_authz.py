@@ -73,6 +73,7 @@ MATRIX = {
     "staff_assignees:parking":  (401, 200, 403, 403, 403, 403, 403, 403),
     "staff_stats":              (401, 200, 200, 403, 403, 403, 403, 403),
     "access_log":               (401, 403, 403, 403, 403, 403, 403, 200),
+    "admin_log":                (401, 403, 403, 403, 403, 403, 403, 200),
     "admin_users":              (401, 200, 403, 403, 403, 403, 403, 403),
     "admin_user_put":           (401, 200, 403, 403, 403, 403, 403, 403),
     "admin_departments":        (401, 200, 403, 403, 403, 403, 403, 403),
@@ -80,6 +81,10 @@ MATRIX = {
     "admin_category_put":       (401, 200, 403, 403, 403, 403, 403, 403),
     "admin_holidays":           (401, 200, 403, 403, 403, 403, 403, 403),
     "admin_holiday_put":        (401, 200, 403, 403, 403, 403, 403, 403),
+    "admin_holiday_delete":     (401, 200, 403, 403, 403, 403, 403, 403),
+    "admin_categories":         (401, 200, 403, 403, 403, 403, 403, 403),
+    "admin_category_delete":    (401, 200, 403, 403, 403, 403, 403, 403),
+    "admin_department_delete":  (401, 200, 403, 403, 403, 403, 403, 403),
     "admin_faq":                (401, 200, 403, 403, 403, 403, 403, 403),
     "admin_faq_put":            (401, 201, 403, 403, 403, 403, 403, 403),
     "admin_faq_delete":         (401, 200, 403, 403, 403, 403, 403, 403),
@@ -138,6 +143,11 @@ class AuthzMatrixTest(harness.ServerTestCase, unittest.TestCase):
         self.assertStatus(self.officer_c.action(c["receipt_no"], "start"), 200)
         self.assertStatus(self.officer_c.action(c["receipt_no"], "answer", text="처리 완료"), 200)
         return c
+
+    def admin_made(self, area, body, key):
+        """Adds a record as the admin (for a delete cell) and returns its key."""
+        self.assertStatus(self.as_user("admin").post("/api/v1/admin/" + area, body), 200)
+        return body[key]
 
     def upload(self, client, c):
         return client.post("/api/v1/complaints/%s/attachments" % c["receipt_no"], self.jpeg,
@@ -272,6 +282,7 @@ class AuthzMatrixTest(harness.ServerTestCase, unittest.TestCase):
                                                              query={"department": "parking"}),
             "staff_stats": lambda role, c: c.get("/api/v1/staff/stats"),
             "access_log": lambda role, c: c.get("/api/v1/access-log"),
+            "admin_log": lambda role, c: c.get("/api/v1/admin-log"),
             "admin_users": lambda role, c: c.get("/api/v1/admin/users"),
             "admin_user_put": lambda role, c: c.post("/api/v1/admin/users", {
                 "login": "matrix%d" % next(seq), "role": "desk",
@@ -285,6 +296,17 @@ class AuthzMatrixTest(harness.ServerTestCase, unittest.TestCase):
             "admin_holidays": lambda role, c: c.get("/api/v1/admin/holidays"),
             "admin_holiday_put": lambda role, c: c.post("/api/v1/admin/holidays", {
                 "date": "2199-12-%02d" % (1 + next(seq) % 28), "name": "권한시험일"}),
+            "admin_holiday_delete": lambda role, c: c.delete(
+                "/api/v1/admin/holidays/%s" % self.admin_made("holidays", {
+                    "date": "2198-12-%02d" % (1 + next(seq) % 28), "name": "삭제용"}, "date")),
+            "admin_categories": lambda role, c: c.get("/api/v1/admin/categories"),
+            "admin_category_delete": lambda role, c: c.delete(
+                "/api/v1/admin/categories/%s" % self.admin_made("categories", {
+                    "code": "del%d" % next(seq), "name_ko": "삭제용", "department": "road",
+                    "period": "7d"}, "code")),
+            "admin_department_delete": lambda role, c: c.delete(
+                "/api/v1/admin/departments/%s" % self.admin_made("departments", {
+                    "code": "del%d" % next(seq), "name_ko": "삭제용"}, "code")),
             "admin_faq": lambda role, c: c.get("/api/v1/admin/faq"),
             "admin_faq_put": lambda role, c: c.post("/api/v1/admin/faq", {
                 "question": "권한시험 질문 %d" % next(seq), "answer": "권한시험 답변"}),

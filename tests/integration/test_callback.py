@@ -338,8 +338,14 @@ class CallbackTest(harness.ServerTestCase, unittest.TestCase):
 # What the migrations after version 8 added, undone newest first: a new
 # migration adds its undo at the front.
 UNDO_AFTER_8 = (
-    # 0012_field_sessions.sql
+    # 0011_field_sessions.sql
     "DROP INDEX sessions_login; ALTER TABLE sessions DROP COLUMN kind;"
+    # 0010_admin.sql
+    "DROP TABLE admin_log; DROP INDEX complaints_category;"
+    "ALTER TABLE faq DROP COLUMN answer_en; ALTER TABLE faq DROP COLUMN question_en;"
+    "ALTER TABLE categories DROP COLUMN retired_at; ALTER TABLE departments DROP COLUMN retired_at;"
+    + "".join("ALTER TABLE %s DROP COLUMN version;" % t for t in
+              ("answer_templates", "faq", "users", "holidays", "categories", "departments")) +
     # 0009_callback.sql
     "DROP INDEX complaints_callback_dept; DROP INDEX complaints_callback;"
     "ALTER TABLE complaints DROP COLUMN callback;"

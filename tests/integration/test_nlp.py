@@ -12,6 +12,9 @@ import the bench FAQ with `minwon faq import`, serve with `--model`, then
   * walk the chatbot through its three outcomes (faq, report -> filed
     complaint, human -> counsellor queue -> staff reply), ratings and bad
     input, and who may use the counsellor queue;
+  * the same conversation in English (lang=en): the bot's own words in
+    English, an FAQ entry's English answer or the Korean one with a note,
+    English text handed to a person, the language kept by the session;
   * SIGHUP reloads the model and the FAQ while serving.
 
 The bench data (complaints.jsonl, faq.jsonl) is read from MINWON_BENCH_DIR or
@@ -720,6 +723,112 @@ class NlpTest(harness.ServerTestCase, unittest.TestCase):
         j = self.chat("주민등록등본은 어디서 뗄 수 있어요?", session="B" * 22)
         self.assertNotEqual(j["session"], "B" * 22)
         self.assertRegex(j["session"], harness.TOKEN_RE)
+
+    # -- the chatbot in English ----------------------------------------------------
+
+    def assertNoHangul(self, text):
+        self.assertFalse(any("\uac00" <= ch <= "\ud7a3" for ch in text), text)
+
+    def test_chat_english_faq_with_and_without_an_english_answer(self):
+        ask = "안 쓰는 소파랑 옷장을 버리고 싶은데 그냥 밖에 내놓으면 되나요? 절차가 궁금해요."
+        j = self.chat(ask, lang="en")
+        self.assertEqual((j["kind"], j["faq_id"], j["lang"], j["answer_lang"]),
+                         ("faq", "FA01", "en", "ko"), repr(j))
+        note, _, rest = j["answer"].partition("\n")
+        self.assertEqual(note, "(This answer is available in Korean only.)")
+        self.assertEqual(rest, self.faq["FA01"]["answer"])
+        # The office writes the English answer: the English page gets it.
+        e = [x for x in self.admin.get("/api/v1/admin/faq").json()["items"]
+             if x["id"] == "FA01"][0]
+        english = "Report large items such as sofas online or at the community centre first."
+        r = self.admin.post("/api/v1/admin/faq", {
+            "id": "FA01", "question": e["question"], "answer": e["answer"],
+            "category": e["category"], "question_en": "How do I throw away a sofa?",
+            "answer_en": english, "version": e["version"]})
+        self.assertStatus(r, 200)
+        try:
+            j = self.chat(ask, lang="en")
+            self.assertEqual((j["faq_id"], j["answer"], j["answer_lang"]),
+                             ("FA01", english, "en"))
+            # The Korean page is unchanged.
+            j = self.chat(ask)
+            self.assertEqual((j["answer"], j["lang"], j["answer_lang"]),
+                             (self.faq["FA01"]["answer"], "ko", "ko"))
+        finally:
+            e2 = [x for x in self.admin.get("/api/v1/admin/faq").json()["items"]
+                  if x["id"] == "FA01"][0]
+            self.assertStatus(self.admin.post("/api/v1/admin/faq", {
+                "id": "FA01", "question": e["question"], "answer": e["answer"],
+                "category": e["category"], "version": e2["version"]}), 200)
+
+    def test_chat_english_report_flow(self):
+        with open(os.path.join(harness.FIXTURES, "media", "plain.png"), "rb") as f:
+            plain = f.read()
+        j = self.chat("우리 집 앞 가로등이 사흘째 꺼져 있어요", lang="en")
+        self.assertEqual((j["kind"], j["category"], j["lang"]), ("report", "streetlight", "en"))
+        self.assertIn("Shall I file this as a complaint?", j["answer"])
+        self.assertIn("“yes” or “no”", j["answer"])
+        self.assertNoHangul(j["answer"])
+        sess = j["session"]
+        # The language stays with the conversation; "Yes" in any case.
+        j = self.chat("Yes", session=sess)
+        self.assertEqual((j["kind"], j["lang"]), ("report", "en"))
+        self.assertIn("Send my location", j["answer"])
+        j = self.chat("25 Mongnyeon-ro, in front of the shop", session=sess, lat=37.5551,
+                      lon=127.0444)
+        self.assertIn("photos", j["answer"])
+        self.assertNoHangul(j["answer"])
+        r = self.anon().post("/api/v1/chat/photo", plain, query={"session": sess},
+                             headers={"Content-Type": "image/png"})
+        self.assertStatus(r, 200)
+        self.assertEqual(r.json()["answer"], "I have 1 photo(s). Send more if you have them, "
+                                             "or answer “done” when you have finished.")
+        j = self.chat("done", session=sess)
+        c = j["complaint"]
+        self.assertEqual(j["answer"], "Your complaint is filed with 1 photo(s) and receipt number "
+                                      "%s. You can follow it with this number." % c["receipt_no"])
+        v = self.citizen_view(c["receipt_no"], c["token"]).json()
+        self.assertEqual((v["category"], len(v["attachments"])), ("streetlight", 1))
+        t = self.anon().get("/api/v1/chat", query={"session": sess}).json()
+        self.assertEqual(t["lang"], "en")
+        self.assertIn("[photo 1]", [m["text"] for m in t["messages"]])
+        self.assertEqual(t["messages"][1]["category"], "streetlight")
+        for m in t["messages"]:
+            if m["from"] == "bot":
+                self.assertNoHangul(m["text"])
+        # Declined in English too.
+        j = self.chat("동네 놀이터 그네 줄이 끊어져 있어요", lang="en")
+        j = self.chat("No, thanks", session=j["session"])
+        self.assertEqual(j["answer"], "All right, nothing was filed. If there is anything else, "
+                                      "just ask.")
+
+    def test_chat_english_text_reaches_a_person(self):
+        j = self.chat("Hello, my landlord keeps my deposit and I want to know what the law says. "
+                      "Can someone help me?", lang="en")
+        self.assertEqual(j["kind"], "human", repr(j))
+        self.assertRegex(j["answer_by"], harness.KST_RE)
+        self.assertIn("(working hours)", j["answer"])
+        self.assertIn(j["answer_by"][:10], j["answer"])
+        self.assertNoHangul(j["answer"])
+        j = self.chat("Thank you", session=j["session"])
+        self.assertEqual((j["kind"], j["answer"]), ("human", "Your message has been passed to "
+                         "the counsellor, who will answer in this conversation."))
+
+    def test_chat_lang_is_checked_and_switches(self):
+        anon = self.anon()
+        self.assertError(anon.post("/api/v1/chat", {"text": "안녕하세요", "lang": "fr"}), 400,
+                         "invalid")
+        self.assertError(anon.post("/api/v1/chat", {"text": "안녕하세요", "lang": 1}), 400,
+                         "wrong_type")
+        self.assertError(anon.post("/api/v1/chat", {"text": "안녕하세요", "lang": "EN"}), 400)
+        j = self.chat("골목 보안등이 깜빡깜빡해요", lang="en")
+        self.assertError(anon.post("/api/v1/chat/photo", b"x", query={
+            "session": j["session"], "lang": "xx"}, headers={"Content-Type": "image/png"}), 400,
+            "invalid")
+        # The page switched to Korean: the next answer is Korean.
+        j = self.chat("네", session=j["session"], lang="ko")
+        self.assertIn("위치를 알려 주세요", j["answer"])
+        self.srv.assert_healthy()
 
     # -- who may use the counsellor queue ---------------------------------------
 

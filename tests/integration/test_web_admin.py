@@ -4,8 +4,11 @@ open them, each area's list and forms (users and roles, departments,
 categories with their processing periods, holidays, the chatbot's FAQ,
 answer templates), field errors tied to their fields, CSRF, escaping, and
 that what a form saves reaches the API at once (a complaint gets the new
-department and period, the chatbot the new answer). The same in a real
-browser: tests/e2e/admin.mjs.
+department and period, the chatbot the new answer); deleting (refused with
+what still uses the item, retired when only history refers to it, holidays
+from their row), two administrators saving the same item (the second one
+is told to reload), the triage category's page and the FAQ's English
+answer. The same in a real browser: tests/e2e/admin.mjs.
 """
 
 import html
@@ -311,6 +314,152 @@ class WebAdminTest(harness.ServerTestCase, unittest.TestCase):
                           if x["id"] == t["id"]])
         self.form(c, "/admin/templates/%d/delete" % t["id"], {}, expect=404)
         self.form(c, "/admin/users/admin/delete", {}, expect=404)
+
+    # -- deleting, versions, triage ------------------------------------------------
+
+    def version_of(self, r):
+        m = re.search(r'<form method="post" action="[^"]*" id="edit-form"[^>]*>.*?'
+                      r'name="version" value="(\d+)"', r.text, re.S)
+        self.assertTrue(m, "the edit form carries its version")
+        return m.group(1)
+
+    def test_two_admins_save_the_same_department(self):
+        c = self.admin()
+        other = self.srv.client("admin")      # a second browser, signed in too
+        first = self.page("/admin/departments/parking")
+        second = self.page("/admin/departments/parking", c=other)
+        v = self.version_of(first)
+        self.assertEqual(v, self.version_of(second))
+        self.form(c, "/admin/departments/parking", {"name_ko": "주차관리과", "name_en": "Parking A",
+                                                    "version": v})
+        r = self.form(other, "/admin/departments/parking",
+                      {"name_ko": "주차관리과", "name_en": "Parking B", "version": v}, expect=409)
+        self.assertIn("다른 사람이", r.text)
+        self.assertIn('id="edit-failed"', r.text)
+        self.assertIn('href="/admin/departments/parking" id="reload"', r.text)
+        self.assertIn('value="Parking B"', r.text, "what was typed comes back")
+        self.assertEqual(self.version_of(r), v, "and the version it was based on")
+        d = [x for x in c.get("/api/v1/admin/departments").json()["items"]
+             if x["code"] == "parking"][0]
+        self.assertEqual(d["name_en"], "Parking A", "the first save stands")
+        # Reloaded, the change goes through.
+        fresh = self.page("/admin/departments/parking", c=other)
+        self.form(other, "/admin/departments/parking",
+                  {"name_ko": "주차관리과", "name_en": "Parking B",
+                   "version": self.version_of(fresh)})
+        r = self.page("/admin/departments/parking?lang=en", c=other)
+        self.assertIn('value="Parking B"', r.text)
+
+    def test_delete_refused_while_in_use_then_retired(self):
+        c = self.admin()
+        self.form(c, "/admin/departments", {"code": "web_del", "name_ko": "지울과"})
+        self.form(c, "/admin/categories", {"code": "web_del_cat", "name_ko": "지울 분류",
+                                           "department": "web_del", "period": "7",
+                                           "period_unit": "d"})
+        j = self.file(category="web_del_cat")
+        r = self.page("/admin/categories/web_del_cat")
+        self.assertIn('id="delete"', r.text)
+        v = re.search(r'id="delete-form".*?name="version" value="(\d+)"', r.text, re.S).group(1)
+        r = self.form(c, "/admin/categories/web_del_cat/delete", {"version": v}, expect=409)
+        self.assertIn("아직 쓰이고 있어", r.text)
+        self.assertIn("처리 중인 민원 1건: %s" % j["receipt_no"], r.text)
+        r = self.form(c, "/admin/departments/web_del/delete", {}, expect=409)
+        self.assertIn("이 부서가 맡은 분류 1개: web_del_cat", r.text)
+        # Closed, the category is retired rather than deleted.
+        self.assertStatus(c.action(j["receipt_no"], "start"), 200)
+        self.assertStatus(c.action(j["receipt_no"], "answer", text="처리했습니다."), 200)
+        r = self.form(c, "/admin/categories/web_del_cat/delete", {"version": v})
+        self.assertTrue(r.header("Location").endswith("/admin/categories?done=retired"))
+        r = self.page("/admin/categories?done=retired")
+        self.assertIn("사용을 멈췄습니다", r.text)
+        row = re.search(r'<tr id="cat-web_del_cat">.*?</tr>', r.text, re.S).group(0)
+        self.assertIn("사용 중지", row)
+        r = self.page("/admin/categories/web_del_cat")
+        self.assertIn('id="item-note"', r.text)
+        self.assertNotIn('id="delete"', r.text, "a retired one is not deleted again")
+        self.assertNotIn('value="web_del_cat"', self.page("/admin/faq").text,
+                         "nor offered for new work")
+        # The department now only has history: retired too.
+        r = self.form(c, "/admin/departments/web_del/delete", {})
+        self.assertTrue(r.header("Location").endswith("/admin/departments?done=retired"))
+        self.assertNotIn('<option value="web_del">', self.page("/admin/users").text)
+        # A department nothing used is deleted for good.
+        self.form(c, "/admin/departments", {"code": "web_gone", "name_ko": "빈과"})
+        r = self.form(c, "/admin/departments/web_gone/delete", {})
+        self.assertTrue(r.header("Location").endswith("/admin/departments?done=deleted"))
+        self.page("/admin/departments/web_gone", expect=404)
+
+    def test_stale_delete_says_so(self):
+        c = self.admin()
+        self.form(c, "/admin/departments", {"code": "web_stale", "name_ko": "옛이름"})
+        r = self.page("/admin/departments/web_stale")
+        v = self.version_of(r)
+        self.form(c, "/admin/departments/web_stale", {"name_ko": "새이름", "version": v})
+        r = self.form(c, "/admin/departments/web_stale/delete", {"version": v}, expect=409)
+        self.assertIn("다른 사람이", r.text)
+        self.assertIn('value="새이름"', r.text, "the page shows the item as it is now")
+        self.assertIn("web_stale", [x["code"] for x in
+                                    c.get("/api/v1/admin/departments").json()["items"]])
+
+    def test_holidays_are_deleted_from_their_row(self):
+        c = self.admin()
+        self.form(c, "/admin/holidays?year=2036", {"date": "2036-06-03", "name": "지울 휴일"})
+        r = self.page("/admin/holidays?year=2036")
+        row = re.search(r'<tr id="h-2036-06-03">.*?</tr>', r.text, re.S).group(0)
+        self.assertIn('action="/admin/holidays/2036-06-03/delete"', row)
+        self.assertIn('aria-label="2036년 6월 3일 (화) 삭제"', row)
+        v = re.search(r'name="version" value="(\d+)"', row).group(1)
+        self.form(c, "/admin/holidays?year=2036", {"date": "2036-06-03", "name": "고친 휴일"})
+        r = self.form(c, "/admin/holidays/2036-06-03/delete", {"version": v}, expect=409)
+        self.assertIn('id="list-failed"', r.text)
+        self.assertIn("고친 휴일", r.text)
+        self.assertIn('href="/admin/holidays?year=2036" id="reload"', r.text)
+        r = self.form(c, "/admin/holidays/2036-06-03/delete", {})
+        self.assertTrue(r.header("Location").endswith("/admin/holidays?done=deleted&year=2036"))
+        self.assertEqual(c.get("/api/v1/admin/holidays", query={"year": "2036"}).json()["items"],
+                         [])
+        self.form(c, "/admin/holidays/2036-06-03/delete", {}, expect=404)
+        self.page("/admin/holidays/2036-06-03", expect=404)
+        self.form(c, "/admin/holidays/2036-06-03", {"name": "x"}, expect=404)
+
+    def test_triage_category_page(self):
+        c = self.admin()
+        r = self.page("/admin/categories")
+        row = re.search(r'<tr id="cat-triage">.*?</tr>', r.text, re.S).group(0)
+        self.assertIn("분류대기", row)
+        en = self.srv.client("admin")         # the language sticks to a browser
+        r = self.page("/admin/categories/triage?lang=en", c=en)
+        self.assertIn("Complaints the AI was not sure about", r.text)
+        self.assertNotIn('id="delete"', r.text)
+        self.form(c, "/admin/categories/triage", {"name_ko": "분류대기", "department": "civil",
+                                                  "period": "5", "period_unit": "d",
+                                                  "version": self.version_of(r)})
+        cat = [x for x in c.get("/api/v1/admin/categories").json()["items"]
+               if x["code"] == "triage"][0]
+        self.assertEqual((cat["department"], cat["period"]), ("civil", "5d"))
+        self.form(c, "/admin/categories/triage/delete", {}, expect=409)
+        self.form(c, "/admin/categories/triage", {"name_ko": "분류대기", "department": "triage",
+                                                  "period": "7", "period_unit": "d"})
+
+    def test_faq_english_answer(self):
+        c = self.admin()
+        self.form(c, "/admin/faq", {"question": "여권 발급 수수료는 얼마인가요?",
+                                    "answer": "10년 복수여권은 5만 원입니다.",
+                                    "question_en": "How much is a passport?",
+                                    "answer_en": "A 10-year passport costs 50,000 won."})
+        e = [x for x in c.get("/api/v1/admin/faq").json()["items"]
+             if x["question"] == "여권 발급 수수료는 얼마인가요?"][0]
+        self.assertEqual((e["question_en"], e["answer_en"]),
+                         ("How much is a passport?", "A 10-year passport costs 50,000 won."))
+        r = self.page("/admin/faq/%s?lang=en" % e["id"], c=self.srv.client("admin"))
+        self.assertIn('id="edit-answer_en"', r.text)
+        self.assertIn("A 10-year passport costs 50,000 won.", r.text)
+        # Emptied, the English answer goes.
+        self.form(c, "/admin/faq/" + e["id"], {"question": e["question"], "answer": e["answer"],
+                                               "category": "general", "question_en": "",
+                                               "answer_en": "", "version": str(e["version"])})
+        e = [x for x in c.get("/api/v1/admin/faq").json()["items"] if x["id"] == e["id"]][0]
+        self.assertEqual((e["question_en"], e["answer_en"], e["version"]), (None, None, 2))
 
     # -- CSRF -----------------------------------------------------------------
 

@@ -27,6 +27,11 @@ def unique(word):
     return "%s-%s" % (word, uuid.uuid4().hex[:8])
 
 
+def t_last(transcript):
+    """The text of the last message of a transcript."""
+    return transcript["messages"][-1]["text"]
+
+
 class CitizenPagesTest(harness.ServerTestCase, unittest.TestCase):
 
     @classmethod
@@ -197,6 +202,40 @@ class CitizenPagesTest(harness.ServerTestCase, unittest.TestCase):
         self.assertEqual(len(j["attachments"]), 1)
         self.assertEqual(j["location"]["address"], "역삼동 근린공원 화장실")
         self.assertAlmostEqual(j["location"]["lat"], 37.5001)
+
+    def test_chat_in_english_on_the_english_page(self):
+        """The page's language goes with every message and photo: the bot's
+        words are English, the FAQ answer comes with the note that it is
+        in Korean only, and the report names its category in English."""
+        c = self.browser("/chat?lang=en")
+        self.say(c, BULKY)
+        page = c.get("/chat").text
+        self.assertIn("(This answer is available in Korean only.)", page)
+        self.assertIn(BULKY_ANSWER, page)
+        self.say(c, "공원 화장실 세면대 수도꼭지가 부서져서 물이 계속 새요")
+        t = self.transcript(c)
+        self.assertEqual((t["stage"], t["lang"]), ("confirm", "en"))
+        page = c.get("/chat").text
+        self.assertIn("Shall I file this as a complaint?", page)
+        # No model on this server: no category to name (chat.mjs has one).
+        self.assertIsNone(t["messages"][-1]["category"])
+        self.assertNotIn("category-note", page)
+        self.say(c, "yes")          # what the English "yes" button sends
+        self.assertIn("Send my location", t_last(self.transcript(c)))
+        self.say(c, "Near the park toilets", lat="37.5001", lon="127.0402")
+        with open(FIXTURE_JPG, "rb") as f:
+            self.assertEqual(self.photo(c, "p.jpg", f.read()), "/chat#latest")
+        self.assertIn("[photo 1]", c.get("/chat").text)
+        self.say(c, "done")
+        t = self.transcript(c)
+        self.assertEqual(t["stage"], "filed")
+        receipt = c.cookies["mw_track"].partition(".")[0]
+        self.assertEqual(t_last(t), "Your complaint is filed with 1 photo(s) and receipt number "
+                                    "%s. You can follow it with this number." % receipt)
+        # Back on the Korean page, the bot speaks Korean again.
+        c.get("/chat?lang=ko")
+        self.say(c, "동네 놀이터 그네 줄이 끊어져 있어요")
+        self.assertIn("접수해 드릴까요?", t_last(self.transcript(c)))
 
     def test_chat_photo_refusals_come_back_as_notes(self):
         c = self.browser()

@@ -1,8 +1,9 @@
 /*
  * test_chat.c - the counselling chatbot (src/nlp/faq.c, src/nlp/chat.c):
  * the decision rules on hand-written messages of every outcome and every
- * hand-off reason, the FAQ file loader and its errors, an empty knowledge
- * base, and decisions on many threads at once. Accuracy is measured by
+ * hand-off reason, the FAQ file loader and its errors (and the English
+ * answers it keeps), an empty knowledge base, decisions on many threads at
+ * once, and the fixed replies of data/chat_replies.tsv in both languages. Accuracy is measured by
  * the evaluation (docs/AI.md), never asserted here.
  */
 #include <stdarg.h>
@@ -27,27 +28,27 @@ static const mw_faq_entry kb[] = {
 	{ "K1", "대형폐기물(장롱, 소파 등)은 어떻게 버리나요?",
 	  "구청 홈페이지에서 대형폐기물 배출 신고를 하고 수수료를 낸 뒤, 받은 배출번호를 붙여 "
 	  "지정한 날 집 앞에 내놓으세요. 동 행정복지센터에서 스티커를 살 수도 있습니다.",
-	  "waste_collection" },
+	  "waste_collection", NULL, NULL },
 	{ "K2", "여권은 어떻게 발급받나요?",
 	  "신분증과 여권용 사진 1장을 가지고 구청 민원여권과에서 신청합니다. 수수료는 10년 "
 	  "복수여권 기준 5만 원 안팎이고, 발급까지 근무일로 일주일쯤 걸립니다.",
-	  "civil_documents" },
+	  "civil_documents", NULL, NULL },
 	{ "K3", "주민등록등본은 어디서 뗄 수 있나요?",
 	  "정부24에서 무료로 발급받거나, 신분증을 가지고 가까운 행정복지센터에서 발급받을 수 "
 	  "있습니다. 수수료는 1통 400원입니다.",
-	  "civil_documents" },
+	  "civil_documents", NULL, NULL },
 	{ "K4", "가로등이 고장 나면 어디에 신고하나요?",
 	  "가로등 기둥의 관리번호를 확인해 구청 홈페이지나 건설관리과로 신고하면 보통 3일 안에 "
 	  "수리합니다.",
-	  "streetlight" },
+	  "streetlight", NULL, NULL },
 	{ "K5", "재산세는 언제 내나요?",
 	  "재산세는 7월과 9월 두 번에 나누어 냅니다. 위택스나 고지서의 가상계좌로 낼 수 "
 	  "있습니다.",
-	  "tax_fines" },
+	  "tax_fines", NULL, NULL },
 	{ "K6", "반려견 등록은 어떻게 하나요?",
 	  "생후 2개월 이상인 개는 지정 동물병원에서 내장형 칩이나 인식표로 동물등록을 해야 "
 	  "합니다.",
-	  "animals" },
+	  "animals", NULL, NULL },
 };
 
 static mw_faq *faq;
@@ -215,7 +216,7 @@ static void test_bad_text(void **state)
 
 static void test_entries_are_copied(void **state)
 {
-	mw_faq_entry e = { NULL, NULL, NULL, NULL };
+	mw_faq_entry e = { NULL, NULL, NULL, NULL, NULL, NULL };
 	char id[8], q[64], a[64];
 	mw_faq *f = NULL;
 
@@ -272,15 +273,104 @@ static void test_load_ok(void **state)
 
 	(void)state;
 	assert_int_equal(load("{\"id\":\"A\",\"question\":\"재산세는 언제 내나요?\","
-			      "\"answer\":\"7월과 9월입니다.\",\"category\":\"tax_fines\"}\n"
+			      "\"answer\":\"7월과 9월입니다.\",\"category\":\"tax_fines\","
+			      "\"question_en\":\"When is property tax due?\","
+			      "\"answer_en\":\"In July and September.\"}\n"
 			      "\n"
-			      "{\"id\":\"B\",\"question\":\"여권은?\",\"answer\":\"민원실.\"}\n",
+			      "{\"id\":\"B\",\"question\":\"여권은?\",\"answer\":\"민원실.\","
+			      "\"answer_en\":null}\n",
 			      &f, err, sizeof(err)),
 			 MW_OK);
 	assert_int_equal(mw_faq_count(f), 2);
 	assert_string_equal(mw_faq_entry_at(f, 0)->category, "tax_fines");
+	assert_string_equal(mw_faq_entry_at(f, 0)->answer_en, "In July and September.");
+	assert_string_equal(mw_faq_entry_at(f, 0)->question_en, "When is property tax due?");
 	assert_string_equal(mw_faq_entry_at(f, 1)->category, "general");
+	assert_null(mw_faq_entry_at(f, 1)->answer_en);
 	mw_faq_free(f);
+}
+
+/* The {name} placeholders of a text, sorted and joined, into out. */
+static void placeholders(const char *t, char *out, size_t size)
+{
+	char names[16][32];
+	size_t n = 0;
+
+	for (const char *p = strchr(t, '{'); p && n < 16; p = strchr(p + 1, '{')) {
+		const char *e = strchr(p, '}');
+
+		assert_non_null(e);
+		assert_true((size_t)(e - p) < sizeof(names[0]));
+		memcpy(names[n], p + 1, (size_t)(e - p - 1));
+		names[n++][e - p - 1] = '\0';
+	}
+	qsort(names, n, sizeof(names[0]), (int (*)(const void *, const void *))strcmp);
+	out[0] = '\0';
+	for (size_t i = 0; i < n; i++)
+		snprintf(out + strlen(out), size - strlen(out), "%s,", names[i]);
+}
+
+static void test_replies_in_both_languages(void **state)
+{
+	char ko[256], en[256];
+
+	(void)state;
+	assert_true(mw_chat_reply_count() >= 20);
+	for (size_t i = 0; i < mw_chat_reply_count(); i++) {
+		const char *key = mw_chat_reply_key(i);
+		const char *tk = mw_chat_reply_text(MW_CHAT_KO, key);
+		const char *te = mw_chat_reply_text(MW_CHAT_EN, key);
+
+		if (!tk || !te)
+			fail_msg("reply %s lacks %s", key, tk ? "en" : "ko");
+		placeholders(tk, ko, sizeof(ko));
+		placeholders(te, en, sizeof(en));
+		if (strcmp(ko, en))
+			fail_msg("reply %s: placeholders %s (ko) and %s (en)", key, ko, en);
+		/* No Hangul in the English texts. */
+		for (const unsigned char *p = (const unsigned char *)te; *p; p++)
+			assert_false(p[0] == 0xEA || p[0] == 0xEB || p[0] == 0xEC || p[0] == 0xED);
+	}
+	/* Every hand-off reason of the decision has its words. */
+	for (const char *const *r = (const char *const[]){ "personal_case", "official", "legal",
+							    "not_covered", "chitchat", "abuse",
+							    "requested", NULL };
+	     *r; r++) {
+		char key[64];
+
+		snprintf(key, sizeof(key), "handoff.%s", *r);
+		assert_non_null(mw_chat_reply_text(MW_CHAT_EN, key));
+	}
+}
+
+static void test_reply_placeholders(void **state)
+{
+	mw_buf b = MW_BUF_INIT;
+	mw_chat_lang lang;
+
+	(void)state;
+	assert_int_equal(mw_chat_reply(&b, MW_CHAT_EN, "report.filed_photos", "n", "2", "receipt_no",
+				       "2611-000007", NULL),
+			 MW_OK);
+	assert_non_null(strstr(b.ptr, "2 photo(s)"));
+	assert_non_null(strstr(b.ptr, "2611-000007"));
+	assert_null(strchr(b.ptr, '{'));
+	mw_buf_reset(&b);
+	mw_chat_reply(&b, MW_CHAT_KO, "report.offer", "category", "가로등", NULL);
+	assert_string_equal(b.ptr, "불편을 드려 죄송합니다. '가로등' 민원으로 접수해 드릴까요?");
+	mw_buf_reset(&b);
+	/* A placeholder without a value stays; an unknown key shows itself. */
+	mw_chat_reply(&b, MW_CHAT_EN, "report.offer", NULL);
+	assert_non_null(strstr(b.ptr, "{category}"));
+	mw_buf_reset(&b);
+	mw_chat_reply(&b, MW_CHAT_EN, "no.such.reply", NULL);
+	assert_string_equal(b.ptr, "no.such.reply");
+	mw_buf_release(&b);
+	assert_int_equal(mw_chat_lang_parse("en", &lang), MW_OK);
+	assert_int_equal(lang, MW_CHAT_EN);
+	assert_string_equal(mw_chat_lang_code(lang), "en");
+	assert_int_equal(mw_chat_lang_parse("EN", &lang), MW_ERR_INVALID);
+	assert_int_equal(mw_chat_lang_parse(NULL, &lang), MW_ERR_INVALID);
 }
 
 static void test_load_empty_file(void **state)
@@ -404,6 +494,8 @@ int main(void)
 		cmocka_unit_test(test_load_errors),
 		cmocka_unit_test(test_load_missing_file),
 		cmocka_unit_test(test_threads),
+		cmocka_unit_test(test_replies_in_both_languages),
+		cmocka_unit_test(test_reply_placeholders),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

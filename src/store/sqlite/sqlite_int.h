@@ -21,7 +21,7 @@
 #include "../store_int.h"
 
 /* Statement slots for the other files of the backend. */
-#define MW_SQLITE_EXT_STMTS 64
+#define MW_SQLITE_EXT_STMTS 112
 
 typedef struct conn mw_sqlite_conn;
 
@@ -94,6 +94,15 @@ const char *mw_sqlite_col_text(sqlite3_stmt *st, int i, mw_arena *a);
 #define MW_TX_OP(name, params, args) int tx_##name params;
 #define MW_READ_OP(name, params, args) int rd_##name params;
 #include "../track_ops.def"
+#undef MW_TX_OP
+#undef MW_READ_OP
+
+/* The operations implemented in sqlite_admin.c; its statements take the
+ * slots from MW_SQLITE_ADMIN_SLOT on. */
+#define MW_SQLITE_ADMIN_SLOT 64
+#define MW_TX_OP(name, params, args) int tx_##name params;
+#define MW_READ_OP(name, params, args) int rd_##name params;
+#include "../admin_ops.def"
 #undef MW_TX_OP
 #undef MW_READ_OP
 

@@ -20,8 +20,8 @@ enum {
 	T__COUNT
 };
 
-_Static_assert(MW_SQLITE_TRACK_SLOT + T__COUNT <= MW_SQLITE_EXT_STMTS,
-	       "track statements need more slots");
+_Static_assert(MW_SQLITE_TRACK_SLOT + T__COUNT <= MW_SQLITE_ADMIN_SLOT,
+	       "track statements overlap the admin slots");
 
 static const char *const sql[T__COUNT] = {
 	[T_CODE_ADD] =

@@ -34,7 +34,7 @@
 /* A staff member with the work addresses notices go to (0007_notify.sql). */
 #define USER_COLS \
 	"u.id, u.login, u.name, u.role, u.department, u.pwhash, u.failed, u.locked_until, " \
-	"u.disabled, c.email, c.phone"
+	"u.disabled, c.email, c.phone, u.version"
 #define QUEUE_COLS \
 	"id, receipt_no, title, category, department, assignee, channel, status, urgent, " \
 	"received_at, due_at, version, callback"
@@ -74,6 +74,7 @@ enum stmt_id {
 	ST_USERS,
 	ST_USER_PUT,
 	ST_USER_END_SESSIONS,
+	ST_USER_UPDATE,
 	ST_USER_LOGIN_OK,
 	ST_USER_LOGIN_FAIL,
 	ST_SESSION_GET,
@@ -182,19 +183,24 @@ static const char *const stmt_sql[ST__COUNT] = {
 	[ST_OVERDUE_DEPT] =
 		"SELECT count(*) FROM complaints WHERE is_open AND department = ?2 "
 		"AND due_at > 0 AND due_at < ?1",
-	[ST_DEPARTMENTS] = "SELECT code, name_ko, name_en FROM departments ORDER BY code",
+	[ST_DEPARTMENTS] =
+		"SELECT code, name_ko, name_en, version, retired_at FROM departments ORDER BY code",
 	[ST_CATEGORIES] =
-		"SELECT code, name_ko, department, period FROM categories ORDER BY rowid",
-	[ST_HOLIDAYS] = "SELECT date, name FROM holidays ORDER BY date",
+		"SELECT code, name_ko, department, period, version, retired_at FROM categories "
+		"ORDER BY rowid",
+	[ST_HOLIDAYS] = "SELECT date, name, version FROM holidays ORDER BY date",
+	/* A put bumps the version and brings a retired one back. */
 	[ST_DEPARTMENT_PUT] =
 		"INSERT INTO departments(code, name_ko, name_en) VALUES (?1, ?2, ?3) "
-		"ON CONFLICT(code) DO UPDATE SET name_ko = ?2, name_en = ?3",
+		"ON CONFLICT(code) DO UPDATE SET name_ko = ?2, name_en = ?3, "
+		"version = version + 1, retired_at = 0",
 	[ST_CATEGORY_PUT] =
 		"INSERT INTO categories(code, name_ko, department, period) VALUES (?1, ?2, ?3, ?4) "
-		"ON CONFLICT(code) DO UPDATE SET name_ko = ?2, department = ?3, period = ?4",
+		"ON CONFLICT(code) DO UPDATE SET name_ko = ?2, department = ?3, period = ?4, "
+		"version = version + 1, retired_at = 0",
 	[ST_HOLIDAY_PUT] =
 		"INSERT INTO holidays(date, name, source) VALUES (?1, ?2, ?3) "
-		"ON CONFLICT(date) DO UPDATE SET name = ?2, source = ?3",
+		"ON CONFLICT(date) DO UPDATE SET name = ?2, source = ?3, version = version + 1",
 	[ST_USER_GET] =
 		"SELECT " USER_COLS " FROM users u LEFT JOIN staff_contacts c ON c.login = u.login "
 		"WHERE u.login = ?1",
@@ -205,7 +211,11 @@ static const char *const stmt_sql[ST__COUNT] = {
 		"INSERT INTO users(login, name, role, department, pwhash, disabled, created_at) "
 		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, strftime('%s','now')) ON CONFLICT(login) DO UPDATE "
 		"SET name = ?2, role = ?3, department = ?4, pwhash = ?5, disabled = ?6, failed = 0, "
-		"locked_until = 0",
+		"locked_until = 0, version = version + 1",
+	/* The same for an existing user whose password stays. */
+	[ST_USER_UPDATE] =
+		"UPDATE users SET name = ?2, role = ?3, department = ?4, disabled = ?6, failed = 0, "
+		"locked_until = 0, version = version + 1 WHERE login = ?1",
 	[ST_USER_LOGIN_OK] = "UPDATE users SET failed = 0, locked_until = 0 WHERE login = ?1",
 	[ST_USER_LOGIN_FAIL] =
 		"UPDATE users SET failed = failed + 1, locked_until = CASE WHEN failed + 1 >= ?2 "
@@ -250,10 +260,14 @@ static const char *const stmt_sql[ST__COUNT] = {
 		"e.complaint_id = complaints.id AND e.kind = 'recategorize') AS corrected "
 		"FROM complaints WHERE received_at >= ?1 AND category != 'triage' AND "
 		"(status IN (4, 5) OR corrected)",
-	[ST_FAQS] = "SELECT id, question, answer, category FROM faq ORDER BY id",
+	[ST_FAQS] =
+		"SELECT id, question, answer, category, question_en, answer_en, version FROM faq "
+		"ORDER BY id",
 	[ST_FAQ_PUT] =
-		"INSERT INTO faq(id, question, answer, category, updated_at) VALUES (?1, ?2, ?3, ?4, ?5) "
-		"ON CONFLICT(id) DO UPDATE SET question = ?2, answer = ?3, category = ?4, updated_at = ?5",
+		"INSERT INTO faq(id, question, answer, category, updated_at, question_en, answer_en) "
+		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) "
+		"ON CONFLICT(id) DO UPDATE SET question = ?2, answer = ?3, category = ?4, "
+		"updated_at = ?5, question_en = ?6, answer_en = ?7, version = version + 1",
 	[ST_FAQ_DELETE] = "DELETE FROM faq WHERE id = ?1",
 #define CHAT_COLS "id, token_hash, created_at, updated_at, state, handoff, handoff_reason, " \
 		  "handoff_at, complaint_id"
@@ -293,11 +307,11 @@ static const char *const stmt_sql[ST__COUNT] = {
 		"VALUES (?1, ?2, ?3, ?4, ?5)",
 	[ST_TEMPLATE_UPDATE] =
 		"UPDATE answer_templates SET category = ?1, title = ?2, body = ?3, updated_at = ?4, "
-		"updated_by = ?5 WHERE id = ?6",
+		"updated_by = ?5, version = version + 1 WHERE id = ?6",
 	[ST_TEMPLATE_DELETE] = "DELETE FROM answer_templates WHERE id = ?1",
 	/* ?1 NULL: every template; else the category's and the general ones. */
 	[ST_TEMPLATES] =
-		"SELECT id, category, title, body, updated_at, updated_by FROM answer_templates "
+		"SELECT id, category, title, body, updated_at, updated_by, version FROM answer_templates "
 		"WHERE ?1 IS NULL OR category = ?1 OR category IS NULL "
 		"ORDER BY category IS NULL, category, title, id",
 	/* ?1 now, ?2 the end of today, ?3 since: due today (running clocks),
@@ -320,7 +334,7 @@ static const char *const stmt_sql[ST__COUNT] = {
 	[ST_CALLBACKS_PENDING_DEPT] =
 		"SELECT count(*) FROM complaints WHERE is_open AND callback = 1 AND department = ?1",
 	[ST_TEMPLATE_GET] =
-		"SELECT id, category, title, body, updated_at, updated_by FROM answer_templates "
+		"SELECT id, category, title, body, updated_at, updated_by, version FROM answer_templates "
 		"WHERE id = ?1",
 };
 
@@ -587,7 +601,7 @@ static int migrate(sqlite3 *db, char *errbuf, size_t errsz)
 						   "0004_public_map.sql", "0005_templates.sql",
 						   "0006_stats.sql", "0007_notify.sql",
 						   "0008_track_codes.sql", "0009_callback.sql",
-						   "0012_field_sessions.sql" };
+						   "0010_admin.sql", "0011_field_sessions.sql" };
 	sqlite3_stmt *st;
 	int version = 0;
 
@@ -1196,15 +1210,19 @@ static int tx_user_put(mw_tx *tx, const mw_user *u)
 	sqlite3_bind_int(st, 3, u->disabled);
 	if ((rc = step_done(c, st, "user_end_sessions")))
 		return rc;
-	if (!(st = stmt(c, ST_USER_PUT)))
+	if (!(st = stmt(c, u->pwhash ? ST_USER_PUT : ST_USER_UPDATE)))
 		return MW_ERR_DB;
 	bind_text(st, 1, u->login);
 	bind_text(st, 2, u->name ? u->name : "");
 	bind_text(st, 3, u->role);
 	bind_text(st, 4, u->department);
-	bind_text(st, 5, u->pwhash);
+	if (u->pwhash)
+		bind_text(st, 5, u->pwhash);
 	sqlite3_bind_int(st, 6, u->disabled);
-	return step_done(c, st, "user_put");
+	if ((rc = step_done(c, st, "user_put")))
+		return rc;
+	/* Without a password only an existing user can be saved. */
+	return u->pwhash || sqlite3_changes(c->db) ? MW_OK : MW_ERR_INVALID;
 }
 
 static int tx_user_login_result(mw_tx *tx, const char *login, bool ok, int max_failures,
@@ -1576,6 +1594,8 @@ static int rd_departments(mw_store *s, mw_arena *a, mw_department **out, size_t 
 		row->code = col_text(st, 0, a);
 		row->name_ko = col_text(st, 1, a);
 		row->name_en = col_text(st, 2, a);
+		row->version = sqlite3_column_int64(st, 3);
+		row->retired = sqlite3_column_int64(st, 4) > 0;
 	});
 	return MW_OK;
 }
@@ -1595,6 +1615,8 @@ static int rd_categories(mw_store *s, mw_arena *a, mw_category **out, size_t *n)
 		row->department = col_text(st, 2, a);
 		if (!p || mw_period_parse(p, &row->period))
 			row->period = (mw_period){ 7, MW_PERIOD_DAYS };
+		row->version = sqlite3_column_int64(st, 4);
+		row->retired = sqlite3_column_int64(st, 5) > 0;
 	});
 	return MW_OK;
 }
@@ -1613,6 +1635,7 @@ static int rd_holidays(mw_store *s, mw_arena *a, mw_holiday **out, size_t *n)
 			(*n)--; /* skip a malformed row rather than fail */
 		else
 			row->name = col_text(st, 1, a);
+		row->version = sqlite3_column_int64(st, 2);
 	});
 	return MW_OK;
 }
@@ -1630,6 +1653,7 @@ static void read_user(sqlite3_stmt *st, mw_arena *a, mw_user *u)
 	u->disabled = sqlite3_column_int(st, 8);
 	u->email = col_text(st, 9, a);
 	u->phone = col_text(st, 10, a);
+	u->version = sqlite3_column_int64(st, 11);
 }
 
 static int rd_user_get(mw_store *s, const char *login, mw_arena *a, mw_user *out)
@@ -1816,6 +1840,9 @@ static int rd_faqs(mw_store *s, mw_arena *a, mw_faq_row **out, size_t *n)
 		row->question = col_text(st, 1, a);
 		row->answer = col_text(st, 2, a);
 		row->category = col_text(st, 3, a);
+		row->question_en = col_text(st, 4, a);
+		row->answer_en = col_text(st, 5, a);
+		row->version = sqlite3_column_int64(st, 6);
 	});
 	return MW_OK;
 }
@@ -1832,6 +1859,8 @@ static int tx_faq_put(mw_tx *tx, const mw_faq_row *f, mw_time at)
 	bind_text(st, 3, f->answer);
 	bind_text(st, 4, f->category ? f->category : "general");
 	sqlite3_bind_int64(st, 5, at);
+	bind_text(st, 6, f->question_en);
+	bind_text(st, 7, f->answer_en);
 	return step_done(c, st, "faq_put");
 }
 
@@ -2106,6 +2135,7 @@ static void read_template(sqlite3_stmt *st, mw_arena *a, mw_template *t)
 	t->body = col_text(st, 3, a);
 	t->updated_at = sqlite3_column_int64(st, 4);
 	t->updated_by = col_text(st, 5, a);
+	t->version = sqlite3_column_int64(st, 6);
 }
 
 static int rd_templates(mw_store *s, const char *category, mw_arena *a, mw_template **out,
