@@ -36,6 +36,8 @@ const mw_category *mw_routing_decide(mw_app *app, const mw_refdata *ref, mw_aren
 
 int64_t mw_routing_repeat_of(mw_app *app, mw_arena *a, const char *phone_hash, const char *text)
 {
+	mw_nlp_matcher *m = NULL;
+	int64_t found = 0;
 	mw_brief *b;
 	size_t n;
 
@@ -43,12 +45,16 @@ int64_t mw_routing_repeat_of(mw_app *app, mw_arena *a, const char *phone_hash, c
 	    mw_store_recent_by_phone(app->store, phone_hash, mw_now() - REPEAT_WINDOW, 20, a, &b,
 				     &n))
 		return 0;
-	for (size_t i = 0; i < n; i++)
-		if (mw_status_is_open(b[i].status) && b[i].text &&
-		    mw_nlp_similarity(text, strlen(text), b[i].text, strlen(b[i].text)) >=
-			    REPEAT_SIMILARITY)
-			return b[i].id;
-	return 0;
+	for (size_t i = 0; i < n && !found; i++) {
+		if (!mw_status_is_open(b[i].status) || !b[i].text)
+			continue;
+		if (!m && !(m = mw_nlp_matcher_new(text, strlen(text))))
+			break;
+		if (mw_nlp_matcher_score(m, b[i].text, strlen(b[i].text)) >= REPEAT_SIMILARITY)
+			found = b[i].id;
+	}
+	mw_nlp_matcher_free(m);
+	return found;
 }
 
 /* Great-circle distance in metres (haversine). */
@@ -72,6 +78,7 @@ static int by_similarity(const void *x, const void *y)
 int mw_routing_similar(mw_app *app, mw_arena *a, double lat, double lon, const char *text,
 		       int64_t exclude_id, mw_similar *out, size_t max, size_t *n)
 {
+	mw_nlp_matcher *m = NULL;
 	mw_brief *b;
 	size_t nb, k = 0;
 	mw_similar *all;
@@ -84,17 +91,19 @@ int mw_routing_similar(mw_app *app, mw_arena *a, double lat, double lon, const c
 	all = nb ? mw_arena_alloc(a, nb * sizeof(*all)) : NULL;
 	if (nb && !all)
 		return MW_ERR_NOMEM;
+	if (nb && text && *text && !(m = mw_nlp_matcher_new(text, strlen(text))))
+		return MW_ERR_NOMEM;
 	for (size_t i = 0; i < nb; i++) {
 		double d = distance_m(lat, lon, b[i].lat, b[i].lon), sim;
 
 		if (b[i].id == exclude_id || d > app->similar_radius_m || !b[i].text)
 			continue;
-		sim = text && *text ? mw_nlp_similarity(text, strlen(text), b[i].text, strlen(b[i].text))
-				    : 0;
-		if (text && *text && sim < app->similar_threshold)
+		sim = m ? mw_nlp_matcher_score(m, b[i].text, strlen(b[i].text)) : 0;
+		if (m && sim < app->similar_threshold)
 			continue;
 		all[k++] = (mw_similar){ &b[i], sim, d };
 	}
+	mw_nlp_matcher_free(m);
 	if (k > 1)
 		qsort(all, k, sizeof(*all), by_similarity);
 	for (size_t i = 0; i < k && i < max; i++)

@@ -599,25 +599,52 @@ int mw_classifier_predict(const mw_classifier *m, const char *text, size_t len, 
 	return MW_OK;
 }
 
+struct mw_nlp_matcher {
+	mw_nlp_text t;          /* scratch, reused for every text scored */
+	mw_nlp_vec query, other;
+	bool ok;                /* the query was vectorised */
+};
+
+mw_nlp_matcher *mw_nlp_matcher_new(const char *text, size_t len)
+{
+	mw_nlp_matcher *m = calloc(1, sizeof(*m));
+
+	if (!m)
+		return NULL;
+	m->ok = text && !mw_nlp_vectorize(&m->t, text, len, NULL, &m->query);
+	return m;
+}
+
+double mw_nlp_matcher_score(mw_nlp_matcher *m, const char *text, size_t len)
+{
+	double sim;
+
+	if (!m || !m->ok || !text || mw_nlp_vectorize(&m->t, text, len, NULL, &m->other))
+		return 0;
+	sim = mw_nlp_vec_dot(&m->query, &m->other);
+	return sim < 0 ? 0 : sim > 1 ? 1 : sim;
+}
+
+void mw_nlp_matcher_free(mw_nlp_matcher *m)
+{
+	if (!m)
+		return;
+	mw_nlp_text_release(&m->t);
+	mw_nlp_vec_release(&m->query);
+	mw_nlp_vec_release(&m->other);
+	free(m);
+}
+
 double mw_nlp_similarity(const char *a, size_t alen, const char *b, size_t blen)
 {
-	mw_nlp_text t = MW_NLP_TEXT_INIT;
-	mw_nlp_vec va = MW_NLP_VEC_INIT, vb = MW_NLP_VEC_INIT;
-	double sim = 0;
+	mw_nlp_matcher *m;
+	double sim;
 
 	if (!a || !b)
 		return 0;
-	if (mw_nlp_vectorize(&t, a, alen, NULL, &va) || mw_nlp_vectorize(&t, b, blen, NULL, &vb))
-		goto out;
-	sim = mw_nlp_vec_dot(&va, &vb);
-	if (sim < 0)
-		sim = 0;
-	if (sim > 1)
-		sim = 1;
-out:
-	mw_nlp_text_release(&t);
-	mw_nlp_vec_release(&va);
-	mw_nlp_vec_release(&vb);
+	m = mw_nlp_matcher_new(a, alen);
+	sim = mw_nlp_matcher_score(m, b, blen);
+	mw_nlp_matcher_free(m);
 	return sim;
 }
 

@@ -88,6 +88,15 @@ int mw_classifier_predict(const mw_classifier *m, const char *text, size_t len,
  * for duplicate detection. */
 double mw_nlp_similarity(const char *a, size_t alen, const char *b, size_t blen);
 
+/* One text compared with many (a new complaint with the open ones near
+ * it): its vector is made once. mw_nlp_matcher_new() returns NULL when
+ * out of memory; a NULL matcher scores 0. */
+typedef struct mw_nlp_matcher mw_nlp_matcher;
+
+mw_nlp_matcher *mw_nlp_matcher_new(const char *text, size_t len);
+double mw_nlp_matcher_score(mw_nlp_matcher *m, const char *text, size_t len);
+void mw_nlp_matcher_free(mw_nlp_matcher *m);
+
 /* ---- counselling chatbot ------------------------------------------ */
 
 typedef struct mw_faq mw_faq;

@@ -135,6 +135,17 @@ static bool channel_on(mw_notify *n, mw_chan ch)
 	return mw_notify_channel_configured(&n->cfg, ch) || (n->cfg.training && ch != MW_CHAN_WEBHOOK);
 }
 
+/* The channels of prefs that can carry a message now. */
+static unsigned citizen_channels(mw_notify *n, const mw_notify_prefs *prefs)
+{
+	unsigned on = 0;
+
+	for (int ch = MW_CHAN_EMAIL; ch <= MW_CHAN_KAKAO; ch++)
+		if ((prefs->channels & (1u << ch)) && channel_on(n, (mw_chan)ch))
+			on |= 1u << ch;
+	return on;
+}
+
 static int emit_citizen(mw_tx *tx, mw_notify *n, const mw_notice_out *o, const char *vars)
 {
 	mw_notify_prefs prefs;
@@ -152,7 +163,7 @@ static int emit_citizen(mw_tx *tx, mw_notify *n, const mw_notice_out *o, const c
 		if (rc)
 			return rc;
 	}
-	if (!prefs.channels)
+	if (!(prefs.channels = citizen_channels(n, &prefs)))
 		return MW_OK;
 	if (o->secret_json) {
 		char ad[48];
@@ -162,7 +173,7 @@ static int emit_citizen(mw_tx *tx, mw_notify *n, const mw_notice_out *o, const c
 			return rc;
 	}
 	for (int ch = MW_CHAN_EMAIL; !rc && ch <= MW_CHAN_KAKAO; ch++)
-		if ((prefs.channels & (1u << ch)) && channel_on(n, (mw_chan)ch))
+		if (prefs.channels & (1u << ch))
 			rc = add_row(tx, o, (mw_chan)ch, "citizen", prefs.lang, vars, secret);
 	free(secret);
 	return rc;
@@ -428,6 +439,10 @@ int mw_notify_on_intake(mw_tx *tx, mw_notify *n, const mw_complaint *c, const ch
 	}
 	if ((rc = mw_notify_replan(tx, n, c, true, 0, NULL)))
 		return rc;
+	/* Nobody to tell (no channel the citizen chose is configured, no
+	 * webhook): no message to make. */
+	if (!citizen_channels(n, &prefs) && !mw_notify_channel_configured(&n->cfg, MW_CHAN_WEBHOOK))
+		goto staff;
 	o.vars = mw_notify_vars(n, c);
 	if (token && n->cfg.public_url) {
 		char url[600];
@@ -445,6 +460,7 @@ int mw_notify_on_intake(mw_tx *tx, mw_notify *n, const mw_complaint *c, const ch
 	o.secret_json = secret;
 	rc = mw_notify_emit(tx, n, &o);
 	free(secret);
+staff:
 	if (!rc && c->urgent) {
 		mw_notice_out u = { .kind = MW_NOTICE_URGENT, .c = c, .vars = mw_notify_vars(n, c),
 				    .to = MW_TO_DEPARTMENT, .urgent = true };

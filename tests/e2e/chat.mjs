@@ -141,6 +141,7 @@ export default function ({ test, assert, api, staff, cli, axe, shot, newContext,
     assert(/filed with receipt number \d{4}-\d{6}/.test(text), 'filed, with the receipt number: ' + text);
     assert(!/[\uac00-\ud7a3]/.test(text), 'no Korean in the reply: ' + text);
     await axe(page, 'chat, filed (en)');
+    await shot(page, 'chat-en');
 
     /* English text goes to a person, who is promised in English. */
     await page.goto(srv.base + '/chat');

@@ -172,6 +172,8 @@ export default function ({ test, assert, api, cli, axe, shot, newContext, PASSWO
       await desk.goto(srv.base + '/staff?callback=1&' + q);
       await axe(desk, `staff: 전화 요청 filter (${q})`);
     }
+    await desk.goto(srv.base + '/staff?callback=1&lang=ko');
+    await shot(desk, 'staff-callback');
     await Promise.all([desk.waitForURL(/\/staff\/c\//), row.locator('a').click()]);
     assert(await desk.isVisible('#case-callback-badge'), 'the complaint page shows the badge');
     assert((await desk.textContent('#contact-phone')).includes('****'), 'the phone is masked');

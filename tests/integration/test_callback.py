@@ -341,7 +341,7 @@ UNDO_AFTER_8 = (
     # 0011_field_sessions.sql
     "DROP INDEX sessions_login; ALTER TABLE sessions DROP COLUMN kind;"
     # 0010_admin.sql
-    "DROP TABLE admin_log; DROP INDEX complaints_category;"
+    "DROP TABLE admin_log;"
     "ALTER TABLE faq DROP COLUMN answer_en; ALTER TABLE faq DROP COLUMN question_en;"
     "ALTER TABLE categories DROP COLUMN retired_at; ALTER TABLE departments DROP COLUMN retired_at;"
     + "".join("ALTER TABLE %s DROP COLUMN version;" % t for t in
