@@ -172,10 +172,12 @@ int mw_session_resolve(mw_req *r)
 	if (rc || user.disabled || mw_role_parse(user.role, &role))
 		return MW_ERR_UNAUTHORIZED;
 	/* A field session acts as the field role, whatever the user's role;
-	 * after a change to a role without those permissions it is refused. */
+	 * after a change to a role without those permissions it ends. */
 	if (sess.kind == MW_SESSION_FIELD) {
-		if (!mw_authz_role_covers(role, MW_ROLE_FIELD))
-			return MW_ERR_UNAUTHORIZED;
+		if (!mw_authz_role_covers(role, MW_ROLE_FIELD)) {
+			session_bg(r->app, id_hash, now, true);
+			return public_route(r) ? MW_OK : MW_ERR_UNAUTHORIZED;
+		}
 		role = MW_ROLE_FIELD;
 		user.department = NULL;
 	}

@@ -75,7 +75,7 @@ static bool moved_late(const mw_calendar *cal, const mw_late_facts *f)
 	return total > 0 && used * 2 >= total;
 }
 
-/* The last 보완 answer came after the 보완 deadline. */
+/* The last 보완 ended with the citizen's answer, after its deadline. */
 static bool info_late(const mw_calendar *cal, const mw_late_facts *f)
 {
 	const mw_complaint *c = f->c;
@@ -85,6 +85,8 @@ static bool info_late(const mw_calendar *cal, const mw_late_facts *f)
 	if (!c->npauses || f->info_period.amount <= 0)
 		return false;
 	p = &c->pauses[c->npauses - 1];
+	if (f->info_answered_at != p->end)
+		return false;
 	info_due = mw_deadline_due(cal, p->start, f->info_period, NULL, 0);
 	return info_due && p->end > info_due;
 }

@@ -46,8 +46,11 @@ typedef struct mw_late_facts {
 	 * clock started, 0 when none, and that department's names. */
 	mw_time moved_at;
 	const char *moved_to_ko, *moved_to_en;
-	/* The 보완 period in force, to tell whether an answer came late. */
+	/* The 보완 period in force, to tell whether an answer came late, and
+	 * when the citizen last answered (provide_info; 0: never). A pause
+	 * ended by resume or by asking again is no late answer. */
 	mw_period info_period;
+	mw_time info_answered_at;
 	/* How long after the missed due time the answer is expected when
 	 * nobody said (notify's late-grace). */
 	mw_period grace;

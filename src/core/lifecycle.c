@@ -200,6 +200,21 @@ static int period_hours(mw_period p)
 	return p.unit == MW_PERIOD_HOURS ? p.amount : p.amount * 8;
 }
 
+/* Whether the processing period ran out before now. While 보완 stops the
+ * clock there is no due time, but the period may have ended before the
+ * pause began: then it counts as ended too (an extension asked for
+ * during a late 보완 would otherwise undo the missed deadline). */
+static bool period_ended(const mw_calendar *cal, const mw_complaint *c, mw_time now)
+{
+	mw_time due;
+
+	if (!c->paused_at)
+		return c->due_at && now > c->due_at;
+	/* pauses[] holds the finished ones; the running one is paused_at. */
+	due = mw_deadline_due(cal, c->clock_start, c->period, c->pauses, c->npauses);
+	return due && c->paused_at > due;
+}
+
 void mw_lifecycle_recompute_due(const mw_calendar *cal, mw_complaint *c)
 {
 	if (c->paused_at) {
@@ -482,7 +497,7 @@ int mw_lifecycle_apply(const mw_calendar *cal, mw_time now, const mw_complaint *
 		/* 시행령 §21 extends a period that still runs; a due time that
 		 * has passed stays missed, and the citizen is told why it is
 		 * late instead (delay_notice). */
-		if (cur->due_at && now > cur->due_at)
+		if (period_ended(cal, cur, now))
 			return refuse(why, MW_ERR_CONFLICT,
 				      "the due time has passed; a period is extended only before it "
 				      "ends: tell the citizen why it is late (delay_notice)");

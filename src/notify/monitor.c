@@ -112,6 +112,8 @@ static int late_facts(mw_tx *tx, mw_notify *n, const mw_complaint *c, mw_arena *
 			f->officer_reason = ev[i].text;
 		} else if (!strcmp(ev[i].kind, "extend")) {
 			f->officer_reason = NULL;
+		} else if (!strcmp(ev[i].kind, "provide_info")) {
+			f->info_answered_at = ev[i].at;
 		} else if (!strcmp(ev[i].kind, "transfer") && ev[i].detail &&
 			   mw_ref_department(n->ref, ev[i].detail)) {
 			f->moved_at = ev[i].at;

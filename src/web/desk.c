@@ -212,17 +212,73 @@ int web_desk_lookup(mw_req *r)
 	return MW_OK;
 }
 
+/* What the desk keeps between requests goes into HttpOnly, SameSite=Strict
+ * cookies for an hour, sealed with the server's key for the staff member
+ * who signed in: it opens for nobody else (the next person at a shared
+ * desk PC, after a session ran out), and no receipt number, access code or
+ * phone number goes into a URL. "purpose" names the cookie in the seal. */
+static void desk_cookie_seal(mw_page *pg, const char *name, const char *purpose,
+			     const char *plain)
+{
+	const char *ad = mw_arena_printf(&pg->r->arena, "%s:%s", purpose, pg->r->auth->login);
+	char *sealed = NULL;
+
+	if (plain && ad && !mw_seal(&pg->r->app->keys, ad, plain, strlen(plain), &sealed))
+		mw_page_cookie(pg, name, sealed, RECEIPT_COOKIE_SECONDS, true);
+	free(sealed);
+}
+
+/* The cookie's text split at the first sep, or false. */
+static bool desk_cookie_open(mw_page *pg, const char *name, const char *purpose, char sep,
+			     const char **first, const char **rest)
+{
+	const char *v = mw_req_cookie(pg->r, name);
+	const char *ad = mw_arena_printf(&pg->r->arena, "%s:%s", purpose, pg->r->auth->login);
+	char *plain = NULL, *at;
+	bool ok = false;
+
+	if (v && *v && ad && !mw_unseal(&pg->r->app->keys, ad, v, &plain, NULL) &&
+	    (at = strchr(plain, sep)) && at != plain && at[1]) {
+		*first = mw_arena_strndup(&pg->r->arena, plain, (size_t)(at - plain));
+		*rest = mw_arena_strdup(&pg->r->arena, at + 1);
+		ok = *first && *rest;
+	}
+	if (plain) {
+		sodium_memzero(plain, strlen(plain));
+		free(plain);
+	}
+	return ok;
+}
+
+/* The reprint asked for: "RECEIPT PHONE", so that the receipt page is a
+ * GET like the one of a new filing (paper and language links). */
+static void reprint_remember(mw_page *pg, const char *receipt, const char *phone)
+{
+	desk_cookie_seal(pg, MW_COOKIE_DESK_REPRINT, "desk-reprint",
+			 mw_arena_printf(&pg->r->arena, "%s %s", receipt, phone));
+}
+
+static bool reprint_recall(mw_page *pg, const char **receipt, const char **phone)
+{
+	return desk_cookie_open(pg, MW_COOKIE_DESK_REPRINT, "desk-reprint", ' ', receipt, phone);
+}
+
+/* The desk's last filing: "RECEIPT.TOKEN". */
+static bool last_filing(mw_page *pg, const char **receipt, const char **token)
+{
+	return desk_cookie_open(pg, MW_COOKIE_DESK_RECEIPT, "desk-receipt", '.', receipt, token) &&
+	       strlen(*token) == MW_TOKEN_CHARS;
+}
+
 static void filed(mw_page *pg, int status, json_t *answer)
 {
 	const char *receipt = jstr(answer, "receipt_no"), *token = jstr(answer, "token");
 	const char *field, *key;
 	struct desk_state *ds;
-	char *cookie;
 
 	if (status == 201 && receipt && token) {
-		cookie = mw_arena_printf(&pg->r->arena, "%s.%s", receipt, token);
-		mw_page_cookie(pg, MW_COOKIE_DESK_RECEIPT, cookie ? cookie : "",
-			       RECEIPT_COOKIE_SECONDS, true);
+		desk_cookie_seal(pg, MW_COOKIE_DESK_RECEIPT, "desk-receipt",
+				 mw_arena_printf(&pg->r->arena, "%s.%s", receipt, token));
 		mw_page_redirect(pg, "/desk/receipt");
 		return;
 	}
@@ -296,8 +352,7 @@ static void receipt_render(mw_page *pg, int status, json_t *c)
 {
 	const char *receipt, *token;
 
-	if (status != 200 ||
-	    !mw_page_receipt_cookie(pg, MW_COOKIE_DESK_RECEIPT, &receipt, &token)) {
+	if (status != 200 || !last_filing(pg, &receipt, &token)) {
 		mw_page_cookie(pg, MW_COOKIE_DESK_RECEIPT, "", 0, true);
 		mw_page_redirect(pg, "/desk");
 		return;
@@ -313,53 +368,13 @@ int web_desk_receipt(mw_req *r)
 
 	if (!pg)
 		return MW_OK;
-	if (!mw_page_receipt_cookie(pg, MW_COOKIE_DESK_RECEIPT, &receipt, &token)) {
+	if (!last_filing(pg, &receipt, &token)) {
 		mw_page_redirect(pg, "/desk");
 		return MW_OK;
 	}
 	mw_page_citizen_target(pg, receipt, token);
 	mw_page_call(pg, api_complaint_status, NULL, receipt_render);
 	return MW_OK;
-}
-
-/* The reprint asked for: "RECEIPT PHONE" sealed with the server's key in
- * an HttpOnly, SameSite=Strict cookie for an hour, so that neither the
- * phone number nor the receipt number goes into a URL and the receipt
- * page is a GET like the one of a new filing (paper and language links).
- * The seal names the staff member: it opens for nobody else. */
-static const char *reprint_ad(mw_page *pg)
-{
-	return mw_arena_printf(&pg->r->arena, "desk-reprint:%s", pg->r->auth->login);
-}
-
-static void reprint_remember(mw_page *pg, const char *receipt, const char *phone)
-{
-	const char *plain = mw_arena_printf(&pg->r->arena, "%s %s", receipt, phone);
-	const char *ad = reprint_ad(pg);
-	char *sealed = NULL;
-
-	if (plain && ad && !mw_seal(&pg->r->app->keys, ad, plain, strlen(plain), &sealed))
-		mw_page_cookie(pg, MW_COOKIE_DESK_REPRINT, sealed, RECEIPT_COOKIE_SECONDS, true);
-	free(sealed);
-}
-
-static bool reprint_recall(mw_page *pg, const char **receipt, const char **phone)
-{
-	const char *v = mw_req_cookie(pg->r, MW_COOKIE_DESK_REPRINT), *ad = reprint_ad(pg);
-	char *plain = NULL, *space;
-	bool ok = false;
-
-	if (v && *v && ad && !mw_unseal(&pg->r->app->keys, ad, v, &plain, NULL) &&
-	    (space = strchr(plain, ' '))) {
-		*receipt = mw_arena_strndup(&pg->r->arena, plain, (size_t)(space - plain));
-		*phone = mw_arena_strdup(&pg->r->arena, space + 1);
-		ok = *receipt && *phone;
-	}
-	if (plain) {
-		sodium_memzero(plain, strlen(plain));
-		free(plain);
-	}
-	return ok;
 }
 
 /* POST /desk/reprint (phone, receipt: the row's button in the lookup):

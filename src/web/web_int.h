@@ -53,7 +53,7 @@ struct mw_web {
 #define MW_COOKIE_EASY "mw_easy"
 #define MW_COOKIE_TRACK "mw_track"  /* RECEIPT.TOKEN of the complaint being followed */
 #define MW_COOKIE_CHAT "mw_chat"    /* the chatbot conversation's session token */
-#define MW_COOKIE_DESK_RECEIPT "mw_desk_receipt" /* RECEIPT.TOKEN of the desk's last filing */
+#define MW_COOKIE_DESK_RECEIPT "mw_desk_receipt" /* the desk's last filing, sealed */
 #define MW_COOKIE_DESK_REPRINT "mw_desk_reprint" /* the reprint asked for, sealed */
 
 typedef struct mw_page mw_page;

@@ -221,6 +221,16 @@ _DROP = _Drop()
 DROP = _DROP   # complaint_body(category=DROP) leaves the field out
 
 
+def desk_last_filing(client):
+    """The receipt number and access code of the desk's last filing, read
+    from its printed receipt (the cookie that remembers it is sealed)."""
+    page = client.get("/desk/receipt").text
+    receipt = re.search(r'id="receipt-no">([^<]+)<', page)
+    token = re.search(r'id="receipt-token">([^<]+)<', page)
+    assert receipt and token, page[:500]
+    return receipt.group(1), token.group(1)
+
+
 def new_key():
     return "it-" + uuid.uuid4().hex
 

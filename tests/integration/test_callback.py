@@ -245,7 +245,7 @@ class CallbackTest(harness.ServerTestCase, unittest.TestCase):
         c = self.signed_in("desk")
         self.assertIn('id="f-callback"', c.get("/desk").text)
         self.desk_file(c, callback="yes")
-        receipt, _, token = c.cookies["mw_desk_receipt"].partition(".")
+        receipt, token = harness.desk_last_filing(c)
         self.assertEqual(self.citizen_view(receipt, token).json()["callback"], "pending")
         self.assertIn('id="receipt-callback"', c.get("/desk/receipt").text)
         self.assertIn(receipt, self.pending())
@@ -256,7 +256,7 @@ class CallbackTest(harness.ServerTestCase, unittest.TestCase):
         self.assertRegex(r.text, r'id="f-callback"[^>]* checked')
         # Unticked: an ordinary filing.
         self.desk_file(c)
-        receipt, _, token = c.cookies["mw_desk_receipt"].partition(".")
+        receipt, token = harness.desk_last_filing(c)
         self.assertIsNone(self.citizen_view(receipt, token).json()["callback"])
 
     def test_console_filter_badge_and_recording_the_call(self):

@@ -187,7 +187,9 @@ class FieldDeskWebTest(harness.ServerTestCase, unittest.TestCase):
         cookie = [v for k, v in r.header_list if k.lower() == "set-cookie" and "mw_desk_receipt=" in v][0]
         self.assertIn("HttpOnly", cookie)
         self.assertIn("SameSite=Strict", cookie)
-        receipt, _, token = c.cookies["mw_desk_receipt"].partition(".")
+        receipt, token = harness.desk_last_filing(c)
+        self.assertNotIn(receipt, cookie)  # sealed
+        self.assertNotIn(token, cookie)
         page = c.get("/desk/receipt")
         self.assertStatus(page, 200)
         self.assertIn(receipt, page.text)
@@ -202,12 +204,17 @@ class FieldDeskWebTest(harness.ServerTestCase, unittest.TestCase):
         # The same form once more files nothing new.
         again = c.post("/desk", urlencode(fields), headers=FORM)
         self.assertStatus(again, 303)
-        self.assertEqual(c.cookies["mw_desk_receipt"].partition(".")[0], receipt)
+        self.assertEqual(harness.desk_last_filing(c)[0], receipt)
         item = [i for i in self.queue(c) if i["receipt_no"] == receipt]
         self.assertEqual(len(item), 1)
         self.assertEqual(item[0]["channel"], "phone")
         # The receipt shows only this desk's last filing, from the cookie.
         self.assertEqual(self.anon().get("/desk/receipt").header("Location"), "/staff/login")
+        # Sealed for this staff member: the next one at the same PC (here
+        # the administrator, with the cookie copied) gets the form.
+        other = self.signed_in("admin")
+        other.cookies["mw_desk_receipt"] = c.cookies["mw_desk_receipt"]
+        self.assertEqual(other.get("/desk/receipt").header("Location"), "/desk")
 
     def test_desk_lookup_by_phone_is_logged_and_keeps_the_form(self):
         phone = "010-4444-%04d" % (os.getpid() % 10000)

@@ -193,10 +193,17 @@ static void test_info_answered_late(void **state)
 	c.pauses[0] = (mw_pause){ KST(2026, 3, 2, 11, 0, 0), KST(2026, 3, 11, 9, 30, 0) };
 	c.npauses = 1;
 	mw_lifecycle_recompute_due(cal, &c);
+	f.info_answered_at = c.pauses[0].end;
 	mw_late_explain(cal, &f, &r);
 	assert_int_equal(r.cause, MW_LATE_INFO_LATE);
+	/* The same pause ended by the office (resume, or asking again) with
+	 * no answer from the citizen: nobody answered late. */
+	f.info_answered_at = 0;
+	mw_late_explain(cal, &f, &r);
+	assert_int_equal(r.cause, MW_LATE_REVIEW);
 	/* An answer within the 보완 period is no reason at all. */
 	c.pauses[0].end = KST(2026, 3, 10, 17, 0, 0);
+	f.info_answered_at = c.pauses[0].end;
 	mw_late_explain(cal, &f, &r);
 	assert_int_equal(r.cause, MW_LATE_REVIEW);
 }

@@ -1265,7 +1265,7 @@ static void test_extend_only_before_the_due_time(void **state)
 {
 	const mw_calendar *cal = *state;
 	mw_complaint c = make_complaint(cal, MW_STATUS_IN_PROGRESS);
-	mw_action_req req = make_req(MW_ACT_EXTEND);
+	mw_action_req req = make_req(MW_ACT_EXTEND), info;
 	mw_refusal why;
 	mw_event ev;
 
@@ -1280,6 +1280,15 @@ static void test_extend_only_before_the_due_time(void **state)
 	/* While 보완 stops the clock there is no due time to have passed. */
 	c = make_complaint(cal, MW_STATUS_NEEDS_INFO);
 	assert_int_equal(apply_at(cal, KST(2026, 5, 4, 10, 0, 0), &c, &req, &why, &ev), MW_OK);
+	/* ...unless the period had run out before 보완 was asked: a late
+	 * complaint is not extended by asking for 보완 first. */
+	c = make_complaint(cal, MW_STATUS_IN_PROGRESS);
+	info = make_req(MW_ACT_REQUEST_INFO);
+	assert_int_equal(apply_at(cal, KST(2026, 3, 25, 9, 0, 0), &c, &info, &why, &ev), MW_OK);
+	assert_int_equal(c.status, MW_STATUS_NEEDS_INFO);
+	assert_int_equal(apply_at(cal, KST(2026, 3, 26, 9, 0, 0), &c, &req, &why, &ev),
+			 MW_ERR_CONFLICT);
+	assert_int_equal(c.extensions, 0);
 }
 
 static void test_delay_notice(void **state)
