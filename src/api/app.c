@@ -14,6 +14,7 @@
 int mw_app_init(mw_app *app, mw_store *store, const mw_keys *keys, const char *data_dir,
 		char *errbuf, size_t errsz)
 {
+	int64_t gen = 0;
 	int rc;
 
 	memset(app, 0, sizeof(*app));
@@ -31,9 +32,10 @@ int mw_app_init(mw_app *app, mw_store *store, const mw_keys *keys, const char *d
 	app->route_stats = calloc(mw_routes_count() + 1, sizeof(*app->route_stats));
 	if (!app->route_stats)
 		return MW_ERR_NOMEM;
-	rc = mw_refdata_load(store, &app->ref);
-	if (rc)
+	if ((rc = mw_store_ref_generation(store, &gen)) || (rc = mw_refdata_load(store, &app->ref)))
 		snprintf(errbuf, errsz, "cannot load reference data: %s", mw_err_str(rc));
+	app->ref_generation = gen;
+	app->ref_checked_us = mw_monotonic_us();
 	return rc;
 }
 
@@ -72,6 +74,17 @@ void mw_app_release(mw_app *app)
 	pthread_mutex_destroy(&app->models_reload_lock);
 }
 
+void mw_app_ref_follow(mw_app *app)
+{
+	int64_t now = mw_monotonic_us(), last = atomic_load(&app->ref_checked_us), gen;
+
+	if (now - last < 1000000 ||
+	    !atomic_compare_exchange_strong(&app->ref_checked_us, &last, now))
+		return;
+	if (!mw_store_ref_generation(app->store, &gen) && gen != atomic_load(&app->ref_generation))
+		mw_app_reload(app);
+}
+
 mw_refdata *mw_app_ref_get(mw_app *app)
 {
 	mw_refdata *ref;
@@ -93,8 +106,12 @@ void mw_app_ref_put(mw_app *app, mw_refdata *ref)
 int mw_app_reload(mw_app *app)
 {
 	mw_refdata *ref, *old;
-	int rc = mw_refdata_load(app->store, &ref);
+	int64_t gen = 0;
+	int rc;
 
+	/* The generation first: a change while loading reloads once more. */
+	if (!(rc = mw_store_ref_generation(app->store, &gen)))
+		rc = mw_refdata_load(app->store, &ref);
 	if (rc) {
 		mw_log_error("app", "event=reload_failed err=%s", mw_err_code(rc));
 		return rc;
@@ -102,6 +119,7 @@ int mw_app_reload(mw_app *app)
 	pthread_rwlock_wrlock(&app->ref_lock);
 	old = app->ref;
 	app->ref = ref;
+	atomic_store(&app->ref_generation, gen);
 	pthread_rwlock_unlock(&app->ref_lock);
 	mw_app_ref_put(app, old);
 	mw_notify_reload(app->notify);

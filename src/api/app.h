@@ -65,6 +65,10 @@ typedef struct mw_app {
 
 	pthread_rwlock_t ref_lock;
 	mw_refdata *ref;
+	/* The store's generation of app->ref, and when it was last compared
+	 * (monotonic µs): another process's change is seen within a second. */
+	_Atomic int64_t ref_generation;
+	_Atomic int64_t ref_checked_us;
 	mw_models *models;
 	pthread_mutex_t models_reload_lock; /* one reload of the models at a time */
 	char model_path[512];       /* "" = no model */
@@ -88,6 +92,11 @@ mw_period mw_app_info_period(const mw_app *app);
 
 /* Pins the current reference data; release with mw_app_ref_put(). */
 mw_refdata *mw_app_ref_get(mw_app *app);
+/* Reloads the reference data when another process (another server, the
+ * command line) changed it: compares the store's generation at most once
+ * a second, for whichever request comes first. Not on the writer thread
+ * (a reload waits for it). */
+void mw_app_ref_follow(mw_app *app);
 void mw_app_ref_put(mw_app *app, mw_refdata *ref);
 
 /* Loads the model (app->model_path) and the FAQ (from the store) and

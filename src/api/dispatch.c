@@ -93,8 +93,10 @@ void mw_api_handle(mw_req *r)
 {
 	/* A GET reads only, synchronously: all its reads (session, user,
 	 * the resource) share one snapshot and one read transaction. */
-	bool snapshot = !strcmp(r->method, "GET") && !mw_store_read_begin(r->app->store);
+	bool snapshot;
 
+	mw_app_ref_follow(r->app);
+	snapshot = !strcmp(r->method, "GET") && !mw_store_read_begin(r->app->store);
 	handle(r);
 	if (snapshot)
 		mw_store_read_end(r->app->store);

@@ -373,6 +373,9 @@ int mw_store_sla(mw_store *s, const char *department, mw_time now, mw_time day_e
 /* Open complaints of a department (NULL: all) whose call-back is pending:
  * the queue's "전화 요청" filter, counted. */
 int mw_store_callbacks_pending(mw_store *s, const char *department, int64_t *count);
+/* The generation of the reference data (departments, categories,
+ * holidays): it moves with every change to them, whoever makes it. */
+int mw_store_ref_generation(mw_store *s, int64_t *generation);
 
 /* An answer template (canned response) of a category, or of any category
  * when category is NULL. */

@@ -11,6 +11,7 @@ triage category in the admin list, and the admin log the auditor reads.
 The rest of /admin/... is in test_api.py and test_authz.py.
 """
 
+import time
 import unittest
 
 import harness
@@ -286,6 +287,46 @@ class AdminVersionTest(harness.ServerTestCase, unittest.TestCase):
             self.assertStatus(self.admin().post("/api/v1/admin/departments", body), 200)
             self.assertError(b.post("/api/v1/admin/departments", body), 409, "stale_version")
             self.assertStatus(b.post("/api/v1/admin/departments", dict(body, version=v + 1)), 200)
+        finally:
+            other.finish()
+
+    def test_another_server_follows_reference_changes(self):
+        """A category added and then deleted through one server is offered
+        and then refused by another on the same database within seconds,
+        without a SIGHUP (0012_ref_generation.sql)."""
+        other = harness.Server(db=self.srv.db)
+        try:
+            other.start()
+            anon = other.client()
+
+            def codes():
+                return {x["code"] for x in anon.get("/api/v1/categories").json()["items"]}
+
+            def within(cond, what):
+                deadline = time.time() + 10
+                while not cond():
+                    self.assertLess(time.time(), deadline, what)
+                    time.sleep(0.2)
+
+            self.assertNotIn("bench_follow", codes())
+            a = self.admin()
+            self.assertStatus(a.post("/api/v1/admin/categories", {
+                "code": "bench_follow", "name_ko": "따라오기 시험", "department": "road",
+                "period": "7d", "create": True}), 200)
+            within(lambda: "bench_follow" in codes(), "the other server lists the new category")
+            filed = anon.post("/api/v1/complaints", harness.complaint_body(category="bench_follow"))
+            self.assertStatus(filed, 201)
+            # Used by an open complaint: refused; once it is gone, deleted
+            # and refused by the other server too.
+            self.assertError(a.delete("/api/v1/admin/categories/bench_follow"), 409, "in_use")
+            staff = other.client("admin")
+            rn = filed.json()["receipt_no"]
+            self.assertStatus(staff.post("/api/v1/staff/complaints/%s/actions" % rn, {
+                "type": "recategorize", "category": "road_damage"}), 200)
+            self.assertStatus(a.delete("/api/v1/admin/categories/bench_follow"), 200)
+            within(lambda: "bench_follow" not in codes(), "the other server drops it")
+            self.assertError(anon.post("/api/v1/complaints",
+                                       harness.complaint_body(category="bench_follow")), 400, "invalid")
         finally:
             other.finish()
 

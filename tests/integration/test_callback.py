@@ -338,6 +338,9 @@ class CallbackTest(harness.ServerTestCase, unittest.TestCase):
 # What the migrations after version 8 added, undone newest first: a new
 # migration adds its undo at the front.
 UNDO_AFTER_8 = (
+    # 0012_ref_generation.sql
+    "".join("DROP TRIGGER %s_gen_%s;" % (t, k) for t in ("departments", "categories", "holidays")
+            for k in "iud") + "DROP TABLE ref_generation;"
     # 0011_field_sessions.sql
     "DROP INDEX sessions_login; ALTER TABLE sessions DROP COLUMN kind;"
     # 0010_admin.sql

@@ -110,6 +110,7 @@ enum stmt_id {
 	ST_SLA,
 	ST_SLA_DEPT,
 	ST_CALLBACKS_PENDING,
+	ST_REF_GENERATION,
 	ST_CALLBACKS_PENDING_DEPT,
 	ST__COUNT
 };
@@ -330,6 +331,7 @@ static const char *const stmt_sql[ST__COUNT] = {
 		" AND answered_at >= ?3 AND due_at > 0 AND answered_at <= due_at)",
 	/* The literal 1 (MW_CALLBACK_PENDING) lets SQLite use the partial
 	 * indexes of 0009_callback.sql. */
+	[ST_REF_GENERATION] = "SELECT generation FROM ref_generation WHERE id = 1",
 	[ST_CALLBACKS_PENDING] = "SELECT count(*) FROM complaints WHERE is_open AND callback = 1",
 	[ST_CALLBACKS_PENDING_DEPT] =
 		"SELECT count(*) FROM complaints WHERE is_open AND callback = 1 AND department = ?1",
@@ -603,7 +605,8 @@ static int migrate(sqlite3 *db, char *errbuf, size_t errsz)
 						   "0004_public_map.sql", "0005_templates.sql",
 						   "0006_stats.sql", "0007_notify.sql",
 						   "0008_track_codes.sql", "0009_callback.sql",
-						   "0010_admin.sql", "0011_field_sessions.sql" };
+						   "0010_admin.sql", "0011_field_sessions.sql",
+						   "0012_ref_generation.sql" };
 	sqlite3_stmt *st;
 	int version = 0;
 
@@ -2212,6 +2215,20 @@ static int rd_callbacks_pending(mw_store *s, const char *department, int64_t *co
 	*count = r == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
 	finish(st);
 	return r == SQLITE_ROW ? MW_OK : db_error(c->db, "callbacks_pending");
+}
+
+static int rd_ref_generation(mw_store *s, int64_t *generation)
+{
+	conn *c = reader(s);
+	sqlite3_stmt *st;
+	int r;
+
+	if (!c || !(st = stmt(c, ST_REF_GENERATION)))
+		return MW_ERR_DB;
+	r = sqlite3_step(st);
+	*generation = r == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	finish(st);
+	return r == SQLITE_ROW ? MW_OK : db_error(c->db, "ref_generation");
 }
 
 static int rd_schema_version(mw_store *s)
