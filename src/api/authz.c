@@ -58,6 +58,11 @@ bool mw_authz_role_covers(mw_role role, mw_role other)
 	       (roles[role].perms & roles[other].perms) == roles[other].perms;
 }
 
+bool mw_authz_inbox(const mw_auth *auth)
+{
+	return auth && !auth->field_session && mw_authz_role_has(auth->role, PERM_STAFF);
+}
+
 int mw_authz_route(const mw_auth *auth, mw_perm perm)
 {
 	if (perm == PERM_PUBLIC || perm == PERM_FILE)

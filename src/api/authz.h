@@ -68,6 +68,12 @@ bool mw_authz_role_has(mw_role role, mw_perm perm);
  * phone be signed in with the field role's permissions)? */
 bool mw_authz_role_covers(mw_role role, mw_role other);
 
+/* May this caller read and mark its own staff inbox? Every office
+ * session; never a field session, whatever the user's role: a phone kept
+ * signed in as a field device must not show its owner's notices (a
+ * manager's urgent alerts, hand-offs, call-back requests). */
+bool mw_authz_inbox(const mw_auth *auth);
+
 /* May this caller (NULL = anonymous) use a route with permission perm?
  * Returns MW_OK, MW_ERR_UNAUTHORIZED (sign in first) or MW_ERR_FORBIDDEN. */
 int mw_authz_route(const mw_auth *auth, mw_perm perm);

@@ -62,6 +62,17 @@ static bool no_notify(mw_req *r)
 
 /* ---- the staff inbox ---------------------------------------------------- */
 
+/* The route lets every staff session in; a field session is refused here
+ * (mw_authz_inbox) with a hint where its owner reads the notices. */
+static bool inbox_refused(mw_req *r)
+{
+	if (mw_authz_inbox(r->auth))
+		return false;
+	mw_resp_error(r, 403, "forbidden",
+		      "a field session cannot read the staff inbox; sign in at /staff/login");
+	return true;
+}
+
 int api_staff_inbox(mw_req *r)
 {
 	const char *v = mw_req_query(r, "unread");
@@ -72,7 +83,7 @@ int api_staff_inbox(mw_req *r)
 	mw_buf b = MW_BUF_INIT;
 	int rc;
 
-	if (no_notify(r) || read_page(r, "before", 50, 100, &limit, &before))
+	if (inbox_refused(r) || no_notify(r) || read_page(r, "before", 50, 100, &limit, &before))
 		return MW_OK;
 	rc = mw_store_inbox(r->app->store, r->auth->login, unread, before, (int)limit, &r->arena,
 			    &rows, &n, &nunread);
@@ -124,12 +135,15 @@ static int read_run(mw_tx *tx, mw_work *w)
 /* {"ids": [1, 2]} marks those; {"all": true} every unread item. */
 int api_staff_inbox_read(mw_req *r)
 {
-	json_t *body = mw_api_json_body(r), *ids, *v;
+	json_t *body, *ids, *v;
 	struct read_work rw = { .w = { .run = read_run }, .login = r->auth->login };
 	bool all = false;
 	size_t i;
 	int rc;
 
+	if (inbox_refused(r))
+		return MW_OK;
+	body = mw_api_json_body(r);
 	if (!body)
 		return MW_OK;
 	if (mw_api_opt_bool(r, body, "all", &all, NULL))

@@ -179,6 +179,9 @@ int mw_tx_last_complaint_id(mw_tx *tx, int64_t *out);
  * *unread counts all unread items. */
 int mw_store_inbox(mw_store *s, const char *login, bool unread_only, int64_t before_id, int limit,
 		   mw_arena *a, mw_inbox_row **out, size_t *n, int64_t *unread);
+/* How many of the login's inbox items are unread: one count over the
+ * partial index inbox_unread, cheap enough for every console page. */
+int mw_store_inbox_unread(mw_store *s, const char *login, int64_t *unread);
 int mw_store_notify_templates(mw_store *s, mw_arena *a, mw_notify_template **out, size_t *n);
 /* Outbox rows in state (-1 = any), newest first, below before_id. */
 int mw_store_outbox_list(mw_store *s, int state, int64_t before_id, int limit, mw_arena *a,

@@ -7,6 +7,7 @@
  */
 #include "staff_int.h"
 #include "../base/mw.h"
+#include "../store/store.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -56,6 +57,17 @@ static bool may_use_page(const mw_auth *auth, const char *const *routes)
 	return true;
 }
 
+/* The menu's "알림 3" (before_render, on pages that are drawn): one count
+ * over the partial index of unread items. A failed count leaves the
+ * number out; the page does not depend on it. */
+static void menu_counts(mw_page *pg)
+{
+	int64_t n;
+
+	if (!mw_store_inbox_unread(pg->r->app->store, pg->r->auth->login, &n) && n > 0)
+		json_object_set_new(pg->view, "inbox_unread", json_integer(n));
+}
+
 mw_page *staff_begin(mw_req *r, const char *nav)
 {
 	mw_page *pg = mw_page_begin(r);
@@ -71,6 +83,9 @@ mw_page *staff_begin(mw_req *r, const char *nav)
 		json_object_set_new(can, role_pages[i].name,
 				    json_boolean(may_use_page(r->auth, role_pages[i].routes)));
 	json_object_set_new(can, "admin", json_boolean(r->auth && r->auth->role == MW_ROLE_ADMIN));
+	json_object_set_new(can, "inbox", json_boolean(mw_authz_inbox(r->auth)));
+	if (mw_authz_inbox(r->auth))
+		pg->before_render = menu_counts;
 	json_object_set_new(pg->view, "can", can);
 	me = r->auth ? json_pack("{s:s, s:s}", "login", r->auth->login, "role_text",
 				 mw_page_msg2(pg, "role.", mw_role_name(r->auth->role)))

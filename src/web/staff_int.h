@@ -2,12 +2,14 @@
  * staff_int.h - what the staff console's pages share (src/web/staff_*.c):
  * the queue (/staff), a complaint (/staff/c/{receipt}) and its actions,
  * the manager view (/staff/dashboard), answer templates
- * (/staff/templates) and the counsellor queue (/staff/counsel).
+ * (/staff/templates), the counsellor queue (/staff/counsel) and the
+ * staff member's notices (/staff/inbox).
  *
  * A console page is an ordinary page (web_int.h) whose view also holds
  * who is signed in (me), what the role may do at all (can.*: only to
  * leave out buttons the API would refuse; the API still decides), the
- * console's navigation and its own stylesheet and script. A page that
+ * console's navigation (with the unread notices' count, read only when
+ * the page is drawn) and its own stylesheet and script. A page that
  * runs several API handlers chains them: each then() stores what it
  * needs in the view and starts the next call.
  */

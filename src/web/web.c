@@ -613,6 +613,8 @@ void mw_page_render(mw_page *pg, int status, const char *tpl)
 	int rc;
 
 	out.max = PAGE_MAX_BYTES;
+	if (pg->before_render)
+		pg->before_render(pg);
 	rc = mw_tpl_render(pg->web->tpl, tpl, pg->view, tpl_msg, pg, &out);
 	if (rc) {
 		mw_log_error("web", "event=render_failed template=%s err=%s", tpl, mw_err_code(rc));

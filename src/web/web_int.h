@@ -70,6 +70,10 @@ struct mw_page {
 	mw_form form;
 	mw_page_then then;
 	void *data;                 /* the page's own state */
+	/* Called by mw_page_render just before the template is filled (NULL:
+	 * none), for what only a rendered page needs, so that a page that
+	 * redirects reads nothing for it (the console's menu counts). */
+	void (*before_render)(mw_page *pg);
 };
 
 /* Starts a page for r. NULL when r was answered already (503: no web

@@ -7,8 +7,9 @@
  * hand-off, a delay notice with its date and going on without 보완 (and
  * what the citizen reads of them), a 409 when someone else changed the
  * complaint, keyboard-only
- * use of the queue and the answer form, XSS and CSRF, and axe on every
- * staff page in Korean, English and the easy view.
+ * use of the queue and the answer form, the inbox (알림 N in the menu, a
+ * notice, 읽지 않은 것만, 모두 읽음으로 표시) by keyboard, XSS and CSRF, and axe
+ * on every staff page in Korean, English and the easy view.
  *
  * People: "sanitation" (manager of 청소행정과) is added here; "officer"
  * (manager of 건설관리과) comes with run.mjs.
@@ -306,6 +307,49 @@ export default function ({ test, assert, api, staff, cli, axe, shot, newContext,
     await page.context().close();
   });
 
+  test('staff: the inbox by keyboard (알림 N in the menu, a notice, mark all read)', async ({ browser, srv }) => {
+    const c = await file(srv, { title: '<b>가로등</b> 기둥 기울어짐', category: 'streetlight', urgent: true,
+                                text: '버스정류장 옆 가로등 기둥이 기울어져 쓰러질 것 같습니다.' });
+    const page = await staffPage(browser, srv, 'officer');
+    await page.goto(srv.base + '/staff?lang=ko&easy=0');
+    /* "알림 3": the number is seen, and heard as "읽지 않은 알림 3건". */
+    const count = Number((await page.textContent('#nav-inbox .nav-count')).trim());
+    assert(count >= 1, 'the menu counts unread notices, got ' + count);
+    assert(await page.getByRole('link', { name: `알림 읽지 않은 알림 ${count}건` }).isVisible(),
+           'the menu item is named with its count');
+    await tabTo(page, '#nav-inbox');
+    await Promise.all([page.waitForURL(/\/staff\/inbox$/), page.keyboard.press('Enter')]);
+    const notice = page.locator('#inbox li.unread', { hasText: `긴급 민원: ${c.receipt_no}` });
+    assert(await notice.count() === 1, 'the urgent notice is listed, unread');
+    assert((await notice.locator('.unread-badge').textContent()).includes('새 알림'), 'unread in words');
+    assert((await notice.textContent()).includes('<b>가로등</b>'), 'the citizen\'s title as text');
+    assert(/\d{4}년 \d{1,2}월 \d{1,2}일 \(.\) 오[전후] \d{1,2}:\d{2}/.test(await notice.locator('time').textContent()),
+           'the time in Korean');
+    await axe(page, 'staff inbox (ko)');
+    await shot(page, 'staff-inbox');
+    /* "읽지 않은 것만" by keyboard. */
+    await tabTo(page, '#i-unread');
+    await page.keyboard.press('Space');
+    await tabTo(page, '#i-apply');
+    await Promise.all([page.waitForURL(/unread=1/), page.keyboard.press('Enter')]);
+    assert(await page.locator('#inbox li:not(.unread)').count() === 0, 'only unread notices');
+    /* The notice leads to its complaint. */
+    await tabTo(page, `#inbox a[href="/staff/c/${c.receipt_no}"]`);
+    await Promise.all([page.waitForSelector('#case-receipt'), page.keyboard.press('Enter')]);
+    assert((await page.textContent('#case-receipt')).trim() === c.receipt_no, 'the complaint from its notice');
+    await page.goBack();
+    /* 모두 읽음으로 표시, without JavaScript's help: a form and a redirect. */
+    await tabTo(page, '#mark-all');
+    await Promise.all([page.waitForURL(/done=all_read/), page.keyboard.press('Enter')]);
+    assert((await page.textContent('#inbox-note')).includes('모든 알림을 읽음으로 표시했습니다'), 'said so');
+    assert(await page.locator('#inbox li.unread').count() === 0, 'nothing unread');
+    assert(await page.locator('#nav-inbox .nav-count').count() === 0, 'no number in the menu');
+    await page.goto(srv.base + '/staff/inbox');
+    assert(await page.locator(`#inbox li:not(.unread)`, { hasText: c.receipt_no }).count() === 1, 'kept, read');
+    await axe(page, 'staff inbox, all read (ko)');
+    await page.context().close();
+  });
+
   test('staff: axe on every staff page (ko, en, easy)', async ({ browser, srv }) => {
     people(srv);
     const c = await file(srv, { text: '놀이터 옆 가로등이 깜빡거립니다', category: 'streetlight',
@@ -329,7 +373,7 @@ export default function ({ test, assert, api, staff, cli, axe, shot, newContext,
     await page.goto(srv.base + '/staff/counsel');
     const conv = await page.getAttribute('#counsel-list a', 'href');
     const pages = ['/staff', '/staff?due=overdue&urgent=1', `/staff/c/${c.receipt_no}`, '/staff/dashboard',
-                   '/staff/templates', '/staff/counsel', conv];
+                   '/staff/templates', '/staff/counsel', conv, '/staff/inbox', '/staff/inbox?unread=1'];
     for (const q of ['lang=ko&easy=0', 'lang=en', 'easy=1']) {
       for (const p of pages) {
         await page.goto(srv.base + p + (p.includes('?') ? '&' : '?') + q);

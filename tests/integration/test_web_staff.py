@@ -44,7 +44,26 @@ def form(fields):
     return urllib.parse.urlencode(fields).encode()
 
 
-class StaffWebTest(harness.ServerTestCase, unittest.TestCase):
+class ConsolePages:
+    """Reading a console page and posting its forms as a signed-in user
+    (a mixin for harness.ServerTestCase classes)."""
+
+    def page(self, who, path, status=200, **kw):
+        r = self.as_user(who).get(path, **kw)
+        self.assertEqual(r.status, status, r.text[:3000])
+        self.assertTrue(r.header("Content-Type").startswith("text/html"), r.header("Content-Type"))
+        return r
+
+    def post_form(self, who, path, fields, status=303, csrf=True):
+        c = self.as_user(who)
+        if csrf:
+            fields = dict(fields, csrf=c.csrf)
+        r = c.post(path, form(fields), headers=FORM)
+        self.assertEqual(r.status, status, r.text[:3000])
+        return r
+
+
+class StaffWebTest(ConsolePages, harness.ServerTestCase, unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
@@ -77,20 +96,6 @@ class StaffWebTest(harness.ServerTestCase, unittest.TestCase):
         r = self.anon().post("/api/v1/complaints", harness.complaint_body(**over))
         self.assertStatus(r, 201)
         return r.json()
-
-    def page(self, who, path, status=200, **kw):
-        r = self.as_user(who).get(path, **kw)
-        self.assertEqual(r.status, status, r.text[:3000])
-        self.assertTrue(r.header("Content-Type").startswith("text/html"), r.header("Content-Type"))
-        return r
-
-    def post_form(self, who, path, fields, status=303, csrf=True):
-        c = self.as_user(who)
-        if csrf:
-            fields = dict(fields, csrf=c.csrf)
-        r = c.post(path, form(fields), headers=FORM)
-        self.assertEqual(r.status, status, r.text[:3000])
-        return r
 
     def act(self, who, receipt, type_, status=303, **fields):
         version = self.as_user("admin").staff_view(receipt).json()["version"]

@@ -550,6 +550,21 @@ int tx_last_complaint_id(mw_tx *tx, int64_t *out)
 
 /* ---- readers ----------------------------------------------------------- */
 
+/* The login's unread items (the partial index inbox_unread). */
+static int unread_count(mw_sqlite_conn *c, const char *login, int64_t *unread)
+{
+	sqlite3_stmt *st = S(c, N_INBOX_UNREAD);
+	int r;
+
+	if (!st)
+		return MW_ERR_DB;
+	mw_sqlite_bind_text(st, 1, login);
+	r = sqlite3_step(st);
+	*unread = r == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	mw_sqlite_finish(st);
+	return r == SQLITE_ROW || r == SQLITE_DONE ? MW_OK : mw_sqlite_error(c, "inbox_unread");
+}
+
 int rd_inbox(mw_store *s, const char *login, bool unread_only, int64_t before_id, int limit,
 	     mw_arena *a, mw_inbox_row **out, size_t *n, int64_t *unread)
 {
@@ -571,13 +586,12 @@ int rd_inbox(mw_store *s, const char *login, bool unread_only, int64_t before_id
 		row->vars = mw_sqlite_col_text(st, 6, a);
 		row->read_at = sqlite3_column_int64(st, 7);
 	});
-	st = S(c, N_INBOX_UNREAD);
-	if (!st)
-		return MW_ERR_DB;
-	mw_sqlite_bind_text(st, 1, login);
-	*unread = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-	mw_sqlite_finish(st);
-	return MW_OK;
+	return unread_count(c, login, unread);
+}
+
+int rd_inbox_unread(mw_store *s, const char *login, int64_t *unread)
+{
+	return unread_count(mw_sqlite_reader(s), login, unread);
 }
 
 int rd_notify_templates(mw_store *s, mw_arena *a, mw_notify_template **out, size_t *n)
