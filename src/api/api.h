@@ -49,6 +49,11 @@ int mw_api_opt_int(mw_req *r, json_t *obj, const char *key, int64_t *out, bool *
  * length limit) into the arena; answers 400/413 naming the field on
  * error. Empty strings become NULL when allow_empty is false... unless
  * required, in which case an empty value is an error. */
+/* A keyset cursor "A.B" (two numbers ≥ 0) from the query parameter
+ * "cursor", as the lists give it out in next_cursor: *a and *b stay as
+ * they are when there is none; 400 and MW_ERR_INVALID when it is not one. */
+int mw_api_cursor(mw_req *r, long long *a, long long *b, bool *present);
+
 int mw_api_text_field(mw_req *r, json_t *obj, const char *key, size_t max, bool required,
 		      bool multiline, const char **out);
 

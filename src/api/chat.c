@@ -754,21 +754,38 @@ out:
 
 /* ---- the counsellor queue (staff) ---------------------------------- */
 
+#define COUNSEL_PAGE 50
+#define COUNSEL_MAX_LIMIT 100
+
+/* GET /api/v1/staff/counsel[?limit=N&cursor=C]: the conversations waiting,
+ * longest waiting first, a page at a time (next_cursor: the next page). */
 int api_counsel_queue(mw_req *r)
 {
+	const char *v;
 	mw_chat_session *s;
 	size_t n;
 	mw_refdata *ref;
 	mw_buf b = MW_BUF_INIT;
-	int rc = mw_store_chat_handoffs(r->app->store, 100, &r->arena, &s, &n);
+	int64_t limit = COUNSEL_PAGE;
+	long long after_at = 0, after_id = 0;
+	int rc;
 
+	if ((v = mw_req_query(r, "limit")) && mw_parse_i64(v, 1, COUNSEL_MAX_LIMIT, &limit)) {
+		mw_resp_error(r, 400, "invalid", "limit must be 1 to %d", COUNSEL_MAX_LIMIT);
+		return MW_OK;
+	}
+	if (mw_api_cursor(r, &after_at, &after_id, NULL))
+		return MW_OK;
+	/* One more than asked tells whether there is a next page. */
+	rc = mw_store_chat_handoffs(r->app->store, (int)limit + 1, after_at, after_id, &r->arena,
+				    &s, &n);
 	if (rc) {
 		mw_resp_err(r, rc, "cannot read the counsellor queue");
 		return MW_OK;
 	}
 	ref = mw_app_ref_get(r->app);
 	mw_buf_puts(&b, "{\"items\":[");
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n && i < (size_t)limit; i++) {
 		mw_chat_message *msg;
 		size_t nm = 0;
 
@@ -783,7 +800,12 @@ int api_counsel_queue(mw_req *r)
 		mw_buf_json_str(&b, nm ? msg[nm > 1 ? nm - 2 : 0].body : NULL);
 		mw_buf_printf(&b, ",\"messages\":%zu}", nm);
 	}
-	mw_buf_puts(&b, "]}");
+	mw_buf_puts(&b, "],\"next_cursor\":");
+	if (n > (size_t)limit)
+		mw_buf_printf(&b, "\"%lld.%lld\"}", (long long)s[limit - 1].handoff_at,
+			      (long long)s[limit - 1].id);
+	else
+		mw_buf_puts(&b, "null}");
 	mw_app_ref_put(r->app, ref);
 	mw_resp_json(r, 200, &b);
 	return MW_OK;

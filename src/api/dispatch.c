@@ -211,6 +211,27 @@ int mw_api_opt_string(mw_req *r, json_t *obj, const char *key, const char **out)
 	return MW_OK;
 }
 
+int mw_api_cursor(mw_req *r, long long *a, long long *b, bool *present)
+{
+	const char *v = mw_req_query(r, "cursor");
+	long long x, y;
+	int used = 0;
+
+	if (present)
+		*present = false;
+	if (!v || !*v)
+		return MW_OK;
+	if (sscanf(v, "%lld.%lld%n", &x, &y, &used) != 2 || v[used] || x < 0 || y < 0) {
+		mw_resp_error(r, 400, "invalid", "cursor is not one this server gave out");
+		return MW_ERR_INVALID;
+	}
+	*a = x;
+	*b = y;
+	if (present)
+		*present = true;
+	return MW_OK;
+}
+
 int mw_api_opt_bool(mw_req *r, json_t *obj, const char *key, bool *out, bool *present)
 {
 	json_t *v = json_object_get(obj, key);

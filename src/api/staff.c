@@ -160,15 +160,11 @@ int api_queue(mw_req *r)
 		}
 		f.limit = (int)lim;
 	}
-	if ((v = mw_req_query(r, "cursor")) && *v) {
-		long long due, id;
-		int used = 0;
+	{
+		long long due = 0, id = 0;
 
-		if (sscanf(v, "%lld.%lld%n", &due, &id, &used) != 2 || v[used] || due < 0 || id < 0) {
-			mw_resp_error(r, 400, "invalid", "cursor is not one this server gave out");
+		if (mw_api_cursor(r, &due, &id, &f.has_cursor))
 			return MW_OK;
-		}
-		f.has_cursor = true;
 		f.cursor_due = due;
 		f.cursor_id = id;
 	}

@@ -462,8 +462,10 @@ int mw_store_chat_session(mw_store *s, const char *token_hash, mw_arena *a, mw_c
 int mw_store_chat_session_by_id(mw_store *s, int64_t id, mw_arena *a, mw_chat_session *out);
 int mw_store_chat_messages(mw_store *s, int64_t session_id, mw_arena *a, mw_chat_message **out,
 			   size_t *n);
-/* Sessions waiting for a counsellor, oldest first. */
-int mw_store_chat_handoffs(mw_store *s, int limit, mw_arena *a, mw_chat_session **out, size_t *n);
+/* The conversations waiting for a counsellor, longest waiting first, those
+ * after (after_at, after_id) in that order (0, 0: from the start). */
+int mw_store_chat_handoffs(mw_store *s, int limit, mw_time after_at, int64_t after_id,
+			   mw_arena *a, mw_chat_session **out, size_t *n);
 /* Inserts (id 0) or updates a session; the id is returned in *id. */
 int mw_tx_chat_session_put(mw_tx *tx, const mw_chat_session *cs, int64_t *id);
 int mw_tx_chat_message_add(mw_tx *tx, const mw_chat_message *m, int64_t *id);

@@ -22,6 +22,7 @@ static void list_render(mw_page *pg, int status, json_t *answer)
 {
 	static const char *const done[] = { "replied" };
 	json_t *items = json_object_get(answer, "items"), *it;
+	const char *cursor;
 	size_t i;
 
 	if (status != 200) {
@@ -37,6 +38,10 @@ static void list_render(mw_page *pg, int status, json_t *answer)
 	}
 	json_object_set(pg->view, "items", items);
 	json_object_set_new(pg->view, "has_items", json_boolean(json_array_size(items) > 0));
+	if ((cursor = staff_str(answer, "next_cursor")))
+		json_object_set_new(pg->view, "next_url",
+				    json_string(mw_arena_printf(&pg->r->arena, "/staff/counsel?cursor=%s",
+								staff_urlenc(pg, cursor))));
 	json_object_set_new(pg->view, "title", json_string(mw_page_msg(pg, "counsel.title")));
 	staff_notes(pg, "counsel.", done, MW_ARRAY_LEN(done), NULL, 0);
 	mw_page_render(pg, 200, "staff_counsel");

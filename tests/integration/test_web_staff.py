@@ -561,6 +561,38 @@ class StaffWebTest(ConsolePages, harness.ServerTestCase, unittest.TestCase):
         self.assertNotIn(url + '"', self.page("desk", "/staff/counsel").text)
         self.assertEqual(self.as_user("field").get("/staff/counsel").status, 403)
 
+    def test_counsellor_queue_pages(self):
+        for i in range(3):
+            self.assertEqual(self.anon().post("/api/v1/chat", {
+                "text": "상담원과 직접 이야기하고 싶어요 (%d)" % i}).json()["kind"], "human")
+        desk = self.as_user("desk")
+        every = desk.get("/api/v1/staff/counsel", query={"limit": "100"}).json()
+        self.assertIsNone(every["next_cursor"])
+        ids, cursor = [], None
+        while True:
+            q = {"limit": "2"}
+            if cursor:
+                q["cursor"] = cursor
+            page = desk.get("/api/v1/staff/counsel", query=q).json()
+            self.assertLessEqual(len(page["items"]), 2)
+            ids += [x["id"] for x in page["items"]]
+            cursor = page["next_cursor"]
+            if not cursor:
+                break
+        # Every waiting conversation once, longest waiting first.
+        self.assertEqual(ids, [x["id"] for x in every["items"]])
+        self.assertGreaterEqual(len(ids), 3)
+        # The page: a "next page" link that carries the cursor.
+        html = self.page("desk", "/staff/counsel?limit=2").text
+        nxt = re.search(r'id="counsel-next"', html)
+        self.assertTrue(nxt, html[-800:])
+        link = re.search(r'href="(/staff/counsel\?cursor=[^"]+)" id="counsel-next"', html).group(1)
+        self.assertEqual(self.page("desk", link.replace("&amp;", "&") + "&limit=2").status, 200)
+        for bad in ({"limit": "0"}, {"limit": "101"}, {"cursor": "x"}, {"cursor": "1.-2"}):
+            r = desk.get("/api/v1/staff/counsel", query=bad)
+            self.assertEqual(r.status, 400, bad)
+            self.assertEqual(r.json()["error"]["code"], "invalid")
+
 
 class StaffOverdueTest(harness.ServerTestCase, unittest.TestCase):
     """On a test clock that jumps 40 days (and so signs staff out): a

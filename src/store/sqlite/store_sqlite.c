@@ -287,7 +287,8 @@ static const char *const stmt_sql[ST__COUNT] = {
 		"INSERT INTO chat_messages(session_id, at, sender, body, kind, faq_id, category, "
 		"confidence) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
 	[ST_CHAT_HANDOFFS] =
-		"SELECT " CHAT_COLS " FROM chat_sessions WHERE handoff = 1 ORDER BY handoff_at LIMIT ?1",
+		"SELECT " CHAT_COLS " FROM chat_sessions WHERE handoff = 1 "
+		"AND (handoff_at, id) > (?2, ?3) ORDER BY handoff_at, id LIMIT ?1",
 	[ST_CHAT_RATE] =
 		"UPDATE chat_messages SET helpful = ?3 WHERE id = ?2 AND session_id = ?1 AND sender = 'bot'",
 	[ST_SUPPORT_ADD] =
@@ -1955,7 +1956,8 @@ static int rd_chat_messages(mw_store *s, int64_t session_id, mw_arena *a, mw_cha
 	return MW_OK;
 }
 
-static int rd_chat_handoffs(mw_store *s, int limit, mw_arena *a, mw_chat_session **out, size_t *n)
+static int rd_chat_handoffs(mw_store *s, int limit, mw_time after_at, int64_t after_id,
+			    mw_arena *a, mw_chat_session **out, size_t *n)
 {
 	conn *c = reader(s);
 	sqlite3_stmt *st;
@@ -1963,6 +1965,8 @@ static int rd_chat_handoffs(mw_store *s, int limit, mw_arena *a, mw_chat_session
 	if (!c || !(st = stmt(c, ST_CHAT_HANDOFFS)))
 		return MW_ERR_DB;
 	sqlite3_bind_int(st, 1, limit);
+	sqlite3_bind_int64(st, 2, after_at);
+	sqlite3_bind_int64(st, 3, after_id);
 	COLLECT(c, st, mw_chat_session, a, out, n, read_chat_session(st, a, row));
 	return MW_OK;
 }
