@@ -176,19 +176,14 @@ int api_admin_users(mw_req *r)
 	for (size_t i = 0; i < n; i++) {
 		mw_buf_printf(&b, "%s{\"login\":", i ? "," : "");
 		mw_buf_json_str(&b, u[i].login);
-		mw_buf_puts(&b, ",\"name\":");
-		mw_buf_json_str(&b, u[i].name);
-		mw_buf_puts(&b, ",\"role\":");
-		mw_buf_json_str(&b, u[i].role);
-		mw_buf_puts(&b, ",\"department\":");
-		mw_buf_json_str(&b, u[i].department);
+		mw_buf_json_kv(&b, "name", u[i].name);
+		mw_buf_json_kv(&b, "role", u[i].role);
+		mw_buf_json_kv(&b, "department", u[i].department);
 		/* Where notices go, masked: a listing is no place for them. */
 		mw_mask_email(u[i].email, email, sizeof(email));
 		mw_mask_phone(u[i].phone, phone, sizeof(phone));
-		mw_buf_puts(&b, ",\"email\":");
-		mw_buf_json_str(&b, u[i].email && *u[i].email ? email : NULL);
-		mw_buf_puts(&b, ",\"phone\":");
-		mw_buf_json_str(&b, u[i].phone && *u[i].phone ? phone : NULL);
+		mw_buf_json_kv(&b, "email", u[i].email && *u[i].email ? email : NULL);
+		mw_buf_json_kv(&b, "phone", u[i].phone && *u[i].phone ? phone : NULL);
 		mw_buf_printf(&b, ",\"disabled\":%s,\"locked\":%s,\"version\":%lld}",
 			      u[i].disabled ? "true" : "false",
 			      u[i].locked_until > now ? "true" : "false", (long long)u[i].version);
@@ -301,10 +296,8 @@ static void department_json(mw_buf *b, const mw_department *d, bool admin)
 {
 	mw_buf_puts(b, "{\"code\":");
 	mw_buf_json_str(b, d->code);
-	mw_buf_puts(b, ",\"name_ko\":");
-	mw_buf_json_str(b, d->name_ko);
-	mw_buf_puts(b, ",\"name_en\":");
-	mw_buf_json_str(b, d->name_en);
+	mw_buf_json_kv(b, "name_ko", d->name_ko);
+	mw_buf_json_kv(b, "name_en", d->name_en);
 	if (admin)
 		mw_buf_printf(b, ",\"version\":%lld,\"retired\":%s", (long long)d->version,
 			      d->retired ? "true" : "false");

@@ -35,15 +35,6 @@ struct intake_work {
 	mw_refdata *ref;
 };
 
-/* ,"key":"v" (or null) */
-static void json_kv_str(mw_buf *b, const char *key, const char *v)
-{
-	mw_buf_putc(b, ',');
-	mw_buf_json_str(b, key);
-	mw_buf_putc(b, ':');
-	mw_buf_json_str(b, v);
-}
-
 /* ---- intake --------------------------------------------------------- */
 
 /* Internal events that put a new complaint in front of people: danger
@@ -218,7 +209,7 @@ static void intake_answer(mw_req *r)
 	mw_buf_puts(&b, ",\"department_name\":");
 	mw_buf_json_str(&b, dep ? dep->name_ko : NULL);
 	mw_buf_printf(&b, ",\"urgent\":%s", iw->c.urgent ? "true" : "false");
-	json_kv_str(&b, "callback", mw_callback_name(iw->c.callback));
+	mw_buf_json_kv(&b, "callback", mw_callback_name(iw->c.callback));
 	mw_api_json_time(&b, "received_at", iw->c.received_at, true);
 	mw_api_json_time(&b, "due_at", iw->c.due_at, true);
 	mw_api_track_url_json(&b, r->app->public_url, iw->c.receipt_no, token);
@@ -611,15 +602,15 @@ void mw_api_complaint_json(mw_req *r, mw_buf *b, const mw_complaint *c, const mw
 
 	mw_buf_puts(b, "\"receipt_no\":");
 	mw_buf_json_str(b, c->receipt_no);
-	json_kv_str(b, "title", c->title);
-	json_kv_str(b, "text", c->text);
-	json_kv_str(b, "status", mw_status_name(c->status));
-	json_kv_str(b, "status_label", mw_status_label_ko(c->status));
-	json_kv_str(b, "category", c->category);
-	json_kv_str(b, "category_name", cat ? cat->name_ko : NULL);
-	json_kv_str(b, "department", c->department);
-	json_kv_str(b, "department_name", dep ? dep->name_ko : NULL);
-	json_kv_str(b, "channel", mw_channel_name(c->channel));
+	mw_buf_json_kv(b, "title", c->title);
+	mw_buf_json_kv(b, "text", c->text);
+	mw_buf_json_kv(b, "status", mw_status_name(c->status));
+	mw_buf_json_kv(b, "status_label", mw_status_label_ko(c->status));
+	mw_buf_json_kv(b, "category", c->category);
+	mw_buf_json_kv(b, "category_name", cat ? cat->name_ko : NULL);
+	mw_buf_json_kv(b, "department", c->department);
+	mw_buf_json_kv(b, "department_name", dep ? dep->name_ko : NULL);
+	mw_buf_json_kv(b, "channel", mw_channel_name(c->channel));
 	if (c->has_location)
 		mw_buf_printf(b, ",\"location\":{\"lat\":%.6f,\"lon\":%.6f,\"address\":", c->lat,
 			      c->lon);
@@ -629,7 +620,7 @@ void mw_api_complaint_json(mw_req *r, mw_buf *b, const mw_complaint *c, const mw
 	mw_buf_putc(b, '}');
 	mw_buf_printf(b, ",\"urgent\":%s,\"public_map\":%s", c->urgent ? "true" : "false",
 		      c->public_map ? "true" : "false");
-	json_kv_str(b, "callback", mw_callback_name(c->callback));
+	mw_buf_json_kv(b, "callback", mw_callback_name(c->callback));
 	mw_api_json_time(b, "received_at", c->received_at, true);
 	mw_api_json_time(b, "due_at", c->due_at, true);
 	mw_buf_printf(b, ",\"clock_stopped\":%s", c->paused_at ? "true" : "false");
@@ -637,9 +628,9 @@ void mw_api_complaint_json(mw_req *r, mw_buf *b, const mw_complaint *c, const mw
 	mw_api_json_time(b, "info_due_at",
 			 mw_lifecycle_info_due(ref->cal, c, mw_app_info_period(r->app)), true);
 	mw_period_format(c->base_period, p);
-	json_kv_str(b, "period", p);
+	mw_buf_json_kv(b, "period", p);
 	mw_buf_printf(b, ",\"extensions\":%d", c->extensions);
-	json_kv_str(b, "answer", c->answer);
+	mw_buf_json_kv(b, "answer", c->answer);
 	mw_api_json_time(b, "answered_at", c->answered_at, true);
 	mw_api_json_time(b, "closed_at", c->closed_at, true);
 	if (c->rating)
@@ -647,7 +638,7 @@ void mw_api_complaint_json(mw_req *r, mw_buf *b, const mw_complaint *c, const mw
 	else
 		mw_buf_puts(b, ",\"rating\":null");
 	if (c->agency)
-		json_kv_str(b, "transferred_to", c->agency);
+		mw_buf_json_kv(b, "transferred_to", c->agency);
 	/* A count only; who supported stays private. */
 	if (mw_store_support_count(r->app->store, c->id, &supporters) == MW_OK)
 		mw_buf_printf(b, ",\"supporters\":%lld", (long long)supporters);
@@ -687,13 +678,13 @@ void mw_api_events_json(mw_buf *b, const mw_event_row *ev, size_t n, bool staff)
 		mw_api_json_time(b, "at", ev[i].at, false);
 		mw_buf_puts(b, ",\"kind\":");
 		mw_buf_json_str(b, ev[i].kind);
-		json_kv_str(b, "label", label);
-		json_kv_str(b, "text", ev[i].text);
-		json_kv_str(b, "detail", ev[i].detail);
-		json_kv_str(b, "status", mw_status_name((mw_status)ev[i].to_status));
+		mw_buf_json_kv(b, "label", label);
+		mw_buf_json_kv(b, "text", ev[i].text);
+		mw_buf_json_kv(b, "detail", ev[i].detail);
+		mw_buf_json_kv(b, "status", mw_status_name((mw_status)ev[i].to_status));
 		mw_api_json_time(b, "due_at", ev[i].due_at, true);
 		if (staff) {
-			json_kv_str(b, "actor", ev[i].actor);
+			mw_buf_json_kv(b, "actor", ev[i].actor);
 			mw_buf_printf(b, ",\"public\":%s", ev[i].is_public ? "true" : "false");
 		}
 		mw_buf_putc(b, '}');

@@ -21,16 +21,11 @@ static void faq_json(mw_buf *b, const mw_faq_row *f)
 {
 	mw_buf_puts(b, "{\"id\":");
 	mw_buf_json_str(b, f->id);
-	mw_buf_puts(b, ",\"question\":");
-	mw_buf_json_str(b, f->question);
-	mw_buf_puts(b, ",\"answer\":");
-	mw_buf_json_str(b, f->answer);
-	mw_buf_puts(b, ",\"category\":");
-	mw_buf_json_str(b, f->category);
-	mw_buf_puts(b, ",\"question_en\":");
-	mw_buf_json_str(b, f->question_en);
-	mw_buf_puts(b, ",\"answer_en\":");
-	mw_buf_json_str(b, f->answer_en);
+	mw_buf_json_kv(b, "question", f->question);
+	mw_buf_json_kv(b, "answer", f->answer);
+	mw_buf_json_kv(b, "category", f->category);
+	mw_buf_json_kv(b, "question_en", f->question_en);
+	mw_buf_json_kv(b, "answer_en", f->answer_en);
 	mw_buf_printf(b, ",\"version\":%lld}", (long long)f->version);
 }
 

@@ -19,14 +19,6 @@
 
 #define QUEUE_MAX_LIMIT 100
 
-static void json_kv(mw_buf *b, const char *key, const char *v)
-{
-	mw_buf_putc(b, ',');
-	mw_buf_json_str(b, key);
-	mw_buf_putc(b, ':');
-	mw_buf_json_str(b, v);
-}
-
 static bool parse_bool(const char *s, bool *out)
 {
 	if (!strcmp(s, "true") || !strcmp(s, "1")) {
@@ -67,16 +59,16 @@ static void queue_rows_json(mw_buf *b, const mw_queue_row *rows, size_t n, mw_ti
 
 		mw_buf_printf(b, "%s{\"id\":%lld,\"receipt_no\":", i ? "," : "", (long long)q->id);
 		mw_buf_json_str(b, q->receipt_no);
-		json_kv(b, "title", q->title);
-		json_kv(b, "category", q->category);
-		json_kv(b, "category_name", cat ? cat->name_ko : NULL);
-		json_kv(b, "department", q->department);
-		json_kv(b, "department_name", dep ? dep->name_ko : NULL);
-		json_kv(b, "assignee", q->assignee);
-		json_kv(b, "channel", mw_channel_name(q->channel));
-		json_kv(b, "status", mw_status_name(q->status));
+		mw_buf_json_kv(b, "title", q->title);
+		mw_buf_json_kv(b, "category", q->category);
+		mw_buf_json_kv(b, "category_name", cat ? cat->name_ko : NULL);
+		mw_buf_json_kv(b, "department", q->department);
+		mw_buf_json_kv(b, "department_name", dep ? dep->name_ko : NULL);
+		mw_buf_json_kv(b, "assignee", q->assignee);
+		mw_buf_json_kv(b, "channel", mw_channel_name(q->channel));
+		mw_buf_json_kv(b, "status", mw_status_name(q->status));
 		mw_buf_printf(b, ",\"urgent\":%s", q->urgent ? "true" : "false");
-		json_kv(b, "callback", mw_callback_name(q->callback));
+		mw_buf_json_kv(b, "callback", mw_callback_name(q->callback));
 		mw_api_json_time(b, "received_at", q->received_at, true);
 		mw_api_json_time(b, "due_at", q->due_at, true);
 		mw_buf_printf(b, ",\"overdue\":%s,\"version\":%lld}",
@@ -309,8 +301,8 @@ static int contact_json(mw_req *r, mw_buf *b, const mw_complaint *c,
 	}
 	mw_buf_puts(b, "{\"name\":");
 	mw_buf_json_str(b, name);
-	json_kv(b, "phone", phone);
-	json_kv(b, "email", email);
+	mw_buf_json_kv(b, "phone", phone);
+	mw_buf_json_kv(b, "email", email);
 	mw_buf_printf(b, ",\"masked\":%s}", reveal ? "false" : "true");
 	json_decref(j);
 	explicit_bzero(plain, strlen(plain));
@@ -332,7 +324,7 @@ static void ai_json(mw_buf *b, const mw_complaint *c, const mw_refdata *ref)
 	cat = mw_ref_category(ref, c->ai_category);
 	mw_buf_puts(b, "{\"category\":");
 	mw_buf_json_str(b, c->ai_category);
-	json_kv(b, "category_name", cat ? cat->name_ko : NULL);
+	mw_buf_json_kv(b, "category_name", cat ? cat->name_ko : NULL);
 	mw_buf_printf(b, ",\"confidence\":%.3f}", c->ai_confidence);
 }
 
@@ -390,8 +382,8 @@ int api_staff_complaint(mw_req *r)
 	ref = mw_app_ref_get(r->app);
 	mw_buf_printf(&b, "{\"id\":%lld,\"version\":%lld,", (long long)c.id, (long long)c.version);
 	mw_api_complaint_json(r, &b, &c, ref);
-	json_kv(&b, "assignee", c.assignee);
-	json_kv(&b, "filed_by", c.filed_by);
+	mw_buf_json_kv(&b, "assignee", c.assignee);
+	mw_buf_json_kv(&b, "filed_by", c.filed_by);
 	mw_buf_printf(&b, ",\"merged_into\":%lld,\"overdue\":%s", (long long)c.merged_into,
 		      mw_status_is_open(c.status) && c.due_at && c.due_at < mw_now() ? "true"
 											: "false");
@@ -416,11 +408,11 @@ int api_staff_complaint(mw_req *r)
 	for (size_t i = 0; i < nco; i++) {
 		mw_buf_printf(&b, "%s{\"id\":%lld,\"department\":", i ? "," : "", (long long)co[i].id);
 		mw_buf_json_str(&b, co[i].department);
-		json_kv(&b, "request", co[i].request);
+		mw_buf_json_kv(&b, "request", co[i].request);
 		mw_api_json_time(&b, "requested_at", co[i].requested_at, true);
 		mw_api_json_time(&b, "due_at", co[i].due_at, true);
 		mw_api_json_time(&b, "replied_at", co[i].replied_at, true);
-		json_kv(&b, "reply", co[i].reply);
+		mw_buf_json_kv(&b, "reply", co[i].reply);
 		mw_buf_putc(&b, '}');
 	}
 	mw_buf_puts(&b, "],\"allowed_actions\":");
@@ -724,8 +716,8 @@ int api_staff_assignees(mw_req *r)
 			continue;
 		mw_buf_printf(&b, "%s{\"login\":", k++ ? "," : "");
 		mw_buf_json_str(&b, u[i].login);
-		json_kv(&b, "name", u[i].name && *u[i].name ? u[i].name : NULL);
-		json_kv(&b, "role", u[i].role);
+		mw_buf_json_kv(&b, "name", u[i].name && *u[i].name ? u[i].name : NULL);
+		mw_buf_json_kv(&b, "role", u[i].role);
 		mw_buf_putc(&b, '}');
 	}
 	mw_buf_puts(&b, "]}");
@@ -805,11 +797,11 @@ int api_access_log(mw_req *r)
 	for (size_t i = 0; i < n; i++) {
 		mw_buf_printf(&b, "%s{\"id\":%lld", i ? "," : "", (long long)e[i].id);
 		mw_api_json_time(&b, "at", e[i].at, true);
-		json_kv(&b, "login", e[i].login);
+		mw_buf_json_kv(&b, "login", e[i].login);
 		mw_buf_printf(&b, ",\"complaint_id\":%lld", (long long)e[i].complaint_id);
-		json_kv(&b, "receipt_no", e[i].receipt_no);
-		json_kv(&b, "what", e[i].what);
-		json_kv(&b, "reason", e[i].reason);
+		mw_buf_json_kv(&b, "receipt_no", e[i].receipt_no);
+		mw_buf_json_kv(&b, "what", e[i].what);
+		mw_buf_json_kv(&b, "reason", e[i].reason);
 		mw_buf_putc(&b, '}');
 	}
 	mw_buf_puts(&b, "]}");

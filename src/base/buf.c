@@ -125,6 +125,16 @@ fail:
 	return rc;
 }
 
+int mw_buf_json_kv(mw_buf *b, const char *key, const char *v)
+{
+	int rc;
+
+	if ((rc = mw_buf_putc(b, ',')) || (rc = mw_buf_json_str(b, key)) ||
+	    (rc = mw_buf_putc(b, ':')))
+		return rc;
+	return mw_buf_json_str(b, v);
+}
+
 void mw_buf_reset(mw_buf *b)
 {
 	b->len = 0;

@@ -31,6 +31,8 @@ int mw_buf_printf(mw_buf *b, const char *fmt, ...)
 int mw_buf_vprintf(mw_buf *b, const char *fmt, va_list ap);
 /* Appends s as a JSON string literal, quotes included. */
 int mw_buf_json_str(mw_buf *b, const char *s);
+/* Appends ,"key":"v" (null when v is NULL): the next member of an object. */
+int mw_buf_json_kv(mw_buf *b, const char *key, const char *v);
 void mw_buf_reset(mw_buf *b);
 /* Hands the heap block to the caller (free() it) and empties b. Returns
  * an empty heap string when nothing was appended, NULL only on OOM. */
